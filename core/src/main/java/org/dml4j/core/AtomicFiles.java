@@ -1,0 +1,74 @@
+package org.dml4j.core;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Objects;
+
+/**
+ * Writes files so that nothing is ever left half-written: the content goes to a temporary file in the target's
+ * folder, which is then moved over the target (atomically where the file system allows).
+ */
+public final class AtomicFiles {
+    private AtomicFiles() {
+    }
+
+    /** Writes the bytes an {@link OutputStream} receives. */
+    @FunctionalInterface
+    public interface Writer {
+        /**
+         * @param out the stream to write to; closed by the caller
+         * @throws IOException on failure, after which the target is left untouched
+         */
+        void write(OutputStream out) throws IOException;
+    }
+
+    /**
+     * @param target the file to create or replace
+     * @param writer writes the content
+     * @throws UncheckedIOException when writing or moving fails; the target is then untouched
+     */
+    public static void write(Path target, Writer writer) {
+        Objects.requireNonNull(target, "target");
+        Path abs = target.toAbsolutePath();
+        Path dir = abs.getParent();
+        Path tmp = null;
+        try {
+            Files.createDirectories(dir);
+            tmp = Files.createTempFile(dir, "." + abs.getFileName(), ".part");
+            try (OutputStream out = Files.newOutputStream(tmp)) {
+                writer.write(out);
+            }
+            try {
+                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
+            }
+            tmp = null;
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not write " + abs + ": " + e.getMessage(), e);
+        } finally {
+            if (tmp != null) {
+                try {
+                    Files.deleteIfExists(tmp);
+                } catch (IOException ignored) {
+                    // the original failure is what matters
+                }
+            }
+        }
+    }
+
+    /**
+     * @param target the file to create or replace
+     * @param text   its UTF-8 content
+     */
+    public static void writeString(Path target, String text) {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        write(target, out -> out.write(bytes));
+    }
+}
