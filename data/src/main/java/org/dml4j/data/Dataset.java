@@ -30,6 +30,13 @@ public final class Dataset {
         this(name, features.clone(), labels.clone(), sampleShape.clone(), numClasses, true);
     }
 
+    /**
+     * Wraps arrays that the caller gives up (readers that have just filled them), without copying; labels are checked.
+     */
+    static Dataset adopt(String name, float[] features, int[] labels, int[] sampleShape, int numClasses) {
+        return new Dataset(name, features, labels, sampleShape.clone(), numClasses, true);
+    }
+
     private Dataset(String name, float[] features, int[] labels, int[] sampleShape, int numClasses, boolean check) {
         this.name = Objects.requireNonNull(name, "name");
         this.features = Objects.requireNonNull(features, "features");
