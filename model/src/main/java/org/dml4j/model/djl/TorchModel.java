@@ -346,7 +346,7 @@ final class TorchModel implements Model {
 
     /** A 64-byte aligned, zeroed, native-order direct buffer of {@code bytes} bytes. */
     private static ByteBuffer direct(long bytes) {
-        ByteBuffer b = ByteBuffer.allocateDirect(Math.toIntExact(bytes + 63)).alignedSlice(64);
+        ByteBuffer b = ByteBuffer.allocateDirect(Math.toIntExact(bytes + 127)).alignedSlice(64);
         return b.limit(Math.toIntExact(bytes)).slice().order(ByteOrder.nativeOrder());
     }
 
