@@ -1,0 +1,27 @@
+package org.dml4j.fl;
+
+/**
+ * What one round did. Everything here is deterministic given the seed (wall-clock time is kept elsewhere), so a
+ * metrics file written from these records is byte-identical across thread counts.
+ *
+ * @param round          the round, from 1
+ * @param clients        clients selected
+ * @param failed         clients whose reply failed
+ * @param learningRate   local learning rate used
+ * @param trainLoss      mean local training loss over the successful clients, sample-weighted
+ * @param testLoss       loss of the new global model on the test set (NaN when not evaluated this round)
+ * @param testAccuracy   its accuracy (NaN when not evaluated)
+ * @param elementsUp     values sent by clients
+ * @param bytesUp        bytes sent by clients
+ * @param bytesDown      bytes sent to clients
+ * @param totalBytesUp   bytes sent by clients up to and including this round
+ * @param totalBytesDown bytes sent to clients up to and including this round
+ */
+public record RoundMetrics(int round, int clients, int failed, double learningRate, double trainLoss,
+                           double testLoss, double testAccuracy, long elementsUp, long bytesUp, long bytesDown,
+                           long totalBytesUp, long totalBytesDown) {
+    /** @return total bytes on the wire so far, both directions */
+    public long totalBytes() {
+        return totalBytesUp + totalBytesDown;
+    }
+}

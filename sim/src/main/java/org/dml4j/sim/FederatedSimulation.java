@@ -1,0 +1,197 @@
+package org.dml4j.sim;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.dml4j.compress.CompressedUpdate;
+import org.dml4j.compress.DenseUpdate;
+import org.dml4j.core.Dml4jException;
+import org.dml4j.core.SeedTree;
+import org.dml4j.data.Dataset;
+import org.dml4j.fl.ClientInstruction;
+import org.dml4j.fl.ClientPool;
+import org.dml4j.fl.ClientReply;
+import org.dml4j.fl.FlClient;
+import org.dml4j.fl.RoundMetrics;
+import org.dml4j.fl.RoundPlan;
+import org.dml4j.model.EvalResult;
+import org.dml4j.model.Model;
+
+/**
+ * Runs synchronous federated rounds in one process. Each round the strategy picks clients; the clients train in
+ * parallel on {@code threads} worker threads, each worker owning one model whose parameters stay in place between
+ * steps; the replies are collected, sorted by client id and aggregated on the calling thread; the new global model is
+ * evaluated on the test set. Bytes up are the replies' exact {@code wireBytes()}, bytes down the dense global model
+ * sent to each selected client.
+ *
+ * <p>Determinism: every random choice derives from the seed through {@link SeedTree} paths that name the round and the
+ * client, never the worker, so the metrics are identical for any thread count.
+ *
+ * <p>Not thread-safe; call {@link #run} once, then {@link #close}.
+ */
+public final class FederatedSimulation implements AutoCloseable {
+    private final SimulationSpec spec;
+    private final SeedTree seeds;
+    private final ExecutorService workers;
+    private final BlockingQueue<Model> idleModels;
+    private final List<Model> allModels = new ArrayList<>();
+    private final Model evalModel;
+    private final List<FlClient> clients = new ArrayList<>();
+    private final ClientPool pool;
+
+    /**
+     * Creates the workers' models and the clients' compressor states.
+     *
+     * @param spec the resolved simulation
+     */
+    public FederatedSimulation(SimulationSpec spec) {
+        this.spec = spec;
+        this.seeds = SeedTree.root(spec.seed());
+        this.idleModels = new ArrayBlockingQueue<>(spec.threads());
+        for (int i = 0; i < spec.threads(); i++) {
+            Model m = spec.models().create();
+            allModels.add(m);
+            idleModels.add(m);
+        }
+        this.evalModel = allModels.get(0);
+        int dim = evalModel.numParams();
+        int[] sizes = new int[spec.clientData().size()];
+        for (int i = 0; i < sizes.length; i++) {
+            Dataset d = spec.clientData().get(i);
+            sizes[i] = d.size();
+            clients.add(new FlClient(i, d,
+                    spec.uplink().newState(dim, seeds.child("compressor").child(i).random())));
+        }
+        this.pool = ClientPool.ofSizes(sizes);
+        AtomicInteger n = new AtomicInteger();
+        ThreadFactory tf = r -> {
+            Thread t = new Thread(r, "dml4j-worker-" + n.getAndIncrement());
+            t.setDaemon(true);
+            return t;
+        };
+        this.workers = Executors.newFixedThreadPool(spec.threads(), tf);
+    }
+
+    /** @return the client pool (sizes per client) */
+    public ClientPool pool() {
+        return pool;
+    }
+
+    /**
+     * Runs all rounds.
+     *
+     * @param listener receives each round's metrics as it finishes
+     * @return all metrics and the final parameters
+     */
+    public SimulationResult run(RoundListener listener) {
+        float[] global = new float[evalModel.numParams()];
+        evalModel.getParams(global);
+        long downPerClient = new DenseUpdate(global).wireBytes();
+        List<RoundMetrics> metrics = new ArrayList<>();
+        List<RoundTiming> timings = new ArrayList<>();
+        long totalUp = 0;
+        long totalDown = 0;
+        long start = System.nanoTime();
+        for (int round = 1; round <= spec.rounds(); round++) {
+            long t0 = System.nanoTime();
+            RoundPlan plan = spec.strategy().configureRound(round, pool, spec.training(),
+                    seeds.child("sample").child(round).random());
+            double[] trainNanos = new double[1];
+            List<ClientReply> replies = trainClients(round, global, plan, trainNanos);
+            global = spec.strategy().aggregate(round, global, replies);
+
+            long elementsUp = 0;
+            long bytesUp = 0;
+            double lossSum = 0;
+            long lossWeight = 0;
+            int failed = 0;
+            for (ClientReply r : replies) {
+                if (r instanceof ClientReply.Ok ok) {
+                    CompressedUpdate u = ok.update();
+                    elementsUp += u.elements();
+                    bytesUp += u.wireBytes();
+                    lossSum += ok.trainLoss() * ok.numSamples();
+                    lossWeight += ok.numSamples();
+                } else {
+                    failed++;
+                }
+            }
+            long bytesDown = downPerClient * plan.instructions().size();
+            totalUp += bytesUp;
+            totalDown += bytesDown;
+
+            double testLoss = Double.NaN;
+            double testAcc = Double.NaN;
+            long e0 = System.nanoTime();
+            if (round % spec.evalEvery() == 0 || round == spec.rounds()) {
+                evalModel.setParams(global);
+                EvalResult ev = evalModel.evaluate(spec.test());
+                testLoss = ev.loss();
+                testAcc = ev.accuracy();
+            }
+            long t1 = System.nanoTime();
+            double lr = plan.instructions().isEmpty() ? Double.NaN : plan.instructions().get(0).learningRate();
+            RoundMetrics m = new RoundMetrics(round, plan.instructions().size(), failed, lr,
+                    lossWeight == 0 ? Double.NaN : lossSum / lossWeight, testLoss, testAcc, elementsUp, bytesUp,
+                    bytesDown, totalUp, totalDown);
+            RoundTiming t = new RoundTiming(round, (t1 - t0) / 1e9, trainNanos[0] / 1e9, (t1 - e0) / 1e9,
+                    (t1 - start) / 1e9, spec.threads());
+            metrics.add(m);
+            timings.add(t);
+            listener.onRound(m, t);
+        }
+        return new SimulationResult(metrics, timings, global);
+    }
+
+    private List<ClientReply> trainClients(int round, float[] global, RoundPlan plan, double[] trainNanos) {
+        List<Future<ClientReply>> futures = new ArrayList<>();
+        long[] nanos = new long[plan.instructions().size()];
+        for (int i = 0; i < plan.instructions().size(); i++) {
+            ClientInstruction ins = plan.instructions().get(i);
+            FlClient client = clients.get(ins.clientId());
+            int slot = i;
+            futures.add(workers.submit(() -> {
+                Model m = idleModels.take();
+                try {
+                    long a = System.nanoTime();
+                    ClientReply r = client.runRound(m, global, ins, spec.training(),
+                            seeds.child("client").child(ins.clientId()).child(round).random());
+                    nanos[slot] = System.nanoTime() - a;
+                    return r;
+                } finally {
+                    idleModels.add(m);
+                }
+            }));
+        }
+        List<ClientReply> replies = new ArrayList<>(futures.size());
+        try {
+            for (Future<ClientReply> f : futures) {
+                replies.add(f.get());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Dml4jException("interrupted while round " + round + " was training", e);
+        } catch (ExecutionException e) {
+            throw new Dml4jException("a worker failed in round " + round + ": " + e.getCause(), e.getCause());
+        }
+        for (long n : nanos) {
+            trainNanos[0] += n;
+        }
+        return replies; // already in client-id order: the plan is sorted and futures are read in plan order
+    }
+
+    @Override
+    public void close() {
+        workers.shutdownNow();
+        for (Model m : allModels) {
+            m.close();
+        }
+    }
+}
