@@ -37,14 +37,19 @@ import org.dml4j.model.Model;
  * <p>Not thread-safe; call {@link #run} once, then {@link #close}.
  */
 public final class FederatedSimulation implements AutoCloseable {
+    /**
+     * The test set is evaluated in this many fixed slices, in parallel, and the results are combined in slice order;
+     * a constant (not the thread count) so that the numbers do not depend on the thread count.
+     */
+    static final int EVAL_CHUNKS = 8;
     private final SimulationSpec spec;
     private final SeedTree seeds;
     private final ExecutorService workers;
     private final BlockingQueue<Model> idleModels;
     private final List<Model> allModels = new ArrayList<>();
-    private final Model evalModel;
-    private final List<FlClient> clients = new ArrayList<>();
+        private final List<FlClient> clients = new ArrayList<>();
     private final ClientPool pool;
+    private final List<Dataset> testChunks = new ArrayList<>();
 
     /**
      * Creates the workers' models and the clients' compressor states.
@@ -60,8 +65,7 @@ public final class FederatedSimulation implements AutoCloseable {
             allModels.add(m);
             idleModels.add(m);
         }
-        this.evalModel = allModels.get(0);
-        int dim = evalModel.numParams();
+        int dim = allModels.get(0).numParams();
         int[] sizes = new int[spec.clientData().size()];
         for (int i = 0; i < sizes.length; i++) {
             Dataset d = spec.clientData().get(i);
@@ -70,6 +74,17 @@ public final class FederatedSimulation implements AutoCloseable {
                     spec.uplink().newState(dim, seeds.child("compressor").child(i).random())));
         }
         this.pool = ClientPool.ofSizes(sizes);
+        Dataset test = spec.test();
+        int chunks = Math.min(EVAL_CHUNKS, test.size());
+        for (int c = 0; c < chunks; c++) {
+            int from = (int) ((long) test.size() * c / chunks);
+            int to = (int) ((long) test.size() * (c + 1) / chunks);
+            int[] idx = new int[to - from];
+            for (int i = 0; i < idx.length; i++) {
+                idx[i] = from + i;
+            }
+            testChunks.add(test.subset(idx, test.name() + "#" + c));
+        }
         AtomicInteger n = new AtomicInteger();
         ThreadFactory tf = r -> {
             Thread t = new Thread(r, "dml4j-worker-" + n.getAndIncrement());
@@ -91,8 +106,8 @@ public final class FederatedSimulation implements AutoCloseable {
      * @return all metrics and the final parameters
      */
     public SimulationResult run(RoundListener listener) {
-        float[] global = new float[evalModel.numParams()];
-        evalModel.getParams(global);
+        float[] global = new float[allModels.get(0).numParams()];
+        allModels.get(0).getParams(global); // every worker's model starts from the same parameters
         long downPerClient = new DenseUpdate(global).wireBytes();
         List<RoundMetrics> metrics = new ArrayList<>();
         List<RoundTiming> timings = new ArrayList<>();
@@ -129,10 +144,9 @@ public final class FederatedSimulation implements AutoCloseable {
 
             double testLoss = Double.NaN;
             double testAcc = Double.NaN;
-            long e0 = System.nanoTime();
+            double[] evalNanos = new double[1];
             if (round % spec.evalEvery() == 0 || round == spec.rounds()) {
-                evalModel.setParams(global);
-                EvalResult ev = evalModel.evaluate(spec.test());
+                EvalResult ev = evaluate(round, global, evalNanos);
                 testLoss = ev.loss();
                 testAcc = ev.accuracy();
             }
@@ -141,7 +155,7 @@ public final class FederatedSimulation implements AutoCloseable {
             RoundMetrics m = new RoundMetrics(round, plan.instructions().size(), failed, lr,
                     lossWeight == 0 ? Double.NaN : lossSum / lossWeight, testLoss, testAcc, elementsUp, bytesUp,
                     bytesDown, totalUp, totalDown);
-            RoundTiming t = new RoundTiming(round, (t1 - t0) / 1e9, trainNanos[0] / 1e9, (t1 - e0) / 1e9,
+            RoundTiming t = new RoundTiming(round, (t1 - t0) / 1e9, trainNanos[0] / 1e9, evalNanos[0] / 1e9,
                     (t1 - start) / 1e9, spec.threads());
             metrics.add(m);
             timings.add(t);
@@ -150,19 +164,19 @@ public final class FederatedSimulation implements AutoCloseable {
         return new SimulationResult(metrics, timings, global);
     }
 
-    private List<ClientReply> trainClients(int round, float[] global, RoundPlan plan, double[] trainNanos) {
-        List<Future<ClientReply>> futures = new ArrayList<>();
-        long[] nanos = new long[plan.instructions().size()];
-        for (int i = 0; i < plan.instructions().size(); i++) {
-            ClientInstruction ins = plan.instructions().get(i);
-            FlClient client = clients.get(ins.clientId());
-            int slot = i;
+    /** Evaluates the global model on the test slices in parallel and combines them in slice order. */
+    private EvalResult evaluate(int round, float[] global, double[] evalNanos) {
+        List<Future<EvalResult>> futures = new ArrayList<>();
+        long[] nanos = new long[testChunks.size()];
+        for (int c = 0; c < testChunks.size(); c++) {
+            Dataset chunk = testChunks.get(c);
+            int slot = c;
             futures.add(workers.submit(() -> {
                 Model m = idleModels.take();
                 try {
                     long a = System.nanoTime();
-                    ClientReply r = client.runRound(m, global, ins, spec.training(),
-                            seeds.child("client").child(ins.clientId()).child(round).random());
+                    m.setParams(global);
+                    EvalResult r = m.evaluate(chunk);
                     nanos[slot] = System.nanoTime() - a;
                     return r;
                 } finally {
@@ -170,21 +184,70 @@ public final class FederatedSimulation implements AutoCloseable {
                 }
             }));
         }
-        List<ClientReply> replies = new ArrayList<>(futures.size());
+        double loss = 0;
+        long correct = 0;
+        long n = 0;
+        for (EvalResult r : await(futures, round)) {
+            loss += r.loss() * r.samples();
+            correct += Math.round(r.accuracy() * r.samples());
+            n += r.samples();
+        }
+        for (long x : nanos) {
+            evalNanos[0] += x;
+        }
+        return new EvalResult(n, loss / n, (double) correct / n);
+    }
+
+    private static <T> List<T> await(List<Future<T>> futures, int round) {
+        List<T> out = new ArrayList<>(futures.size());
         try {
-            for (Future<ClientReply> f : futures) {
-                replies.add(f.get());
+            for (Future<T> f : futures) {
+                out.add(f.get());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new Dml4jException("interrupted while round " + round + " was training", e);
+            throw new Dml4jException("interrupted in round " + round, e);
         } catch (ExecutionException e) {
             throw new Dml4jException("a worker failed in round " + round + ": " + e.getCause(), e.getCause());
         }
+        return out;
+    }
+
+    private List<ClientReply> trainClients(int round, float[] global, RoundPlan plan, double[] trainNanos) {
+        List<ClientInstruction> ins = plan.instructions();
+        // Longest jobs first keeps the workers evenly loaded; the order of submission never changes the results.
+        Integer[] order = new Integer[ins.size()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        java.util.Arrays.sort(order, (a, b) -> {
+            long wa = (long) ins.get(a).localSteps();
+            long wb = (long) ins.get(b).localSteps();
+            return wa != wb ? Long.compare(wb, wa) : Integer.compare(a, b);
+        });
+        List<Future<ClientReply>> futures = new ArrayList<>(java.util.Collections.nCopies(ins.size(), null));
+        long[] nanos = new long[ins.size()];
+        for (int slot : order) {
+            ClientInstruction in = ins.get(slot);
+            FlClient client = clients.get(in.clientId());
+            futures.set(slot, workers.submit(() -> {
+                Model m = idleModels.take();
+                try {
+                    long a = System.nanoTime();
+                    ClientReply r = client.runRound(m, global, in, spec.training(),
+                            seeds.child("client").child(in.clientId()).child(round).random());
+                    nanos[slot] = System.nanoTime() - a;
+                    return r;
+                } finally {
+                    idleModels.add(m);
+                }
+            }));
+        }
+        List<ClientReply> replies = await(futures, round); // in plan order, i.e. sorted by client id
         for (long n : nanos) {
             trainNanos[0] += n;
         }
-        return replies; // already in client-id order: the plan is sorted and futures are read in plan order
+        return replies;
     }
 
     @Override

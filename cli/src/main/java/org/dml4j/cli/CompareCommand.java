@@ -1,0 +1,89 @@
+package org.dml4j.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import org.dml4j.cli.report.HtmlReport;
+import org.dml4j.cli.report.MetricsCsv;
+import org.dml4j.cli.report.RunSummary;
+import org.dml4j.core.AtomicFiles;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code dml4j compare A.toml B.toml ... [--out DIR]}: runs several experiments (or reads finished run folders) and
+ * overlays them in one report.
+ */
+@Command(name = "compare", mixinStandardHelpOptions = true,
+        description = {"Run several experiments (or read finished run folders) and overlay them in one report.",
+            "Each run gets its own sub-folder; the overlay is written to DIR/report.html."})
+public final class CompareCommand implements Callable<Integer> {
+    @Parameters(arity = "1..*", paramLabel = "RUN", description = "experiment files (.toml) or finished run folders")
+    List<Path> runs;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "override applied to every experiment file")
+    List<String> overrides = new ArrayList<>();
+
+    @Option(names = "--out", paramLabel = "DIR", description = "output folder (default: runs/compare)")
+    Path out = Path.of("runs", "compare");
+
+    @Option(names = "--target", paramLabel = "ACC", description = "accuracy target for the table (default: the"
+            + " first experiment's run.target-accuracy, or 0.8)")
+    Double target;
+
+    @Override
+    public Integer call() throws Exception {
+        // Resolve every experiment first, so a typo in the last file fails before hours of training.
+        List<Object> items = new ArrayList<>();
+        double tgt = target != null ? target : Double.NaN;
+        Set<String> names = new HashSet<>();
+        for (Path p : runs) {
+            if (Files.isDirectory(p)) {
+                if (!Files.exists(p.resolve("metrics.csv"))) {
+                    throw new IllegalArgumentException(p + " is a folder without metrics.csv: not a dml4j run");
+                }
+                items.add(p);
+            } else {
+                Experiment e = RunCommand.load(p, overrides);
+                if (!names.add(e.name())) {
+                    throw new IllegalArgumentException("two experiments are named '" + e.name()
+                            + "'; give each a distinct [run] name");
+                }
+                if (Double.isNaN(tgt)) {
+                    tgt = e.targetAccuracy();
+                }
+                items.add(e);
+            }
+        }
+        if (Double.isNaN(tgt)) {
+            tgt = 0.8;
+        }
+        if (!(tgt > 0 && tgt <= 1)) {
+            throw new IllegalArgumentException("--target must be in (0, 1], got " + tgt);
+        }
+        List<RunSummary> summaries = new ArrayList<>();
+        for (Object item : items) {
+            if (item instanceof Experiment e) {
+                summaries.add(ExperimentRunner.run(e, out.resolve(e.name()), System.err, System.console() != null));
+            } else {
+                Path dir = (Path) item;
+                String cfg = Files.exists(dir.resolve("config.toml")) ? Files.readString(dir.resolve("config.toml"))
+                        : "";
+                summaries.add(new RunSummary(dir.getFileName().toString(), MetricsCsv.read(dir.resolve("metrics.csv")),
+                        MetricsCsv.readTiming(dir.resolve("timing.csv")), cfg));
+            }
+        }
+        Path report = out.resolve("report.html");
+        AtomicFiles.writeString(report, HtmlReport.render("dml4j compare", summaries, tgt, List.of()));
+        System.err.println("compare: wrote " + report);
+        for (RunSummary s : summaries) {
+            ExperimentRunner.printSummary(s, tgt, out.resolve(s.name()), System.err);
+        }
+        return 0;
+    }
+}

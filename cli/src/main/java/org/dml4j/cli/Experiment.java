@@ -1,0 +1,233 @@
+package org.dml4j.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.dml4j.cli.config.ConfigTree;
+import org.dml4j.compress.CompressorProvider;
+import org.dml4j.compress.GradientCompressor;
+import org.dml4j.core.SeedTree;
+import org.dml4j.data.DataSplits;
+import org.dml4j.data.Dataset;
+import org.dml4j.data.DatasetStore;
+import org.dml4j.data.Partition;
+import org.dml4j.data.partition.Partitioner;
+import org.dml4j.data.partition.PartitionerProvider;
+import org.dml4j.fl.LocalTraining;
+import org.dml4j.fl.Strategy;
+import org.dml4j.fl.StrategyProvider;
+import org.dml4j.model.ModelConfig;
+import org.dml4j.model.ModelProvider;
+import org.dml4j.model.Models;
+import org.dml4j.model.schedule.LearningRateSchedule;
+import org.dml4j.model.schedule.LearningRateScheduleProvider;
+import org.dml4j.model.schedule.LearningRateSchedules;
+import org.dml4j.model.schedule.ScheduleConfig;
+import org.dml4j.sim.ModelFactory;
+import org.dml4j.sim.SimulationSpec;
+
+/**
+ * An experiment file resolved into everything a simulation needs. Every section is validated before any data is
+ * loaded or any model is built, so a typo fails in milliseconds with the table and key named.
+ *
+ * <p>Sections: {@code [run]}, {@code [data]}, {@code [partition]}, {@code [model]}, {@code [training]},
+ * {@code [strategy]}, {@code [compressor]}; see the README for their keys.
+ */
+public final class Experiment {
+    /** The tables an experiment file may have. */
+    public static final List<String> TABLES = List.of("run", "data", "partition", "model", "training", "strategy",
+            "compressor");
+
+    private final ConfigTree tree;
+    private final String name;
+    private final long seed;
+    private final int rounds;
+    private final int threads;
+    private final int evalEvery;
+    private final double targetAccuracy;
+    private final String dataset;
+    private final String dataPath;
+    private final int maxTrain;
+    private final int maxTest;
+    private final int clients;
+    private final Partitioner partitioner;
+    private final ModelProvider modelProvider;
+    private final ModelConfig modelConfig;
+    private final LocalTraining training;
+    private final Strategy strategy;
+    private final GradientCompressor uplink;
+
+    private Experiment(ConfigTree tree, String defaultName) {
+        this.tree = tree;
+        tree.requireOnlyTables(TABLES);
+
+        ObjectNode run = tree.table("run");
+        ConfigTree.requireOnlyKeys(run, "run", "name", "seed", "rounds", "threads", "eval-every", "target-accuracy");
+        name = ConfigTree.getString(run, "name", defaultName, "run");
+        seed = ConfigTree.getLong(run, "seed", 42, "run");
+        rounds = (int) positive(ConfigTree.getLong(run, "rounds", 20, "run"), "run", "rounds");
+        threads = (int) positive(ConfigTree.getLong(run, "threads",
+                Math.max(1, Runtime.getRuntime().availableProcessors()), "run"), "run", "threads");
+        evalEvery = (int) positive(ConfigTree.getLong(run, "eval-every", 1, "run"), "run", "eval-every");
+        targetAccuracy = ConfigTree.getDouble(run, "target-accuracy", 0.8, "run");
+        if (!(targetAccuracy > 0 && targetAccuracy <= 1)) {
+            throw new IllegalArgumentException("[run] target-accuracy must be in (0, 1], got " + targetAccuracy);
+        }
+
+        ObjectNode data = tree.table("data");
+        ConfigTree.requireOnlyKeys(data, "data", "dataset", "path", "max-train", "max-test");
+        dataset = ConfigTree.getString(data, "dataset", null, "data");
+        if (dataset == null) {
+            throw new IllegalArgumentException("[data] needs dataset = \"...\" (e.g. \"fashion-mnist\")");
+        }
+        dataPath = ConfigTree.getString(data, "path", null, "data");
+        maxTrain = (int) positive(ConfigTree.getLong(data, "max-train", Integer.MAX_VALUE, "data"), "data",
+                "max-train");
+        maxTest = (int) positive(ConfigTree.getLong(data, "max-test", Integer.MAX_VALUE, "data"), "data", "max-test");
+
+        ObjectNode part = tree.table("partition").deepCopy();
+        clients = (int) positive(ConfigTree.getLong(part, "clients", 10, "partition"), "partition", "clients");
+        part.remove("clients");
+        partitioner = PartitionerProvider.create(typeOr(part, "partition", "iid"), plainMap(part));
+
+        ObjectNode model = tree.table("model");
+        modelProvider = Models.provider(ConfigTree.type(model, "model"));
+        modelConfig = ConfigTree.bind(model, modelProvider.configType(), "model");
+
+        ObjectNode tr = tree.table("training");
+        ConfigTree.requireOnlyKeys(tr, "training", "batch-size", "local-epochs", "local-steps", "momentum",
+                "weight-decay", "schedule");
+        JsonNode sched = tr.get("schedule");
+        if (sched == null || !sched.isObject()) {
+            throw new IllegalArgumentException("[training] needs schedule = { type = \"constant\", learning-rate ="
+                    + " 0.05 } (types: " + String.join(", ", LearningRateSchedules.registry().names()) + ")");
+        }
+        String schedType = ConfigTree.type((ObjectNode) sched, "training.schedule");
+        LearningRateScheduleProvider sp = LearningRateSchedules.registry().get(schedType);
+        ScheduleConfig sc = ConfigTree.bind((ObjectNode) sched, sp.configType(), "training.schedule");
+        LearningRateSchedule schedule = sp.create(sc);
+        training = new LocalTraining(
+                (int) ConfigTree.getLong(tr, "batch-size", 64, "training"),
+                (int) ConfigTree.getLong(tr, "local-epochs", 1, "training"),
+                (int) ConfigTree.getLong(tr, "local-steps", 0, "training"),
+                schedule,
+                (float) ConfigTree.getDouble(tr, "momentum", 0, "training"),
+                (float) ConfigTree.getDouble(tr, "weight-decay", 0, "training"));
+
+        ObjectNode st = tree.table("strategy");
+        StrategyProvider stp = StrategyProvider.REGISTRY.get(typeOr(st, "strategy", "fedavg"));
+        strategy = stp.create(ConfigTree.bind(st, stp.configType(), "strategy"));
+
+        ObjectNode co = tree.table("compressor");
+        CompressorProvider cp = CompressorProvider.REGISTRY.get(typeOr(co, "compressor", "identity"));
+        uplink = cp.create(ConfigTree.bind(co, cp.configType(), "compressor"));
+    }
+
+    /**
+     * Resolves and validates an experiment file (no data is loaded yet).
+     *
+     * @param tree        the file's tree, overrides applied
+     * @param defaultName run name when {@code [run] name} is absent
+     * @return the experiment
+     * @throws IllegalArgumentException naming the table and key of the first problem
+     */
+    public static Experiment resolve(ConfigTree tree, String defaultName) {
+        return new Experiment(tree, defaultName);
+    }
+
+    private static long positive(long v, String table, String key) {
+        if (v < 1) {
+            throw new IllegalArgumentException("[" + table + "] " + key + " must be >= 1, got " + v);
+        }
+        return v;
+    }
+
+    private static String typeOr(ObjectNode table, String where, String def) {
+        return table.has("type") ? ConfigTree.type(table, where) : def;
+    }
+
+    private static Map<String, Object> plainMap(ObjectNode node) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        node.fields().forEachRemaining(e -> {
+            JsonNode v = e.getValue();
+            Object o;
+            if (v.isIntegralNumber()) {
+                o = v.asLong();
+            } else if (v.isNumber()) {
+                o = v.asDouble();
+            } else if (v.isBoolean()) {
+                o = v.asBoolean();
+            } else {
+                o = v.asText();
+            }
+            m.put(e.getKey(), o);
+        });
+        return m;
+    }
+
+    /** @return the run name */
+    public String name() {
+        return name;
+    }
+
+    /** @return the root seed */
+    public long seed() {
+        return seed;
+    }
+
+    /** @return rounds to run */
+    public int rounds() {
+        return rounds;
+    }
+
+    /** @return the accuracy the summary reports time and bytes to */
+    public double targetAccuracy() {
+        return targetAccuracy;
+    }
+
+    /** @return the resolved file */
+    public ConfigTree tree() {
+        return tree;
+    }
+
+    /**
+     * Loads the data, partitions it and builds the simulation.
+     *
+     * @param log where to print the partition table
+     * @return the simulation's spec
+     */
+    public Prepared prepare(PrintStream log) {
+        DataSplits splits = DatasetStore.defaults().load(dataset, dataPath == null ? null : Path.of(dataPath));
+        Dataset train = splits.train().head(maxTrain);
+        Dataset test = splits.test().head(maxTest);
+        SeedTree root = SeedTree.root(seed);
+        Partition partition = partitioner.partition(train, clients, root.child("partition"));
+        log.println("data: " + train + ", test " + test);
+        log.println("partition: " + partitioner.name() + ", " + clients + " clients");
+        log.print(partition.describe(train));
+        List<Dataset> shards = new ArrayList<>(clients);
+        for (int c = 0; c < clients; c++) {
+            shards.add(partition.shard(train, c));
+        }
+        int[] shape = train.sampleShape();
+        int classes = train.numClasses();
+        SeedTree init = root.child("model-init");
+        ModelFactory models = () -> modelProvider.create(modelConfig, shape, classes, init);
+        return new Prepared(new SimulationSpec(seed, rounds, threads, evalEvery, shards, test, models, strategy,
+                uplink, training), partition);
+    }
+
+    /**
+     * A prepared simulation.
+     *
+     * @param spec      the simulation
+     * @param partition the client partition
+     */
+    public record Prepared(SimulationSpec spec, Partition partition) {
+    }
+}

@@ -1,0 +1,334 @@
+package org.dml4j.cli.config;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.toml.TomlMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * An experiment file as a tree of tables, with overrides applied and helpers that read values with defaults and bind
+ * a table to a configuration record. Keys are kebab-case in files and camelCase in records.
+ *
+ * <p>Binding: when a record class has a {@code public static defaults()} method, its values fill the keys a table
+ * leaves out; the {@code type} key is not part of the record. Unknown keys and wrongly typed values fail with the
+ * table and key named, and validation errors of the record's compact constructor come through with their message.
+ */
+public final class ConfigTree {
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .setPropertyNamingStrategy(PropertyNamingStrategies.KEBAB_CASE)
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .enable(DeserializationFeature.ACCEPT_SINGLE_VALUE_AS_ARRAY);
+    private final ObjectNode root;
+    private final String source;
+
+    private ConfigTree(ObjectNode root, String source) {
+        this.root = root;
+        this.source = source;
+    }
+
+    /**
+     * @param file a TOML experiment file
+     * @return its tree
+     * @throws IllegalArgumentException when the file is missing or not valid TOML, with the parser's position
+     */
+    public static ConfigTree load(Path file) {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (NoSuchFileException e) {
+            throw new IllegalArgumentException("experiment file not found: " + file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not read " + file, e);
+        }
+        return parse(text, file.toString());
+    }
+
+    /**
+     * @param toml   TOML text
+     * @param source name used in messages
+     * @return its tree
+     */
+    public static ConfigTree parse(String toml, String source) {
+        try {
+            JsonNode n = new TomlMapper().readTree(toml);
+            if (n == null || !n.isObject()) {
+                return new ConfigTree(JsonNodeFactory.instance.objectNode(), source);
+            }
+            return new ConfigTree((ObjectNode) n, source);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(source + " is not valid TOML: " + e.getOriginalMessage()
+                    + (e.getLocation() != null ? " (line " + e.getLocation().getLineNr() + ", column "
+                    + e.getLocation().getColumnNr() + ")" : ""));
+        }
+    }
+
+    /** @return the source name (file path) */
+    public String source() {
+        return source;
+    }
+
+    /**
+     * Applies an override such as {@code run.rounds=50} or {@code model.hidden=[256,128]}. The value is parsed as a
+     * TOML value (numbers, booleans, strings, arrays, inline tables) and taken as a plain string when it does not
+     * parse.
+     *
+     * @param assignment {@code dotted.key=value}
+     * @throws IllegalArgumentException when it has no '=' or the key is empty
+     */
+    public void set(String assignment) {
+        int eq = assignment.indexOf('=');
+        if (eq <= 0) {
+            throw new IllegalArgumentException("--set expects key=value, got '" + assignment + "'");
+        }
+        String key = assignment.substring(0, eq).trim();
+        String raw = assignment.substring(eq + 1).trim();
+        JsonNode value;
+        try {
+            JsonNode parsed = new TomlMapper().readTree("v = " + raw);
+            value = parsed.get("v");
+        } catch (JsonProcessingException e) {
+            value = JsonNodeFactory.instance.textNode(raw);
+        }
+        String[] parts = key.split("\\.");
+        ObjectNode node = root;
+        for (int i = 0; i < parts.length - 1; i++) {
+            JsonNode child = node.get(parts[i]);
+            if (child == null || !child.isObject()) {
+                child = node.putObject(parts[i]);
+            }
+            node = (ObjectNode) child;
+        }
+        node.set(parts[parts.length - 1], value);
+    }
+
+    /**
+     * @param path dotted path of a table
+     * @return the table, or an empty one when absent
+     * @throws IllegalArgumentException when the key exists but is not a table
+     */
+    public ObjectNode table(String path) {
+        JsonNode n = root;
+        for (String p : path.split("\\.")) {
+            n = n.get(p);
+            if (n == null) {
+                return JsonNodeFactory.instance.objectNode();
+            }
+        }
+        if (!n.isObject()) {
+            throw new IllegalArgumentException("[" + path + "] must be a table, got " + n);
+        }
+        return (ObjectNode) n;
+    }
+
+    /**
+     * Checks that the file has only the given top-level tables.
+     *
+     * @param known the allowed table names
+     */
+    public void requireOnlyTables(List<String> known) {
+        for (Iterator<String> it = root.fieldNames(); it.hasNext();) {
+            String k = it.next();
+            if (!known.contains(k)) {
+                throw new IllegalArgumentException(source + ": unknown table [" + k + "]; known: "
+                        + String.join(", ", known));
+            }
+        }
+    }
+
+    /**
+     * @param table the table
+     * @param where its name, for messages
+     * @return the {@code type} value
+     * @throws IllegalArgumentException when it is missing
+     */
+    public static String type(ObjectNode table, String where) {
+        JsonNode t = table.get("type");
+        if (t == null || !t.isTextual()) {
+            throw new IllegalArgumentException("[" + where + "] needs a type = \"...\" key");
+        }
+        return t.asText();
+    }
+
+    /**
+     * Binds a table (minus its {@code type} key) to a configuration record, filling missing keys from the record's
+     * {@code defaults()}.
+     *
+     * @param table the table
+     * @param type  the record class
+     * @param where the table's name, for messages
+     * @param <T>   the record type
+     * @return the bound and validated record
+     * @throws IllegalArgumentException naming the table and key on any error
+     */
+    public static <T> T bind(ObjectNode table, Class<T> type, String where) {
+        ObjectNode merged = defaultsOf(type);
+        table.fields().forEachRemaining(e -> {
+            if (!e.getKey().equals("type")) {
+                merged.set(e.getKey(), e.getValue());
+            }
+        });
+        try {
+            return JSON.treeToValue(merged, type);
+        } catch (UnrecognizedPropertyException e) {
+            List<String> known = e.getKnownPropertyIds() == null ? List.of()
+                    : e.getKnownPropertyIds().stream().map(String::valueOf).sorted().collect(Collectors.toList());
+            throw new IllegalArgumentException("[" + where + "] has unknown key '" + e.getPropertyName()
+                    + "'; known: " + String.join(", ", known));
+        } catch (ValueInstantiationException e) {
+            Throwable c = e.getCause() != null ? e.getCause() : e;
+            throw new IllegalArgumentException("[" + where + "] " + c.getMessage(), c);
+        } catch (InvalidFormatException e) {
+            throw new IllegalArgumentException("[" + where + "] key '" + path(e) + "' cannot take the value "
+                    + e.getValue() + " (expected " + e.getTargetType().getSimpleName() + ")");
+        } catch (MismatchedInputException e) {
+            throw new IllegalArgumentException("[" + where + "] key '" + path(e) + "' has the wrong type (expected "
+                    + (e.getTargetType() == null ? "another type" : e.getTargetType().getSimpleName()) + ")");
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("[" + where + "] " + e.getOriginalMessage());
+        }
+    }
+
+    private static String path(MismatchedInputException e) {
+        return e.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                .collect(Collectors.joining("."));
+    }
+
+    private static ObjectNode defaultsOf(Class<?> type) {
+        try {
+            Method m = type.getMethod("defaults");
+            if (Modifier.isStatic(m.getModifiers()) && type.isAssignableFrom(m.getReturnType())) {
+                JsonNode n = JSON.valueToTree(m.invoke(null));
+                if (n instanceof ObjectNode o) {
+                    return o;
+                }
+            }
+        } catch (NoSuchMethodException e) {
+            // no defaults: every key must be given
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("defaults() of " + type.getName() + " failed", e);
+        }
+        return JsonNodeFactory.instance.objectNode();
+    }
+
+    /**
+     * Reads an optional scalar.
+     *
+     * @param table the table
+     * @param key   the key
+     * @param def   the default
+     * @param where the table's name, for messages
+     * @return the value
+     */
+    public static long getLong(ObjectNode table, String key, long def, String where) {
+        JsonNode n = table.get(key);
+        if (n == null) {
+            return def;
+        }
+        if (!n.canConvertToLong() || !n.isIntegralNumber()) {
+            throw new IllegalArgumentException("[" + where + "] " + key + " must be an integer, got " + n);
+        }
+        return n.asLong();
+    }
+
+    /**
+     * @param table the table
+     * @param key   the key
+     * @param def   the default
+     * @param where the table's name, for messages
+     * @return the value
+     */
+    public static double getDouble(ObjectNode table, String key, double def, String where) {
+        JsonNode n = table.get(key);
+        if (n == null) {
+            return def;
+        }
+        if (!n.isNumber()) {
+            throw new IllegalArgumentException("[" + where + "] " + key + " must be a number, got " + n);
+        }
+        return n.asDouble();
+    }
+
+    /**
+     * @param table the table
+     * @param key   the key
+     * @param def   the default (may be null)
+     * @param where the table's name, for messages
+     * @return the value
+     */
+    public static String getString(ObjectNode table, String key, String def, String where) {
+        JsonNode n = table.get(key);
+        if (n == null) {
+            return def;
+        }
+        if (!n.isTextual()) {
+            throw new IllegalArgumentException("[" + where + "] " + key + " must be a string, got " + n);
+        }
+        return n.asText();
+    }
+
+    /**
+     * Checks that a table has only the given keys.
+     *
+     * @param table the table
+     * @param where its name
+     * @param keys  the allowed keys
+     */
+    public static void requireOnlyKeys(ObjectNode table, String where, String... keys) {
+        List<String> known = List.of(keys);
+        for (Iterator<String> it = table.fieldNames(); it.hasNext();) {
+            String k = it.next();
+            if (!known.contains(k)) {
+                throw new IllegalArgumentException("[" + where + "] has unknown key '" + k + "'; known: "
+                        + String.join(", ", known));
+            }
+        }
+    }
+
+    /** @return the whole tree as nested maps and lists, for the run manifest */
+    @SuppressWarnings("unchecked")
+    public Map<String, Object> toMap() {
+        return JSON.convertValue(root, LinkedHashMap.class);
+    }
+
+    /** @return a copy of the tree */
+    public ConfigTree copy() {
+        return new ConfigTree(root.deepCopy(), source);
+    }
+
+    /**
+     * @param node a JSON array of strings or a single string
+     * @return the strings
+     */
+    public static List<String> strings(JsonNode node) {
+        List<String> out = new ArrayList<>();
+        if (node instanceof ArrayNode a) {
+            a.forEach(x -> out.add(x.asText()));
+        } else if (node != null) {
+            out.add(node.asText());
+        }
+        return out;
+    }
+}

@@ -1,0 +1,118 @@
+package org.dml4j.cli.report;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.dml4j.core.AtomicFiles;
+import org.dml4j.fl.RoundMetrics;
+import org.dml4j.sim.RoundTiming;
+
+/**
+ * Reads and writes {@code metrics.csv} (deterministic per-round metrics) and {@code timing.csv} (wall-clock times).
+ * Numbers are written with {@link Double#toString}, so equal runs give byte-identical files. Files are replaced
+ * atomically.
+ */
+public final class MetricsCsv {
+    /** Header of {@code metrics.csv}. */
+    public static final String HEADER = "round,clients,failed,learning_rate,train_loss,test_loss,test_accuracy,"
+            + "elements_up,bytes_up,bytes_down,total_bytes_up,total_bytes_down";
+    /** Header of {@code timing.csv}. */
+    public static final String TIMING_HEADER = "round,wall_seconds,train_seconds,eval_seconds,elapsed_seconds,threads";
+
+    private MetricsCsv() {
+    }
+
+    /**
+     * @param file    destination
+     * @param metrics rounds in order
+     */
+    public static void write(Path file, List<RoundMetrics> metrics) {
+        StringBuilder sb = new StringBuilder(HEADER).append('\n');
+        for (RoundMetrics m : metrics) {
+            sb.append(m.round()).append(',').append(m.clients()).append(',').append(m.failed()).append(',')
+                    .append(m.learningRate()).append(',').append(m.trainLoss()).append(',').append(m.testLoss())
+                    .append(',').append(m.testAccuracy()).append(',').append(m.elementsUp()).append(',')
+                    .append(m.bytesUp()).append(',').append(m.bytesDown()).append(',').append(m.totalBytesUp())
+                    .append(',').append(m.totalBytesDown()).append('\n');
+        }
+        AtomicFiles.writeString(file, sb.toString());
+    }
+
+    /**
+     * @param file    destination
+     * @param timings rounds in order
+     */
+    public static void writeTiming(Path file, List<RoundTiming> timings) {
+        StringBuilder sb = new StringBuilder(TIMING_HEADER).append('\n');
+        for (RoundTiming t : timings) {
+            sb.append(t.round()).append(',').append(t.wallSeconds()).append(',').append(t.trainSeconds())
+                    .append(',').append(t.evalSeconds()).append(',').append(t.elapsedSeconds()).append(',')
+                    .append(t.threads()).append('\n');
+        }
+        AtomicFiles.writeString(file, sb.toString());
+    }
+
+    /**
+     * @param file a {@code metrics.csv}
+     * @return its rows
+     * @throws IllegalArgumentException when the header or a row is malformed (naming the line)
+     */
+    public static List<RoundMetrics> read(Path file) {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not read " + file, e);
+        }
+        if (lines.isEmpty() || !lines.get(0).equals(HEADER)) {
+            throw new IllegalArgumentException(file + " is not a dml4j metrics.csv (line 1 must be: " + HEADER + ")");
+        }
+        List<RoundMetrics> out = new ArrayList<>();
+        for (int i = 1; i < lines.size(); i++) {
+            if (lines.get(i).isBlank()) {
+                continue;
+            }
+            String[] f = lines.get(i).split(",");
+            if (f.length != 12) {
+                throw new IllegalArgumentException(file + " line " + (i + 1) + ": expected 12 fields, got " + f.length);
+            }
+            try {
+                out.add(new RoundMetrics(Integer.parseInt(f[0]), Integer.parseInt(f[1]), Integer.parseInt(f[2]),
+                        Double.parseDouble(f[3]), Double.parseDouble(f[4]), Double.parseDouble(f[5]),
+                        Double.parseDouble(f[6]), Long.parseLong(f[7]), Long.parseLong(f[8]), Long.parseLong(f[9]),
+                        Long.parseLong(f[10]), Long.parseLong(f[11])));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(file + " line " + (i + 1) + ": " + e.getMessage());
+            }
+        }
+        return out;
+    }
+
+    /**
+     * @param file a {@code timing.csv}
+     * @return its rows, or an empty list when the file does not exist
+     */
+    public static List<RoundTiming> readTiming(Path file) {
+        if (!Files.exists(file)) {
+            return List.of();
+        }
+        try {
+            List<String> lines = Files.readAllLines(file);
+            List<RoundTiming> out = new ArrayList<>();
+            for (int i = 1; i < lines.size(); i++) {
+                String[] f = lines.get(i).split(",");
+                if (f.length == 6) {
+                    out.add(new RoundTiming(Integer.parseInt(f[0]), Double.parseDouble(f[1]),
+                            Double.parseDouble(f[2]), Double.parseDouble(f[3]), Double.parseDouble(f[4]),
+                            Integer.parseInt(f[5])));
+                }
+            }
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not read " + file, e);
+        }
+    }
+}

@@ -1,0 +1,91 @@
+package org.dml4j.cli.report;
+
+import java.util.List;
+import org.dml4j.fl.RoundMetrics;
+import org.dml4j.sim.RoundTiming;
+
+/**
+ * One run as the report shows it.
+ *
+ * @param name    the run's name
+ * @param metrics per-round metrics
+ * @param timings per-round timings (may be empty)
+ * @param config  the resolved experiment file text (may be empty)
+ */
+public record RunSummary(String name, List<RoundMetrics> metrics, List<RoundTiming> timings, String config) {
+    /** Copies the lists. */
+    public RunSummary {
+        metrics = List.copyOf(metrics);
+        timings = List.copyOf(timings);
+    }
+
+    /** @return the last evaluated accuracy, or NaN */
+    public double finalAccuracy() {
+        for (int i = metrics.size() - 1; i >= 0; i--) {
+            if (!Double.isNaN(metrics.get(i).testAccuracy())) {
+                return metrics.get(i).testAccuracy();
+            }
+        }
+        return Double.NaN;
+    }
+
+    /** @return the best evaluated accuracy, or NaN */
+    public double bestAccuracy() {
+        double best = Double.NaN;
+        for (RoundMetrics m : metrics) {
+            if (!Double.isNaN(m.testAccuracy()) && !(m.testAccuracy() <= best)) {
+                best = m.testAccuracy();
+            }
+        }
+        return best;
+    }
+
+    /**
+     * @param target an accuracy in [0, 1]
+     * @return the first round whose accuracy reaches it, or -1
+     */
+    public int roundsTo(double target) {
+        for (RoundMetrics m : metrics) {
+            if (m.testAccuracy() >= target) {
+                return m.round();
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * @param target an accuracy in [0, 1]
+     * @return bytes on the wire (both ways) until the first round that reaches it, or -1
+     */
+    public long bytesTo(double target) {
+        for (RoundMetrics m : metrics) {
+            if (m.testAccuracy() >= target) {
+                return m.totalBytes();
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * @param target an accuracy in [0, 1]
+     * @return wall seconds until the first round that reaches it, or NaN
+     */
+    public double secondsTo(double target) {
+        for (int i = 0; i < metrics.size() && i < timings.size(); i++) {
+            if (metrics.get(i).testAccuracy() >= target) {
+                return timings.get(i).elapsedSeconds();
+            }
+        }
+        return Double.NaN;
+    }
+
+    /** @return total wall seconds, or NaN without timings */
+    public double wallSeconds() {
+        return timings.isEmpty() ? Double.NaN : timings.get(timings.size() - 1).elapsedSeconds();
+    }
+
+    /** @return total bytes on the wire, both ways */
+    public long totalBytes() {
+        return metrics.isEmpty() ? 0 : metrics.get(metrics.size() - 1).totalBytes();
+    }
+}
