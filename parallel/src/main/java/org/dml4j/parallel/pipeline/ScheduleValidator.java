@@ -93,7 +93,9 @@ public final class ScheduleValidator {
                             + describe(kind, c, mb) + " twice (positions " + slot[key] + " and " + i + ")");
                 }
                 slot[key] = i;
-                fused[key] = kind == 3;
+                if (kind == 1 || kind == 3) {
+                    fused[key] = kind == 3;
+                }
             }
         }
         for (int k = 0; k < stages; k++) {
