@@ -1,6 +1,5 @@
 package org.dml4j.model.djl;
 
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
@@ -15,7 +14,7 @@ import org.dml4j.model.ParameterLayout;
 /**
  * A feed-forward classifier described as a sequence of layers over one flat parameter vector: the architecture part
  * of a {@link TorchModel}. It knows the parameter layout, how to initialise the parameters deterministically in Java
- * and how to run the forward pass with DJL's PyTorch operators on views of the flat vector.
+ * and how to run the forward pass with DJL's PyTorch operators.
  *
  * <p>Immutable and thread-safe; the tensors passed to {@link #forward} belong to the caller.
  */
@@ -75,8 +74,6 @@ final class Network {
     private final int numClasses;
     private final List<Op> ops;
     private final ParameterLayout layout;
-    private final long[] sizes;
-    private final long[][] shapes;
     private final Init[] inits;
     private final long maxActivation;
 
@@ -86,15 +83,6 @@ final class Network {
         this.numClasses = b.current[0];
         this.ops = List.copyOf(b.ops);
         this.layout = b.layout.build();
-        List<ParameterLayout.Entry> entries = layout.entries();
-        this.sizes = new long[entries.size()];
-        this.shapes = new long[entries.size()][];
-        for (int i = 0; i < sizes.length; i++) {
-            ParameterLayout.Entry e = entries.get(i);
-            sizes[i] = e.size();
-            int[] s = e.shape();
-            shapes[i] = s.length > 1 ? Arrays.stream(s).asLongStream().toArray() : null;
-        }
         this.inits = b.inits.toArray(new Init[0]);
         this.maxActivation = b.maxActivation;
     }
@@ -163,27 +151,10 @@ final class Network {
     }
 
     /**
-     * Splits the flat parameter tensor into one view per layout entry, shaped as the entry. Under autograd the views
-     * route their gradients back into the flat tensor's gradient.
-     *
-     * @param flat the flat parameter tensor
-     * @return the views, in layout order; they are registered in the caller's {@code NDScope}
-     */
-    PtNDArray[] views(PtNDArray flat) {
-        NDList parts = JniUtils.split(flat, sizes, 0);
-        PtNDArray[] v = new PtNDArray[sizes.length];
-        for (int i = 0; i < v.length; i++) {
-            PtNDArray p = (PtNDArray) parts.get(i);
-            v[i] = shapes[i] == null ? p : JniUtils.reshape(p, shapes[i]);
-        }
-        return v;
-    }
-
-    /**
      * Runs the forward pass.
      *
      * @param x      a batch shaped {@code [batch, inputShape...]}
-     * @param params the views from {@link #views}
+     * @param params one tensor per layout entry, in layout order, shaped as the entry
      * @return the logits, {@code [batch, numClasses]}
      */
     PtNDArray forward(PtNDArray x, PtNDArray[] params) {

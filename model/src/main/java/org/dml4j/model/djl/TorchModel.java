@@ -26,24 +26,28 @@ import org.dml4j.model.TrainSpec;
 
 /**
  * A {@link Network} trained with DJL's PyTorch engine, without DJL's {@code Trainer}: the hot loop calls the engine's
- * operators directly so that a training step costs a handful of native calls.
+ * operators directly so that a training step costs a few dozen cheap native calls and touches each parameter only a
+ * few times.
  *
- * <p>How a step runs: all parameters live in one flat float tensor whose memory is a Java direct buffer, so
- * {@link #getParams} and {@link #setParams} are plain memory copies. The batch is copied into a reused
- * {@code float[]}, then into a direct buffer that a reused input tensor wraps (no tensor is created for the data).
- * The forward pass runs on views of the flat tensor (one split plus one reshape per weight); cross-entropy is
- * {@code log_softmax}, {@code gather} and {@code sum}, and backward is seeded with {@code -1/batch}, so the flat
- * tensor's gradient is the gradient of the mean loss. One fused native SGD call then updates the parameters in place:
+ * <p>Memory: all parameters live in one Java direct buffer laid out as {@link #layout()}, so {@link #getParams} and
+ * {@link #setParams} are single memory copies. Each parameter tensor is a zero-copy view of its slice of that buffer
+ * and stays in place between steps; the momentum buffer and the FedProx center are kept the same way. The batch is
+ * copied into a reused {@code float[]}, then into a direct buffer wrapped by a reused input tensor.
+ *
+ * <p>One step: fresh autograd leaves are wrapped around the parameter slices (so their gradients start undefined
+ * and PyTorch neither accumulates nor needs zeroing), the forward pass runs, cross-entropy is {@code log_softmax},
+ * {@code gather} and {@code sum}, and backward is seeded with {@code -lr/batch}, so each leaf's gradient is already
+ * {@code lr·∇(mean loss)}. The update then runs in place on the parameter tensors:
  * <pre>
- *   d = grad + weightDecay·w + mu·(w − center)        (FedProx term when mu &gt; 0)
- *   v = momentum·v + lr·d ;  w = w − v                 (v = lr·d without momentum)
+ *   d = lr·(grad + weightDecay·w + mu·(w − center))     (FedProx term when mu &gt; 0)
+ *   v = momentum·v + d ;  w = w − v                      (w = w − d without momentum)
  * </pre>
- * which equals PyTorch's {@code SGD} (dampening 0, no Nesterov) for a constant learning rate. Temporaries of a step
- * are freed at its end by an {@link NDScope}.
+ * which equals PyTorch's {@code SGD} (dampening 0, no Nesterov) for the constant learning rate of one
+ * {@link #train} call. The step's temporaries are freed at its end by an {@link NDScope}.
  *
  * <p>Sample order: a permutation of the data drawn from the caller's generator, redrawn at each epoch; the last batch
- * of an epoch holds the remaining samples. Evaluation runs in batches of up to {@value #EVAL_BATCH} samples without
- * autograd.
+ * of an epoch holds the remaining samples. Evaluation runs without autograd in batches of up to {@value #EVAL_BATCH}
+ * samples (fewer for large activations).
  *
  * <p>Threading: one instance per worker thread (it may move between threads between calls). Autograd mode is
  * thread-local in PyTorch and is set on the calling thread for the duration of each call. Different instances train
@@ -52,8 +56,8 @@ import org.dml4j.model.TrainSpec;
 final class TorchModel implements Model {
     /** Most samples per evaluation batch. */
     static final int EVAL_BATCH = 1000;
-    /** Most activation values per evaluation batch tensor (64 MiB of floats). */
-    private static final long EVAL_ACTIVATION_BUDGET = 16L << 20;
+    /** Most activation values per evaluation batch tensor (8 MiB of floats): larger batches run slower on CPU. */
+    private static final long EVAL_ACTIVATION_BUDGET = 2L << 20;
 
     private final Network net;
     private final ParameterLayout layout;
@@ -61,13 +65,16 @@ final class TorchModel implements Model {
     private final int inputSize;
     private final long[] inputShape;
     private final PtNDManager manager;
+    private final ByteBuffer paramBytes;
     private final FloatBuffer params;
-    private final PtNDArray paramTensor;
-    private PtNDArray grad;
+    /** Per layout entry: its slice of {@link #paramBytes}, its shape, and the persistent tensor over it. */
+    private final ByteBuffer[] slices;
+    private final Shape[] shapes;
+    private final PtNDArray[] tensors;
     private FloatBuffer momentum;
-    private PtNDArray momentumTensor;
+    private PtNDArray[] momentumTensors;
     private FloatBuffer proxShift;
-    private PtNDArray proxTensor;
+    private PtNDArray[] proxTensors;
     private Batch trainBatch;
     private Batch evalBatch;
     private boolean closed;
@@ -88,10 +95,17 @@ final class TorchModel implements Model {
             inputShape[i + 1] = in[i];
         }
         this.manager = (PtNDManager) TorchRuntime.engine().newBaseManager();
-        ByteBuffer bytes = direct(4L * numParams);
-        this.params = bytes.asFloatBuffer();
-        this.paramTensor = wrap(bytes, DataType.FLOAT32, numParams);
-        paramTensor.setRequiresGradient(true);
+        this.paramBytes = direct(4L * numParams);
+        this.params = paramBytes.asFloatBuffer();
+        int k = layout.entries().size();
+        this.slices = new ByteBuffer[k];
+        this.shapes = new Shape[k];
+        for (int i = 0; i < k; i++) {
+            ParameterLayout.Entry e = layout.entries().get(i);
+            slices[i] = paramBytes.slice(4 * e.offset(), 4 * e.size()).order(ByteOrder.nativeOrder());
+            shapes[i] = new Shape(java.util.Arrays.stream(e.shape()).asLongStream().toArray());
+        }
+        this.tensors = wrapSlices(paramBytes);
         float[] w = new float[numParams];
         net.initialise(init, w);
         params.put(0, w);
@@ -136,12 +150,14 @@ final class TorchModel implements Model {
             trainBatch = new Batch(batchSize);
         }
         Batch batch = trainBatch;
+        float lr = spec.learningRate();
         float mu = spec.proxMu();
         float decay = spec.weightDecay() + mu;
         if (mu > 0) {
-            prepareProx(spec.proxCenter(), mu);
+            prepareProx(spec.proxCenter(), lr * mu);
         }
-        if (spec.momentum() > 0) {
+        boolean heavyBall = spec.momentum() > 0;
+        if (heavyBall) {
             prepareMomentum();
         }
         int[] perm = new int[n];
@@ -149,17 +165,16 @@ final class TorchModel implements Model {
             perm[i] = i;
         }
         shuffle(perm, rng);
-        PtNDArray fullSeed = (PtNDArray) manager.create(-1f / batchSize);
         boolean gradMode = JniUtils.isGradMode();
-        JniUtils.setGradMode(true);
-        try {
-            if (grad != null) {
-                JniUtils.zeroGrad(paramTensor);
-            }
+        try (NDScope callScope = new NDScope()) {
+            callScope.suppressNotUsedWarning();
+            Step step = new Step(lr, batchSize, decay > 0 ? scalar(lr * decay) : null,
+                    heavyBall ? scalar(spec.momentum()) : null, mu > 0);
+            JniUtils.setGradMode(true);
             int pos = 0;
             double lossSum = 0;
             long samples = 0;
-            for (int step = 0; step < spec.steps(); step++) {
+            for (int s = 0; s < spec.steps(); s++) {
                 if (pos == n) {
                     shuffle(perm, rng);
                     pos = 0;
@@ -167,21 +182,11 @@ final class TorchModel implements Model {
                 int b = Math.min(batchSize, n - pos);
                 batch.fill(data, perm, pos, b);
                 pos += b;
-                float loss = forwardBackward(batch, b, b == batchSize ? fullSeed : null);
+                float loss = step.run(batch, b);
                 if (!Float.isFinite(loss)) {
-                    JniUtils.zeroGrad(paramTensor);
-                    throw new DivergenceException(net.name() + ": training loss is " + loss + " at step "
-                            + (step + 1) + " of " + spec.steps());
+                    throw new DivergenceException(net.name() + ": training loss is " + loss + " at step " + (s + 1)
+                            + " of " + spec.steps());
                 }
-                if (grad == null) {
-                    grad = JniUtils.getGradient(paramTensor);
-                }
-                if (mu > 0) {
-                    JniUtils.addi(grad, proxTensor);
-                }
-                JniUtils.sgdUpdate(paramTensor, grad, spec.momentum() > 0 ? momentumTensor : null,
-                        spec.learningRate(), decay, 1f, -1f, spec.momentum());
-                JniUtils.zeroGrad(paramTensor);
                 lossSum += loss;
                 samples += b;
             }
@@ -189,22 +194,66 @@ final class TorchModel implements Model {
             return new TrainResult(spec.steps(), samples, lossSum / spec.steps());
         } finally {
             JniUtils.setGradMode(gradMode);
-            fullSeed.close();
         }
     }
 
-    /** Forward and backward on the first {@code b} samples of the batch; returns the mean loss. */
-    private float forwardBackward(Batch batch, int b, PtNDArray seed) {
-        try (NDScope scope = new NDScope()) {
-            scope.suppressNotUsedWarning();
-            PtNDArray x = batch.features(b);
-            PtNDArray y = batch.labels(b);
-            PtNDArray logits = net.forward(x, net.views(paramTensor));
-            PtNDArray picked = JniUtils.gather(JniUtils.logSoftmax(logits, 1, DataType.FLOAT32), y, 1);
-            PtNDArray sum = JniUtils.sum(picked);
-            PtNDArray s = seed != null ? seed : (PtNDArray) manager.create(-1f / b);
-            JniUtils.backward(sum, s, false, false);
-            return -JniUtils.getByteBuffer(sum, false).getFloat(0) / b;
+    /** The per-call constants of the training loop and one step of it. */
+    private final class Step {
+        private final float lr;
+        private final int batchSize;
+        private final PtNDArray fullSeed;
+        private final PtNDArray lrDecay;
+        private final PtNDArray momentumFactor;
+        private final boolean prox;
+
+        Step(float lr, int batchSize, PtNDArray lrDecay, PtNDArray momentumFactor, boolean prox) {
+            this.lr = lr;
+            this.batchSize = batchSize;
+            this.fullSeed = scalar(-lr / batchSize);
+            this.lrDecay = lrDecay;
+            this.momentumFactor = momentumFactor;
+            this.prox = prox;
+        }
+
+        /** Forward, backward and update on the first {@code b} samples of the batch; returns the mean loss. */
+        float run(Batch batch, int b) {
+            try (NDScope scope = new NDScope()) {
+                scope.suppressNotUsedWarning();
+                PtNDArray seed = b == batchSize ? fullSeed : scalar(-lr / b);
+                PtNDArray[] leaves = new PtNDArray[tensors.length];
+                for (int i = 0; i < leaves.length; i++) {
+                    leaves[i] = JniUtils.createNdFromByteBuffer(manager, slices[i], shapes[i], DataType.FLOAT32,
+                            SparseFormat.DENSE, Device.cpu());
+                    leaves[i].setRequiresGradient(true);
+                }
+                PtNDArray logits = net.forward(batch.features(b), leaves);
+                PtNDArray logp = JniUtils.logSoftmax(logits, 1, DataType.FLOAT32);
+                PtNDArray sum = JniUtils.sum(JniUtils.gather(logp, batch.labels(b), 1));
+                JniUtils.backward(sum, seed, false, false);
+                float loss = -JniUtils.getByteBuffer(sum, false).getFloat(0) / b;
+                if (!Float.isFinite(loss)) {
+                    return loss;
+                }
+                for (int i = 0; i < leaves.length; i++) {
+                    PtNDArray d = JniUtils.getGradient(leaves[i]);
+                    if (d == null) {
+                        continue;
+                    }
+                    if (lrDecay != null) {
+                        JniUtils.addi(d, JniUtils.mul(tensors[i], lrDecay));
+                    }
+                    if (prox) {
+                        JniUtils.addi(d, proxTensors[i]);
+                    }
+                    if (momentumFactor != null) {
+                        JniUtils.muli(momentumTensors[i], momentumFactor);
+                        JniUtils.addi(momentumTensors[i], d);
+                        d = momentumTensors[i];
+                    }
+                    JniUtils.subi(tensors[i], d);
+                }
+                return loss;
+            }
         }
     }
 
@@ -233,7 +282,7 @@ final class TorchModel implements Model {
                 batch.fillRange(data, from, b);
                 try (NDScope scope = new NDScope()) {
                     scope.suppressNotUsedWarning();
-                    PtNDArray logits = net.forward(batch.features(b), net.views(paramTensor));
+                    PtNDArray logits = net.forward(batch.features(b), tensors);
                     JniUtils.getByteBuffer(JniUtils.logSoftmax(logits, 1, DataType.FLOAT32), false)
                             .asFloatBuffer().get(0, logp, 0, b * classes);
                 }
@@ -271,31 +320,51 @@ final class TorchModel implements Model {
         return net.toString();
     }
 
-    private void prepareProx(float[] center, float mu) {
+    /** Fills the FedProx shift {@code -lr·mu·center}. */
+    private void prepareProx(float[] center, float lrMu) {
         if (center.length != numParams) {
             throw new IllegalArgumentException("proxCenter must have " + numParams + " values, got "
                     + center.length);
         }
-        if (proxTensor == null) {
+        if (proxTensors == null) {
             ByteBuffer bytes = direct(4L * numParams);
             proxShift = bytes.asFloatBuffer();
-            proxTensor = wrap(bytes, DataType.FLOAT32, numParams);
+            proxTensors = wrapSlices(bytes);
         }
         for (int i = 0; i < numParams; i++) {
-            proxShift.put(i, -mu * center[i]);
+            proxShift.put(i, -lrMu * center[i]);
         }
     }
 
+    /** Allocates or zeroes the momentum buffer. */
     private void prepareMomentum() {
-        if (momentumTensor == null) {
+        if (momentumTensors == null) {
             ByteBuffer bytes = direct(4L * numParams);
             momentum = bytes.asFloatBuffer();
-            momentumTensor = wrap(bytes, DataType.FLOAT32, numParams);
+            momentumTensors = wrapSlices(bytes);
         } else {
             for (int i = 0; i < numParams; i++) {
                 momentum.put(i, 0f);
             }
         }
+    }
+
+    /** One tensor per layout entry over the matching slice of {@code flat}, which is laid out as the parameters. */
+    private PtNDArray[] wrapSlices(ByteBuffer flat) {
+        PtNDArray[] t = new PtNDArray[slices.length];
+        for (int i = 0; i < t.length; i++) {
+            ParameterLayout.Entry e = layout.entries().get(i);
+            ByteBuffer slice = flat.slice(4 * e.offset(), 4 * e.size()).order(ByteOrder.nativeOrder());
+            t[i] = JniUtils.createNdFromByteBuffer(manager, slice, shapes[i], DataType.FLOAT32, SparseFormat.DENSE,
+                    Device.cpu());
+            NDScope.unregister(t[i]);
+        }
+        return t;
+    }
+
+    /** A scalar tensor registered in the current scope. */
+    private PtNDArray scalar(float v) {
+        return (PtNDArray) manager.create(v);
     }
 
     private void checkFiniteParams(int steps) {
@@ -350,10 +419,15 @@ final class TorchModel implements Model {
         return b.limit(Math.toIntExact(bytes)).slice().order(ByteOrder.nativeOrder());
     }
 
-    /** A tensor of the given shape over {@code bytes}' memory (no copy); DJL keeps the buffer reachable. */
+    /**
+     * A tensor of the given shape over {@code bytes}' memory (no copy; DJL keeps the buffer reachable), owned by this
+     * model's manager and never by a caller's {@link NDScope}.
+     */
     private PtNDArray wrap(ByteBuffer bytes, DataType type, long... shape) {
-        return JniUtils.createNdFromByteBuffer(manager, bytes, new Shape(shape), type, SparseFormat.DENSE,
+        PtNDArray t = JniUtils.createNdFromByteBuffer(manager, bytes, new Shape(shape), type, SparseFormat.DENSE,
                 Device.cpu());
+        NDScope.unregister(t);
+        return t;
     }
 
     /** Reused host and native memory for one batch of features and labels. */

@@ -18,6 +18,9 @@ public final class SpeedProbe {
         String type = args.length > 0 ? args[0] : "mlp";
         int steps = args.length > 1 ? Integer.parseInt(args[1]) : 2000;
         int threads = args.length > 2 ? Integer.parseInt(args[2]) : 1;
+        int batch = args.length > 3 ? Integer.parseInt(args[3]) : 64;
+        float mom = args.length > 4 ? Float.parseFloat(args[4]) : 0.9f;
+        float wd = args.length > 5 ? Float.parseFloat(args[5]) : 1e-4f;
         int n = 2048;
         SplittableRandom r = new SplittableRandom(1);
         float[] f = new float[n * 784];
@@ -42,7 +45,7 @@ public final class SpeedProbe {
                     m.train(d, spec, new SplittableRandom(2));
                     for (int rep = 0; rep < 3; rep++) {
                         long t0 = System.nanoTime();
-                        m.train(d, new TrainSpec(steps, 64, 0.01f, 0.9f, 1e-4f, 0f, null), new SplittableRandom(3));
+                        m.train(d, new TrainSpec(steps, batch, 0.01f, mom, wd, 0f, null), new SplittableRandom(3));
                         long t1 = System.nanoTime();
                         System.out.printf("thread %d %s: %.3f ms/step%n", tt, type, (t1 - t0) / 1e6 / steps);
                     }

@@ -382,6 +382,28 @@ class TorchModelTest {
     }
 
     @Test
+    void trainingAndEvaluationLeaveNoTensorsBehind() {
+        // Prepare
+        Dataset data = TestData.digits().head(70);
+        try (TorchModel m = (TorchModel) mlp(2)) {
+            float[] center = params(m);
+            TrainSpec full = new TrainSpec(9, 16, 0.05f, 0.9f, 1e-4f, 0.1f, center);
+            m.train(data, full, new SplittableRandom(1));
+            m.evaluate(data);
+            int held = m.manager().getManagedArrays().size();
+
+            // Execute
+            for (int i = 0; i < 5; i++) {
+                m.train(data, full, new SplittableRandom(i));
+                m.evaluate(data);
+            }
+
+            // Assert
+            assertEquals(held, m.manager().getManagedArrays().size());
+        }
+    }
+
+    @Test
     void nonFiniteLossThrowsNamingTheStep() {
         // Prepare
         float[] f = new float[4 * 3];
