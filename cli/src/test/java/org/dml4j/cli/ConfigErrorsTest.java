@@ -1,0 +1,73 @@
+package org.dml4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.dml4j.cli.config.ConfigTree;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** Bad experiment files fail before any work, naming the table, the key and the value. */
+class ConfigErrorsTest {
+    private static String message(String... overrides) {
+        ConfigTree tree = ConfigTree.parse(RunCommandTest.DIGITS, "test.toml");
+        for (String o : overrides) {
+            tree.set(o);
+        }
+        return assertThrows(IllegalArgumentException.class, () -> Experiment.resolve(tree, "x")).getMessage();
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "model.type=resnet9000|unknown model type 'resnet9000'; known: cnn, lenet5, logistic, mlp",
+        "strategy.type=fedsgd|unknown strategy type 'fedsgd'; known: fedavg, fedprox",
+        "compressor.type=zip|unknown compressor type 'zip'",
+        "partition.type=random|unknown partitioner type 'random'",
+        "training.schedule.type=cosine|unknown learning-rate schedule type 'cosine'; known: constant, inverse-time, step",
+        "strategy.fraction=1.5|fraction must be in (0, 1], got 1.5",
+        "run.rounds=0|[run] rounds must be >= 1, got 0",
+        "run.target-accuracy=80|target-accuracy must be in (0, 1], got 80",
+        "training.momentum=1.2|momentum must be in [0, 1), got 1.2",
+        "training.batch-size=0|batch-size must be >= 1, got 0",
+        "strategy.fracton=0.5|[strategy] has unknown key 'fracton'",
+        "run.epochs=3|[run] has unknown key 'epochs'",
+        "model.hidden=\"wide\"|[model] key 'hidden[0]' cannot take the value wide",
+    })
+    void namesTheKeyAndTheValue(String override, String expected) {
+        String m = message(override);
+        assertTrue(m.contains(expected), "expected '" + expected + "' in: " + m);
+    }
+
+    @Test
+    void unknownTablesAreListed() {
+        String m = message("optimizer.type=adam");
+        assertTrue(m.contains("unknown table [optimizer]") && m.contains("known: run, data"), m);
+    }
+
+    @Test
+    void invalidTomlGivesThePosition() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ConfigTree.parse("[run]\nrounds = = 3\n", "bad.toml"));
+        assertTrue(e.getMessage().contains("bad.toml") && e.getMessage().contains("line 2"), e.getMessage());
+    }
+
+    @Test
+    void overridesParseTomlValues() {
+        ConfigTree tree = ConfigTree.parse("[model]\ntype = \"mlp\"\n", "t");
+        tree.set("model.hidden=[64, 32]");
+        tree.set("run.name=hello world");
+        assertEquals("[64,32]", tree.table("model").get("hidden").toString());
+        assertEquals("hello world", tree.table("run").get("name").asText());
+        assertThrows(IllegalArgumentException.class, () -> tree.set("no-equals-sign"));
+    }
+
+    @Test
+    void theCommandLinePrintsOneLineAndExitsWithTwo() throws Exception {
+        java.nio.file.Path f = java.nio.file.Files.createTempFile("bad", ".toml");
+        java.nio.file.Files.writeString(f, RunCommandTest.DIGITS.replace("\"mlp\"", "\"mlpp\""));
+        assertEquals(2, RunCommandTest.run("run", f.toString()));
+        assertEquals(2, RunCommandTest.run("run", "/does/not/exist.toml"));
+    }
+}
