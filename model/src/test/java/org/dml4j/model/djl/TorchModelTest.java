@@ -82,9 +82,10 @@ class TorchModelTest {
         // Prepare
         Dataset data = TestData.digits().head(600);
         List<ModelProvider> providers = List.of(new LogisticProvider(), new MlpProvider(), new CnnProvider(),
-                new LeNet5Provider());
+                new LeNet5Provider(), new LeNet5Provider());
         List<ModelConfig> configs = List.of(LogisticConfig.defaults(), MlpConfig.defaults(),
-                new CnnConfig(List.of(8, 16), 3, 64), new LeNet5Config(null, null, 4, null, null));
+                new CnnConfig(List.of(8, 16), 3, 64), new LeNet5Config(null, null, 4, null, null),
+                new LeNet5Config(null, null, 4, "tanh", "avg"));
         for (int i = 0; i < providers.size(); i++) {
             try (Model m = providers.get(i).create(configs.get(i), DIGIT_SHAPE, 10, SeedTree.root(5))) {
                 // Execute
