@@ -116,7 +116,7 @@ public final class DatasetStore {
             m.put(e.getKey(), new Catalog.Spec(s.info(), s.layout(), s.folderNames(), s.systemDirs(), e.getValue(),
                     s.archive(), s.requiredFiles()));
         }
-        this.specs = Map.copyOf(m);
+        this.specs = java.util.Collections.unmodifiableMap(m);
         this.names = List.copyOf(m.keySet());
     }
 
@@ -366,11 +366,9 @@ public final class DatasetStore {
                     DigestingStream d = new DigestingStream(out);
                     downloader.download(uri, d);
                     String sha = HexFormat.of().formatHex(d.digest.digest());
-                    if (f.size() > 0 && d.count != f.size()) {
-                        throw new IOException("expected " + f.size() + " bytes, received " + d.count);
-                    }
-                    if (!sha.equalsIgnoreCase(f.sha256())) {
-                        throw new IOException("SHA-256 mismatch: expected " + f.sha256() + ", received " + sha);
+                    if (!sha.equalsIgnoreCase(f.sha256()) || (f.size() > 0 && d.count != f.size())) {
+                        throw new IOException("SHA-256 mismatch: expected " + f.sha256() + ", received " + sha
+                                + " (" + d.count + " bytes" + (f.size() > 0 ? ", expected " + f.size() : "") + ")");
                     }
                 });
                 return null;
