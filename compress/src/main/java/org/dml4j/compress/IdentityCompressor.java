@@ -2,7 +2,10 @@ package org.dml4j.compress;
 
 import java.util.SplittableRandom;
 
-/** Sends the update uncompressed as fp32 ({@link DenseUpdate}); the reference every compressor is compared with. */
+/**
+ * Sends the update uncompressed as fp32 ({@link DenseUpdate}); the reference every compressor is compared with.
+ * Immutable and thread-safe.
+ */
 public final class IdentityCompressor implements GradientCompressor {
     /** Type name in config files. */
     public static final String NAME = "identity";
@@ -25,6 +28,7 @@ public final class IdentityCompressor implements GradientCompressor {
 
         @Override
         public GradientCompressor create(CompressorConfig config) {
+            Compressors.expect(config, IdentityConfig.class, NAME);
             return new IdentityCompressor();
         }
     }
@@ -40,12 +44,10 @@ public final class IdentityCompressor implements GradientCompressor {
             if (update.length != dim) {
                 throw new IllegalArgumentException("update length must be " + dim + ", got " + update.length);
             }
-            for (int i = 0; i < update.length; i++) {
-                if (!Float.isFinite(update[i])) {
-                    throw new IllegalArgumentException("update value " + i + " is not finite: " + update[i]);
-                }
+            if (!CompressKernels.get().allFinite(update, 0, dim)) {
+                throw TopKSelector.nonFinite(update, 0, dim);
             }
-            return new DenseUpdate(update);
+            return DenseUpdate.wrap(update.clone(), ValueFormat.FP32);
         };
     }
 }

@@ -1,12 +1,27 @@
 package org.dml4j.compress;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
+import java.util.Objects;
 
 /**
- * Versioned binary encoding of {@link CompressedUpdate}s. Layout (little endian): magic {@code "DMLU"} (4 bytes),
- * format version (1 byte), kind (1 byte), reserved (2 bytes), dim (4 bytes), then the kind's payload. Readers reject
- * unknown versions and kinds, and never allocate more than the declared dimension allows.
+ * Versioned binary encoding of {@link CompressedUpdate}s.
+ *
+ * <p>Common header (12 bytes, little endian): magic {@code "DMLU"} (4 bytes), format version (1 byte), kind (1 byte),
+ * two kind-specific flag bytes, dim (4 bytes). Payloads:
+ * <ul>
+ *   <li>dense (kind 1; flag 0 = {@link ValueFormat} code): {@code dim} values;</li>
+ *   <li>sparse (kind 2; flag 0 = value format, flag 1 = {@link SparseUpdate.IndexEncoding} code): entry count
+ *       (4 bytes), the indices as varint gaps or a bitmap, then the values;</li>
+ *   <li>quantized (kind 3; flag 0 = {@link QuantizedUpdate.Scheme} code): levels (2 bytes), bucket size (4), segment
+ *       count (4), segment lengths (4 each), one fp32 scale per bucket, then the codes packed least significant bit
+ *       first ({@code levels + code} for the symmetric scheme, 1 for +1 and 0 for -1 for signs), padding bits zero;</li>
+ *   <li>low-rank (kind 4; flag 0 = value format): block count (4), then per block a type byte and either
+ *       {@code rows, cols, rank} (4 bytes each) with P and Q, or a length (4) with the raw values.</li>
+ * </ul>
+ *
+ * <p>The reader checks every length against the declared dimension and the bytes left before it allocates, so a
+ * length field never makes it allocate more than the declared dimension (bounded by {@code maxDim}) allows. Any byte
+ * string that is not a valid encoding, including non-finite values, unknown versions and trailing bytes, fails with
+ * {@link MalformedUpdateException} and nothing else.
  *
  * <p>Thread-safe (stateless).
  */
@@ -16,7 +31,12 @@ public final class UpdateCodec {
     /** Size of the common header. */
     public static final int HEADER_BYTES = 12;
     private static final int MAGIC = 0x554C4D44; // "DMLU" read little endian
-    private static final byte KIND_DENSE = 1;
+    static final byte KIND_DENSE = 1;
+    static final byte KIND_SPARSE = 2;
+    static final byte KIND_QUANTIZED = 3;
+    static final byte KIND_LOW_RANK = 4;
+    private static final byte BLOCK_RAW = 0;
+    private static final byte BLOCK_FACTORED = 1;
 
     private UpdateCodec() {
     }
@@ -26,17 +46,133 @@ public final class UpdateCodec {
      * @return its encoding, exactly {@code u.wireBytes()} long
      */
     public static byte[] encode(CompressedUpdate u) {
-        ByteBuffer b = ByteBuffer.allocate(Math.toIntExact(u.wireBytes())).order(ByteOrder.LITTLE_ENDIAN);
-        b.putInt(MAGIC).put((byte) CURRENT_VERSION);
+        Objects.requireNonNull(u, "u");
+        byte[] out = new byte[Math.toIntExact(u.wireBytes())];
+        encode(u, out, 0);
+        return out;
+    }
+
+    /**
+     * Encodes into a caller-owned buffer.
+     *
+     * @param u   the update
+     * @param dst destination with at least {@code u.wireBytes()} bytes from {@code off}
+     * @param off where to start writing
+     * @return the number of bytes written, {@code u.wireBytes()}
+     * @throws IndexOutOfBoundsException when {@code dst} is too short
+     */
+    public static int encode(CompressedUpdate u, byte[] dst, int off) {
+        Objects.requireNonNull(u, "u");
+        int len = Math.toIntExact(u.wireBytes());
+        Objects.checkFromIndexSize(off, len, dst.length);
+        Writer w = new Writer(dst, off);
+        w.putInt(MAGIC);
+        w.put(CURRENT_VERSION);
         switch (u) {
             case DenseUpdate d -> {
-                b.put(KIND_DENSE).putShort((short) 0).putInt(d.dim());
-                for (int i = 0; i < d.dim(); i++) {
-                    b.putFloat(d.get(i));
+                w.put(KIND_DENSE);
+                w.put(d.valueFormat().code());
+                w.put(0);
+                w.putInt(d.dim());
+                w.putValues(d.values(), 0, d.dim(), d.valueFormat());
+            }
+            case SparseUpdate s -> encodeSparse(s, w);
+            case QuantizedUpdate q -> encodeQuantized(q, w);
+            case LowRankUpdate l -> encodeLowRank(l, w);
+        }
+        if (w.pos - off != len) {
+            throw new IllegalStateException("encoded " + (w.pos - off) + " bytes but wireBytes() says " + len);
+        }
+        return len;
+    }
+
+    private static void encodeSparse(SparseUpdate s, Writer w) {
+        SparseUpdate.IndexEncoding enc = s.indexEncoding();
+        w.put(KIND_SPARSE);
+        w.put(s.valueFormat().code());
+        w.put(enc.code());
+        w.putInt(s.dim());
+        int[] idx = s.indexArray();
+        w.putInt(idx.length);
+        if (enc == SparseUpdate.IndexEncoding.VARINT_GAPS) {
+            int prev = -1;
+            for (int i : idx) {
+                w.putVarint(i - prev - 1);
+                prev = i;
+            }
+        } else {
+            int start = w.pos;
+            int nb = (int) SparseUpdate.bitmapBytes(s.dim());
+            java.util.Arrays.fill(w.buf, start, start + nb, (byte) 0);
+            for (int i : idx) {
+                w.buf[start + (i >>> 3)] |= (byte) (1 << (i & 7));
+            }
+            w.pos += nb;
+        }
+        w.putValues(s.valueArray(), 0, idx.length, s.valueFormat());
+    }
+
+    private static void encodeQuantized(QuantizedUpdate q, Writer w) {
+        w.put(KIND_QUANTIZED);
+        w.put(q.scheme().code());
+        w.put(0);
+        w.putInt(q.dim());
+        w.putShort(q.levels());
+        w.putInt(q.bucketSize());
+        int[] segs = q.segmentArray();
+        w.putInt(segs.length);
+        for (int s : segs) {
+            w.putInt(s);
+        }
+        for (float s : q.scaleArray()) {
+            w.putInt(Float.floatToRawIntBits(s));
+        }
+        byte[] codes = q.codeArray();
+        int bits = q.bitsPerCode();
+        boolean sign = q.scheme() == QuantizedUpdate.Scheme.SIGN;
+        int shift = sign ? 0 : q.levels();
+        long acc = 0;
+        int nacc = 0;
+        for (byte code : codes) {
+            long c = sign ? (code > 0 ? 1 : 0) : code + shift;
+            acc |= c << nacc;
+            nacc += bits;
+            while (nacc >= 8) {
+                w.put((int) acc);
+                acc >>>= 8;
+                nacc -= 8;
+            }
+        }
+        if (nacc > 0) {
+            w.put((int) acc);
+        }
+    }
+
+    private static void encodeLowRank(LowRankUpdate l, Writer w) {
+        ValueFormat f = l.valueFormat();
+        w.put(KIND_LOW_RANK);
+        w.put(f.code());
+        w.put(0);
+        w.putInt(l.dim());
+        LowRankUpdate.Block[] blocks = l.blockArray();
+        w.putInt(blocks.length);
+        for (LowRankUpdate.Block b : blocks) {
+            switch (b) {
+                case LowRankUpdate.Factored fb -> {
+                    w.put(BLOCK_FACTORED);
+                    w.putInt(fb.rows());
+                    w.putInt(fb.cols());
+                    w.putInt(fb.rank());
+                    w.putValues(fb.p(), 0, fb.p().length, f);
+                    w.putValues(fb.q(), 0, fb.q().length, f);
+                }
+                case LowRankUpdate.Raw r -> {
+                    w.put(BLOCK_RAW);
+                    w.putInt(r.values().length);
+                    w.putValues(r.values(), 0, r.values().length, f);
                 }
             }
         }
-        return b.array();
     }
 
     /**
@@ -46,35 +182,378 @@ public final class UpdateCodec {
      * @throws MalformedUpdateException when the bytes are not a valid encoding
      */
     public static CompressedUpdate decode(byte[] bytes, int maxDim) {
-        ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        Objects.requireNonNull(bytes, "bytes");
         if (bytes.length < HEADER_BYTES) {
             throw new MalformedUpdateException("update is " + bytes.length + " bytes, shorter than the "
                     + HEADER_BYTES + "-byte header");
         }
-        if (b.getInt() != MAGIC) {
+        Reader r = new Reader(bytes);
+        if (r.getInt() != MAGIC) {
             throw new MalformedUpdateException("bad magic at byte 0: not a dml4j update");
         }
-        int version = b.get() & 0xFF;
+        int version = r.getByte();
         if (version != CURRENT_VERSION) {
             throw new MalformedUpdateException("unsupported update format version " + version + " at byte 4; this"
                     + " reader knows version " + CURRENT_VERSION);
         }
-        byte kind = b.get();
-        b.getShort();
-        int dim = b.getInt();
+        int kind = r.getByte();
+        int flag0 = r.getByte();
+        int flag1 = r.getByte();
+        int dim = r.getInt();
         if (dim < 0 || dim > maxDim) {
             throw new MalformedUpdateException("dim " + dim + " at byte 8 is outside [0, " + maxDim + "]");
         }
-        if (kind == KIND_DENSE) {
-            long need = HEADER_BYTES + 4L * dim;
-            if (bytes.length != need) {
-                throw new MalformedUpdateException("dense update of dim " + dim + " must be " + need
-                        + " bytes, got " + bytes.length);
-            }
-            float[] v = new float[dim];
-            b.asFloatBuffer().get(v);
-            return DenseUpdate.wrap(v);
+        CompressedUpdate u = switch (kind) {
+            case KIND_DENSE -> decodeDense(r, dim, flag0, flag1);
+            case KIND_SPARSE -> decodeSparse(r, dim, flag0, flag1);
+            case KIND_QUANTIZED -> decodeQuantized(r, dim, flag0, flag1);
+            case KIND_LOW_RANK -> decodeLowRank(r, dim, flag0, flag1);
+            default -> throw new MalformedUpdateException("unknown update kind " + kind + " at byte 5");
+        };
+        if (r.pos != bytes.length) {
+            throw new MalformedUpdateException((bytes.length - r.pos) + " trailing bytes at byte " + r.pos);
         }
-        throw new MalformedUpdateException("unknown update kind " + kind + " at byte 5");
+        return u;
+    }
+
+    private static ValueFormat format(int code) {
+        ValueFormat f = ValueFormat.ofCode(code);
+        if (f == null) {
+            throw new MalformedUpdateException("unknown value format " + code + " at byte 6");
+        }
+        return f;
+    }
+
+    private static void zeroFlag(int flag, int at) {
+        if (flag != 0) {
+            throw new MalformedUpdateException("reserved byte " + at + " must be 0, got " + flag);
+        }
+    }
+
+    private static DenseUpdate decodeDense(Reader r, int dim, int flag0, int flag1) {
+        ValueFormat f = format(flag0);
+        zeroFlag(flag1, 7);
+        long need = (long) dim * f.bytes();
+        if (r.remaining() != need) {
+            throw new MalformedUpdateException("dense update of dim " + dim + " must be " + (HEADER_BYTES + need)
+                    + " bytes, got " + r.buf.length);
+        }
+        float[] v = new float[dim];
+        r.getValues(v, 0, dim, f);
+        return DenseUpdate.wrap(v, f);
+    }
+
+    private static SparseUpdate decodeSparse(Reader r, int dim, int flag0, int flag1) {
+        ValueFormat f = format(flag0);
+        if (flag1 != 0 && flag1 != 1) {
+            throw new MalformedUpdateException("unknown index encoding " + flag1 + " at byte 7");
+        }
+        int nnzAt = r.pos;
+        int nnz = r.getInt();
+        if (nnz < 0 || nnz > dim) {
+            throw new MalformedUpdateException("entry count " + nnz + " at byte " + nnzAt + " is outside [0, " + dim
+                    + "]");
+        }
+        long valueBytes = (long) nnz * f.bytes();
+        long minIndexBytes = flag1 == 0 ? nnz : SparseUpdate.bitmapBytes(dim);
+        if (r.remaining() < minIndexBytes + valueBytes) {
+            throw new MalformedUpdateException("truncated sparse update: " + nnz + " entries need at least "
+                    + (minIndexBytes + valueBytes) + " bytes after byte " + r.pos + ", " + r.remaining() + " left");
+        }
+        int[] idx = new int[nnz];
+        if (flag1 == 0) {
+            long prev = -1;
+            for (int i = 0; i < nnz; i++) {
+                long next = prev + 1 + r.getVarint();
+                if (next >= dim) {
+                    throw new MalformedUpdateException("index " + next + " of entry " + i + " (ending at byte " + r.pos
+                            + ") is not below dim " + dim);
+                }
+                idx[i] = (int) next;
+                prev = next;
+            }
+        } else {
+            int start = r.pos;
+            int nb = (int) SparseUpdate.bitmapBytes(dim);
+            int c = 0;
+            for (int b = 0; b < nb; b++) {
+                int bits = r.buf[start + b] & 0xFF;
+                while (bits != 0) {
+                    int bit = Integer.numberOfTrailingZeros(bits);
+                    bits &= bits - 1;
+                    int i = (b << 3) + bit;
+                    if (i >= dim) {
+                        throw new MalformedUpdateException("bitmap bit " + i + " at byte " + (start + b)
+                                + " is beyond dim " + dim);
+                    }
+                    if (c >= nnz) {
+                        throw new MalformedUpdateException("bitmap at byte " + start + " has more than the " + nnz
+                                + " declared entries");
+                    }
+                    idx[c++] = i;
+                }
+            }
+            if (c != nnz) {
+                throw new MalformedUpdateException("bitmap at byte " + start + " has " + c + " entries, " + nnz
+                        + " declared");
+            }
+            r.pos += nb;
+        }
+        if (r.remaining() < valueBytes) {
+            throw new MalformedUpdateException("truncated sparse values at byte " + r.pos + ": need " + valueBytes
+                    + ", " + r.remaining() + " left");
+        }
+        float[] v = new float[nnz];
+        r.getValues(v, 0, nnz, f);
+        return SparseUpdate.wrap(dim, idx, v, f);
+    }
+
+    private static QuantizedUpdate decodeQuantized(Reader r, int dim, int flag0, int flag1) {
+        QuantizedUpdate.Scheme scheme = switch (flag0) {
+            case 0 -> QuantizedUpdate.Scheme.SYMMETRIC;
+            case 1 -> QuantizedUpdate.Scheme.SIGN;
+            default -> throw new MalformedUpdateException("unknown quantization scheme " + flag0 + " at byte 6");
+        };
+        zeroFlag(flag1, 7);
+        int levels = r.getShort();
+        int bucketSize = r.getInt();
+        int nSegAt = r.pos;
+        int nSeg = r.getInt();
+        if (nSeg < 0 || nSeg > dim || 4L * nSeg > r.remaining()) {
+            throw new MalformedUpdateException("segment count " + nSeg + " at byte " + nSegAt + " is invalid for dim "
+                    + dim + " and " + r.remaining() + " bytes left");
+        }
+        int[] segs = new int[nSeg];
+        for (int s = 0; s < nSeg; s++) {
+            segs[s] = r.getInt();
+        }
+        long nb = bucketSize >= 1 ? QuantizedUpdate.bucketCount(segs, bucketSize) : -1;
+        String err = QuantizedUpdate.validate(scheme, levels, segs, bucketSize, nb, dim);
+        if (err != null) {
+            throw new MalformedUpdateException("bad quantized layout before byte " + r.pos + ": " + err);
+        }
+        int bits = QuantizedUpdate.bitsPerCode(scheme, levels);
+        long codeBytes = ((long) dim * bits + 7) / 8;
+        if (r.remaining() != 4 * nb + codeBytes) {
+            throw new MalformedUpdateException("quantized payload after byte " + r.pos + " must be "
+                    + (4 * nb + codeBytes) + " bytes, got " + r.remaining());
+        }
+        float[] scales = new float[(int) nb];
+        for (int b = 0; b < nb; b++) {
+            float s = Float.intBitsToFloat(r.getInt());
+            if (!(s >= 0f) || !Float.isFinite(s)) {
+                throw new MalformedUpdateException("scale " + b + " before byte " + r.pos + " must be finite and"
+                        + " >= 0, got " + s);
+            }
+            scales[b] = s;
+        }
+        byte[] codes = new byte[dim];
+        boolean sign = scheme == QuantizedUpdate.Scheme.SIGN;
+        int mask = (1 << bits) - 1;
+        long acc = 0;
+        int nacc = 0;
+        for (int i = 0; i < dim; i++) {
+            while (nacc < bits) {
+                acc |= (long) r.getByte() << nacc;
+                nacc += 8;
+            }
+            int c = (int) (acc & mask);
+            acc >>>= bits;
+            nacc -= bits;
+            if (sign) {
+                codes[i] = (byte) (c == 1 ? 1 : -1);
+            } else {
+                if (c > 2 * levels) {
+                    throw new MalformedUpdateException("code " + c + " of element " + i + " before byte " + r.pos
+                            + " exceeds 2*levels = " + 2 * levels);
+                }
+                codes[i] = (byte) (c - levels);
+            }
+        }
+        if (acc != 0) {
+            throw new MalformedUpdateException("padding bits of the last code byte are not zero");
+        }
+        return QuantizedUpdate.wrap(scheme, levels, segs, bucketSize, scales, codes);
+    }
+
+    private static LowRankUpdate decodeLowRank(Reader r, int dim, int flag0, int flag1) {
+        ValueFormat f = format(flag0);
+        zeroFlag(flag1, 7);
+        int nAt = r.pos;
+        int n = r.getInt();
+        if (n < 0 || n > dim || 6L * n > r.remaining()) {
+            throw new MalformedUpdateException("block count " + n + " at byte " + nAt + " is invalid for dim " + dim
+                    + " and " + r.remaining() + " bytes left");
+        }
+        LowRankUpdate.Block[] blocks = new LowRankUpdate.Block[n];
+        long covered = 0;
+        for (int b = 0; b < n; b++) {
+            int typeAt = r.pos;
+            int type = r.getByte();
+            if (type == BLOCK_RAW) {
+                int len = r.getInt();
+                if (len < 1 || covered + len > dim || (long) len * f.bytes() > r.remaining()) {
+                    throw new MalformedUpdateException("raw block " + b + " at byte " + typeAt + " has invalid length "
+                            + len);
+                }
+                float[] v = new float[len];
+                r.getValues(v, 0, len, f);
+                blocks[b] = new LowRankUpdate.Raw(v);
+                covered += len;
+            } else if (type == BLOCK_FACTORED) {
+                int rows = r.getInt();
+                int cols = r.getInt();
+                int rank = r.getInt();
+                if (rows < 1 || cols < 1 || rank < 1 || rank > Math.min(rows, cols)
+                        || covered + (long) rows * cols > dim) {
+                    throw new MalformedUpdateException("factored block " + b + " at byte " + typeAt
+                            + " has invalid shape " + rows + " x " + cols + " rank " + rank);
+                }
+                long carried = (long) rank * (rows + cols);
+                if (carried * f.bytes() > r.remaining()) {
+                    throw new MalformedUpdateException("truncated factored block " + b + " at byte " + typeAt);
+                }
+                float[] p = new float[rank * rows];
+                float[] q = new float[rank * cols];
+                r.getValues(p, 0, p.length, f);
+                r.getValues(q, 0, q.length, f);
+                blocks[b] = new LowRankUpdate.Factored(rows, cols, rank, p, q);
+                covered += (long) rows * cols;
+            } else {
+                throw new MalformedUpdateException("unknown block type " + type + " at byte " + typeAt);
+            }
+        }
+        if (covered != dim) {
+            throw new MalformedUpdateException("blocks cover " + covered + " elements, dim is " + dim);
+        }
+        return LowRankUpdate.wrap(dim, blocks, f);
+    }
+
+    /** Little-endian writer over a caller-sized array. */
+    private static final class Writer {
+        final byte[] buf;
+        int pos;
+
+        Writer(byte[] buf, int pos) {
+            this.buf = buf;
+            this.pos = pos;
+        }
+
+        void put(int b) {
+            buf[pos++] = (byte) b;
+        }
+
+        void putShort(int v) {
+            buf[pos++] = (byte) v;
+            buf[pos++] = (byte) (v >>> 8);
+        }
+
+        void putInt(int v) {
+            buf[pos++] = (byte) v;
+            buf[pos++] = (byte) (v >>> 8);
+            buf[pos++] = (byte) (v >>> 16);
+            buf[pos++] = (byte) (v >>> 24);
+        }
+
+        void putVarint(int v) {
+            while ((v & ~0x7F) != 0) {
+                buf[pos++] = (byte) ((v & 0x7F) | 0x80);
+                v >>>= 7;
+            }
+            buf[pos++] = (byte) v;
+        }
+
+        void putValues(float[] v, int off, int n, ValueFormat f) {
+            switch (f) {
+                case FP32 -> {
+                    for (int i = off; i < off + n; i++) {
+                        putInt(Float.floatToRawIntBits(v[i]));
+                    }
+                }
+                case FP16 -> {
+                    for (int i = off; i < off + n; i++) {
+                        putShort(ValueFormat.toFp16(v[i]));
+                    }
+                }
+                case BF16 -> {
+                    for (int i = off; i < off + n; i++) {
+                        putShort(ValueFormat.toBf16(v[i]));
+                    }
+                }
+            }
+        }
+    }
+
+    /** Little-endian reader that fails with {@link MalformedUpdateException} at the end of the input. */
+    private static final class Reader {
+        final byte[] buf;
+        int pos;
+
+        Reader(byte[] buf) {
+            this.buf = buf;
+        }
+
+        long remaining() {
+            return buf.length - pos;
+        }
+
+        private void need(long n) {
+            if (buf.length - pos < n) {
+                throw new MalformedUpdateException("truncated update: need " + n + " bytes at byte " + pos + ", "
+                        + (buf.length - pos) + " left");
+            }
+        }
+
+        int getByte() {
+            need(1);
+            return buf[pos++] & 0xFF;
+        }
+
+        int getShort() {
+            need(2);
+            int v = (buf[pos] & 0xFF) | (buf[pos + 1] & 0xFF) << 8;
+            pos += 2;
+            return v;
+        }
+
+        int getInt() {
+            need(4);
+            int v = (buf[pos] & 0xFF) | (buf[pos + 1] & 0xFF) << 8 | (buf[pos + 2] & 0xFF) << 16
+                    | (buf[pos + 3] & 0xFF) << 24;
+            pos += 4;
+            return v;
+        }
+
+        long getVarint() {
+            int start = pos;
+            long v = 0;
+            for (int shift = 0; shift < 35; shift += 7) {
+                int b = getByte();
+                v |= (long) (b & 0x7F) << shift;
+                if ((b & 0x80) == 0) {
+                    if (v > Integer.MAX_VALUE) {
+                        throw new MalformedUpdateException("varint at byte " + start + " exceeds an int");
+                    }
+                    return v;
+                }
+            }
+            throw new MalformedUpdateException("varint at byte " + start + " is longer than 5 bytes");
+        }
+
+        void getValues(float[] v, int off, int n, ValueFormat f) {
+            need((long) n * f.bytes());
+            for (int i = off; i < off + n; i++) {
+                float x = switch (f) {
+                    case FP32 -> Float.intBitsToFloat(getInt());
+                    case FP16 -> Float.float16ToFloat((short) getShort());
+                    case BF16 -> ValueFormat.fromBf16((short) getShort());
+                };
+                if (!Float.isFinite(x)) {
+                    throw new MalformedUpdateException("value " + (i - off) + " before byte " + pos
+                            + " is not finite: " + x);
+                }
+                v[i] = x;
+            }
+        }
     }
 }

@@ -1,0 +1,103 @@
+package org.dml4j.compress;
+
+import java.lang.System.Logger.Level;
+
+/**
+ * The compression-specific numeric kernels: threshold gathers, stochastic quantization, sign extraction and
+ * code accumulation on {@code float[]} slices. {@link #scalar()} is the reference; {@link #get()} returns the Vector
+ * API implementation when {@code jdk.incubator.vector} is present and the same system property as core's kernels
+ * ({@value org.dml4j.core.FloatKernels#PROVIDER_PROP_NAME}) does not say {@code scalar}. Both implementations give
+ * bit-identical results (differential tests check it).
+ *
+ * <p>Implementations are stateless and thread-safe. Bounds are checked once at entry.
+ */
+interface CompressKernels {
+    /** Magnitude bits at and above which a float is infinite or NaN. */
+    int NON_FINITE_BITS = 0x7F800000;
+
+    /** @return {@code "scalar"} or {@code "vector"} */
+    String name();
+
+    /**
+     * Gathers every {@code i < n} with {@code |x[off+i]| >= t}, in increasing order: {@code idx[pos+c] = base + i} and
+     * {@code val[pos+c] = x[off+i]} for the c-th hit, as long as {@code pos + c < limit}; hits beyond are counted
+     * but not stored. {@code idx} and {@code val} must both have length at least {@code limit}.
+     *
+     * @return the number of hits (possibly above {@code limit - pos}), or -1 when a value of the slice is not finite
+     */
+    int gatherAtLeast(float[] x, int off, int n, float t, int base, int[] idx, float[] val, int pos, int limit);
+
+    /**
+     * Keeps the entries {@code j < n} of a candidate list with {@code |val[j]| >= t}: copies {@code idx[j]} and
+     * {@code val[j]} to {@code outIdx[pos+c]}, {@code outVal[pos+c]} in order while {@code pos + c < outIdx.length}.
+     *
+     * @return the number of entries kept (possibly more than stored)
+     */
+    int filterAtLeast(int[] idx, float[] val, int n, float t, int[] outIdx, float[] outVal, int pos);
+
+    /** @return whether every value of {@code x[off, off+n)} is finite */
+    boolean allFinite(float[] x, int off, int n);
+
+    /**
+     * Stochastic rounding to signed levels: for each {@code i < n}, with {@code a = |x[off+i]| * mul}, writes
+     * {@code code = sign(x) * min(levels, floor(a) + (u_i < a - floor(a) ? 1 : 0))} to {@code codes[codesOff+i]},
+     * where {@code u_i = (hash(counter0 + i + seed) >>> 8) * 2^-24} and {@code hash} is Wellons' {@code lowbias32}.
+     * Values with {@code x >= 0} (including -0.0) get a non-negative code. Expects finite {@code x} and
+     * {@code mul}.
+     */
+    void quantize(float[] x, int off, int n, float mul, int levels, int seed, int counter0, byte[] codes,
+            int codesOff);
+
+    /** {@code codes[codesOff+i] = x[off+i] < 0 ? -1 : +1} for {@code i < n}. */
+    void signs(float[] x, int off, int n, byte[] codes, int codesOff);
+
+    /** {@code y[yOff+i] += a * codes[codesOff+i]} for {@code i < n}. */
+    void accumulateCodes(byte[] codes, int codesOff, int n, float a, float[] y, int yOff);
+
+    /** The 32-bit finaliser {@code lowbias32} (C. Wellons), a bijection on ints; the rounding dither's source. */
+    static int hash(int x) {
+        x ^= x >>> 16;
+        x *= 0x7FEB352D;
+        x ^= x >>> 15;
+        x *= 0x846CA68B;
+        x ^= x >>> 16;
+        return x;
+    }
+
+    /** @return the reference implementation */
+    static CompressKernels scalar() {
+        return ScalarCompressKernels.INSTANCE;
+    }
+
+    /** @return the best implementation available in this JVM */
+    static CompressKernels get() {
+        return Holder.INSTANCE;
+    }
+
+    /** Lazy holder: chooses the provider on first use. */
+    final class Holder {
+        static final CompressKernels INSTANCE = choose();
+
+        private Holder() {
+        }
+
+        private static CompressKernels choose() {
+            String want = System.getProperty(org.dml4j.core.FloatKernels.PROVIDER_PROP_NAME,
+                    org.dml4j.core.FloatKernels.PROVIDER_DEFAULT);
+            System.Logger log = System.getLogger(CompressKernels.class.getName());
+            if ("scalar".equals(want) || ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+                if (!"scalar".equals(want)) {
+                    log.log(Level.INFO, "jdk.incubator.vector is not enabled; using scalar compression kernels");
+                }
+                return scalar();
+            }
+            try {
+                Class<?> c = Class.forName("org.dml4j.compress.VectorCompressKernels");
+                return (CompressKernels) c.getDeclaredField("INSTANCE").get(null);
+            } catch (ReflectiveOperationException | LinkageError e) {
+                log.log(Level.WARNING, "Vector API compression kernels unavailable (" + e + "); using scalar ones");
+                return scalar();
+            }
+        }
+    }
+}

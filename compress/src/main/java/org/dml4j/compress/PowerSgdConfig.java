@@ -1,0 +1,40 @@
+package org.dml4j.compress;
+
+/**
+ * Configuration of {@link PowerSgdCompressor} ({@code type = "powersgd"}).
+ *
+ * @param rank          rank r of the factors, &gt;= 1
+ * @param warmStart     reuse the previous round's Q as the starting point (default true, as in the paper)
+ * @param shapes        layer shapes of the vector ({@code [[rows, cols], [n], ...]}); when null, the
+ *                      {@link UpdateLayout} passed to {@code newState} gives them
+ * @param errorFeedback wrap in {@link ErrorFeedback} (the paper always does)
+ * @param values        wire format of the factors: {@code "fp32"} (default), {@code "fp16"} or {@code "bf16"}
+ */
+public record PowerSgdConfig(int rank, Boolean warmStart, int[][] shapes, boolean errorFeedback, String values)
+        implements CompressorConfig {
+    /** Validates and applies defaults. */
+    public PowerSgdConfig {
+        Checks.atLeast("rank", rank, 1);
+        if (warmStart == null) {
+            warmStart = Boolean.TRUE;
+        }
+        if (shapes != null) {
+            shapes = new UpdateLayout(shapes).shapes();
+        }
+        ValueFormat.parse(values, "values");
+    }
+
+    /**
+     * @param rank factor rank
+     * @return a warm-started fp32 config with error feedback, shapes from the layout
+     */
+    public static PowerSgdConfig of(int rank) {
+        return new PowerSgdConfig(rank, true, null, true, null);
+    }
+
+    /** @return a copy of the shapes, or null */
+    @Override
+    public int[][] shapes() {
+        return shapes == null ? null : new UpdateLayout(shapes).shapes();
+    }
+}

@@ -1,0 +1,108 @@
+package org.dml4j.compress;
+
+import java.util.Objects;
+
+/** Reference scalar implementation of {@link CompressKernels}. Thread-safe (stateless). */
+final class ScalarCompressKernels implements CompressKernels {
+    static final ScalarCompressKernels INSTANCE = new ScalarCompressKernels();
+
+    private ScalarCompressKernels() {
+    }
+
+    @Override
+    public String name() {
+        return "scalar";
+    }
+
+    @Override
+    public int gatherAtLeast(float[] x, int off, int n, float t, int base, int[] idx, float[] val, int pos,
+            int limit) {
+        Objects.checkFromIndexSize(off, n, x.length);
+        checkOut(idx, val, pos, limit);
+        int c = 0;
+        boolean bad = false;
+        for (int i = 0; i < n; i++) {
+            float v = x[off + i];
+            bad |= !Float.isFinite(v);
+            if (Math.abs(v) >= t) {
+                if (pos + c < limit) {
+                    idx[pos + c] = base + i;
+                    val[pos + c] = v;
+                }
+                c++;
+            }
+        }
+        return bad ? -1 : c;
+    }
+
+    static void checkOut(int[] idx, float[] val, int pos, int limit) {
+        if (pos < 0 || limit > idx.length || limit > val.length) {
+            throw new IndexOutOfBoundsException("pos " + pos + ", limit " + limit + ", buffers " + idx.length + "/"
+                    + val.length);
+        }
+    }
+
+    @Override
+    public int filterAtLeast(int[] idx, float[] val, int n, float t, int[] outIdx, float[] outVal, int pos) {
+        Objects.checkFromIndexSize(0, n, idx.length);
+        Objects.checkFromIndexSize(0, n, val.length);
+        checkOut(outIdx, outVal, pos, outIdx.length);
+        int limit = Math.min(outIdx.length, outVal.length);
+        int c = 0;
+        for (int j = 0; j < n; j++) {
+            if (Math.abs(val[j]) >= t) {
+                if (pos + c < limit) {
+                    outIdx[pos + c] = idx[j];
+                    outVal[pos + c] = val[j];
+                }
+                c++;
+            }
+        }
+        return c;
+    }
+
+    @Override
+    public boolean allFinite(float[] x, int off, int n) {
+        Objects.checkFromIndexSize(off, n, x.length);
+        for (int i = off; i < off + n; i++) {
+            if (!Float.isFinite(x[i])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public void quantize(float[] x, int off, int n, float mul, int levels, int seed, int counter0, byte[] codes,
+            int codesOff) {
+        Objects.checkFromIndexSize(off, n, x.length);
+        Objects.checkFromIndexSize(codesOff, n, codes.length);
+        for (int i = 0; i < n; i++) {
+            float v = x[off + i];
+            float a = Math.abs(v) * mul;
+            int l = (int) a;
+            float frac = a - (float) l;
+            float u = (CompressKernels.hash(counter0 + i + seed) >>> 8) * 0x1p-24f;
+            int level = Math.min(levels, u < frac ? l + 1 : l);
+            codes[codesOff + i] = (byte) (v >= 0f ? level : -level);
+        }
+    }
+
+    @Override
+    public void signs(float[] x, int off, int n, byte[] codes, int codesOff) {
+        Objects.checkFromIndexSize(off, n, x.length);
+        Objects.checkFromIndexSize(codesOff, n, codes.length);
+        for (int i = 0; i < n; i++) {
+            codes[codesOff + i] = (byte) (x[off + i] < 0f ? -1 : 1);
+        }
+    }
+
+    @Override
+    public void accumulateCodes(byte[] codes, int codesOff, int n, float a, float[] y, int yOff) {
+        Objects.checkFromIndexSize(codesOff, n, codes.length);
+        Objects.checkFromIndexSize(yOff, n, y.length);
+        for (int i = 0; i < n; i++) {
+            y[yOff + i] = Math.fma(a, (float) codes[codesOff + i], y[yOff + i]);
+        }
+    }
+}

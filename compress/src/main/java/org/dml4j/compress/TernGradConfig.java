@@ -1,0 +1,36 @@
+package org.dml4j.compress;
+
+/**
+ * Configuration of {@link TernGradCompressor} ({@code type = "terngrad"}).
+ *
+ * @param clip          clip magnitudes at {@code clip} standard deviations of the bucket before ternarizing (the
+ *                      paper uses 2.5); null = no clipping (then the compressor is unbiased)
+ * @param bucketSize    elements per bucket sharing one scale; null = a whole layer (the paper scales per layer)
+ * @param perLayer      apply to every layer of the {@link UpdateLayout} passed to {@code newState} separately
+ * @param segments      explicit layer sizes (must sum to the dimension); overrides perLayer
+ * @param errorFeedback wrap in {@link ErrorFeedback}
+ */
+public record TernGradConfig(Double clip, Integer bucketSize, boolean perLayer, int[] segments,
+        boolean errorFeedback) implements CompressorConfig {
+    /** Validates; messages name the field and the value. */
+    public TernGradConfig {
+        if (clip != null) {
+            Checks.positive("clip", clip);
+        }
+        if (bucketSize != null) {
+            Checks.atLeast("bucket-size", bucketSize, 1);
+        }
+        segments = Checks.segments("segments", segments);
+    }
+
+    /** @return an unclipped whole-vector config without error feedback */
+    public static TernGradConfig unbiased() {
+        return new TernGradConfig(null, null, false, null, false);
+    }
+
+    /** @return a copy of the segments, or null */
+    @Override
+    public int[] segments() {
+        return segments == null ? null : segments.clone();
+    }
+}

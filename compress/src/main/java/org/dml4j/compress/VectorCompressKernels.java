@@ -1,0 +1,207 @@
+package org.dml4j.compress;
+
+import java.util.Objects;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Vector API implementation of {@link CompressKernels}: preferred species, {@code loopBound}, branch-free compress
+ * stores for gathers, a scalar tail. Bit-identical to {@link ScalarCompressKernels}. Loaded reflectively only when the
+ * incubator module is present. Thread-safe (stateless).
+ */
+final class VectorCompressKernels implements CompressKernels {
+    static final VectorCompressKernels INSTANCE = new VectorCompressKernels();
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+    private static final VectorSpecies<Integer> IS = VectorSpecies.of(int.class, S.vectorShape());
+    private static final VectorSpecies<Byte> BS = VectorSpecies.of(byte.class, VectorShape.forBitSize(L * 8));
+
+    private VectorCompressKernels() {
+    }
+
+    @Override
+    public String name() {
+        return "vector";
+    }
+
+    @Override
+    public int gatherAtLeast(float[] x, int off, int n, float t, int base, int[] idx, float[] val, int pos,
+            int limit) {
+        Objects.checkFromIndexSize(off, n, x.length);
+        ScalarCompressKernels.checkOut(idx, val, pos, limit);
+        IntVector iota = IntVector.zero(IS).addIndex(1);
+        FloatVector bad = FloatVector.zero(S);
+        int c = 0;
+        int i = 0;
+        int bound = S.loopBound(n);
+        for (; i < bound; i += L) {
+            FloatVector v = FloatVector.fromArray(S, x, off + i);
+            bad = bad.add(v.sub(v));
+            VectorMask<Float> m = v.abs().compare(VectorOperators.GE, t);
+            int tc = m.trueCount();
+            int p = pos + c;
+            if (p + L <= limit) {
+                iota.add(base + i).compress(m.cast(IS)).intoArray(idx, p);
+                v.compress(m).intoArray(val, p);
+            } else if (tc != 0) {
+                long bits = m.toLong();
+                while (bits != 0 && p < limit) {
+                    int j = Long.numberOfTrailingZeros(bits);
+                    bits &= bits - 1;
+                    idx[p] = base + i + j;
+                    val[p] = x[off + i + j];
+                    p++;
+                }
+            }
+            c += tc;
+        }
+        boolean nonFinite = Float.isNaN(bad.reduceLanes(VectorOperators.ADD));
+        for (; i < n; i++) {
+            float v = x[off + i];
+            nonFinite |= !Float.isFinite(v);
+            if (Math.abs(v) >= t) {
+                if (pos + c < limit) {
+                    idx[pos + c] = base + i;
+                    val[pos + c] = v;
+                }
+                c++;
+            }
+        }
+        return nonFinite ? -1 : c;
+    }
+
+    @Override
+    public int filterAtLeast(int[] idx, float[] val, int n, float t, int[] outIdx, float[] outVal, int pos) {
+        Objects.checkFromIndexSize(0, n, idx.length);
+        Objects.checkFromIndexSize(0, n, val.length);
+        ScalarCompressKernels.checkOut(outIdx, outVal, pos, outIdx.length);
+        int limit = Math.min(outIdx.length, outVal.length);
+        int c = 0;
+        int j = 0;
+        int bound = S.loopBound(n);
+        for (; j < bound; j += L) {
+            FloatVector v = FloatVector.fromArray(S, val, j);
+            VectorMask<Float> m = v.abs().compare(VectorOperators.GE, t);
+            int tc = m.trueCount();
+            int p = pos + c;
+            if (p + L <= limit) {
+                IntVector.fromArray(IS, idx, j).compress(m.cast(IS)).intoArray(outIdx, p);
+                v.compress(m).intoArray(outVal, p);
+            } else if (tc != 0) {
+                long bits = m.toLong();
+                while (bits != 0 && p < limit) {
+                    int b = Long.numberOfTrailingZeros(bits);
+                    bits &= bits - 1;
+                    outIdx[p] = idx[j + b];
+                    outVal[p] = val[j + b];
+                    p++;
+                }
+            }
+            c += tc;
+        }
+        for (; j < n; j++) {
+            if (Math.abs(val[j]) >= t) {
+                if (pos + c < limit) {
+                    outIdx[pos + c] = idx[j];
+                    outVal[pos + c] = val[j];
+                }
+                c++;
+            }
+        }
+        return c;
+    }
+
+    @Override
+    public boolean allFinite(float[] x, int off, int n) {
+        Objects.checkFromIndexSize(off, n, x.length);
+        FloatVector bad0 = FloatVector.zero(S);
+        FloatVector bad1 = FloatVector.zero(S);
+        int i = 0;
+        int bound2 = n - n % (2 * L);
+        for (; i < bound2; i += 2 * L) {
+            FloatVector a = FloatVector.fromArray(S, x, off + i);
+            FloatVector b = FloatVector.fromArray(S, x, off + i + L);
+            bad0 = bad0.add(a.sub(a));
+            bad1 = bad1.add(b.sub(b));
+        }
+        boolean ok = !Float.isNaN(bad0.add(bad1).reduceLanes(VectorOperators.ADD));
+        for (; i < n; i++) {
+            ok &= Float.isFinite(x[off + i]);
+        }
+        return ok;
+    }
+
+    @Override
+    public void quantize(float[] x, int off, int n, float mul, int levels, int seed, int counter0, byte[] codes,
+            int codesOff) {
+        Objects.checkFromIndexSize(off, n, x.length);
+        Objects.checkFromIndexSize(codesOff, n, codes.length);
+        IntVector iota = IntVector.zero(IS).addIndex(1);
+        FloatVector vm = FloatVector.broadcast(S, mul);
+        int i = 0;
+        int bound = S.loopBound(n);
+        for (; i < bound; i += L) {
+            FloatVector v = FloatVector.fromArray(S, x, off + i);
+            IntVector h = iota.add(counter0 + i + seed);
+            h = h.lanewise(VectorOperators.XOR, h.lanewise(VectorOperators.LSHR, 16)).mul(0x7FEB352D);
+            h = h.lanewise(VectorOperators.XOR, h.lanewise(VectorOperators.LSHR, 15)).mul(0x846CA68B);
+            h = h.lanewise(VectorOperators.XOR, h.lanewise(VectorOperators.LSHR, 16));
+            FloatVector u = ((FloatVector) h.lanewise(VectorOperators.LSHR, 8).convert(VectorOperators.I2F, 0))
+                    .mul(0x1p-24f);
+            FloatVector a = v.abs().mul(vm);
+            IntVector l = (IntVector) a.convert(VectorOperators.F2I, 0);
+            FloatVector frac = a.sub((FloatVector) l.convert(VectorOperators.I2F, 0));
+            IntVector level = l.add(1, u.compare(VectorOperators.LT, frac).cast(IS)).min(levels);
+            level = level.neg().blend(level, v.compare(VectorOperators.GE, 0f).cast(IS));
+            ((ByteVector) level.convertShape(VectorOperators.I2B, BS, 0)).intoArray(codes, codesOff + i);
+        }
+        for (; i < n; i++) {
+            float v = x[off + i];
+            float a = Math.abs(v) * mul;
+            int l = (int) a;
+            float frac = a - (float) l;
+            float u = (CompressKernels.hash(counter0 + i + seed) >>> 8) * 0x1p-24f;
+            int level = Math.min(levels, u < frac ? l + 1 : l);
+            codes[codesOff + i] = (byte) (v >= 0f ? level : -level);
+        }
+    }
+
+    @Override
+    public void signs(float[] x, int off, int n, byte[] codes, int codesOff) {
+        Objects.checkFromIndexSize(off, n, x.length);
+        Objects.checkFromIndexSize(codesOff, n, codes.length);
+        ByteVector plus = ByteVector.broadcast(BS, (byte) 1);
+        ByteVector minus = ByteVector.broadcast(BS, (byte) -1);
+        int i = 0;
+        int bound = S.loopBound(n);
+        for (; i < bound; i += L) {
+            VectorMask<Byte> neg = FloatVector.fromArray(S, x, off + i).compare(VectorOperators.LT, 0f).cast(BS);
+            plus.blend(minus, neg).intoArray(codes, codesOff + i);
+        }
+        for (; i < n; i++) {
+            codes[codesOff + i] = (byte) (x[off + i] < 0f ? -1 : 1);
+        }
+    }
+
+    @Override
+    public void accumulateCodes(byte[] codes, int codesOff, int n, float a, float[] y, int yOff) {
+        Objects.checkFromIndexSize(codesOff, n, codes.length);
+        Objects.checkFromIndexSize(yOff, n, y.length);
+        FloatVector va = FloatVector.broadcast(S, a);
+        int i = 0;
+        int bound = S.loopBound(n);
+        for (; i < bound; i += L) {
+            FloatVector c = (FloatVector) ByteVector.fromArray(BS, codes, codesOff + i)
+                    .convertShape(VectorOperators.B2F, S, 0);
+            va.fma(c, FloatVector.fromArray(S, y, yOff + i)).intoArray(y, yOff + i);
+        }
+        for (; i < n; i++) {
+            y[yOff + i] = Math.fma(a, (float) codes[codesOff + i], y[yOff + i]);
+        }
+    }
+}
