@@ -1,10 +1,6 @@
 package org.dml4j.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.toml.TomlMapper;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -100,12 +96,6 @@ public final class ExperimentRunner {
     }
 
     private static String toToml(Experiment exp) {
-        try {
-            ObjectMapper toml = new TomlMapper();
-            return "# resolved by dml4j from " + exp.tree().source() + "\n"
-                    + toml.writeValueAsString(exp.tree().toMap());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return "# resolved by dml4j from " + exp.tree().source() + "\n" + exp.tree().toToml();
     }
 }

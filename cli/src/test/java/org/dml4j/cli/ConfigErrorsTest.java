@@ -64,6 +64,15 @@ class ConfigErrorsTest {
     }
 
     @Test
+    void resolvedTomlParsesBackToTheSameTree() {
+        ConfigTree tree = ConfigTree.parse(RunCommandTest.DIGITS, "t");
+        tree.set("run.name=a \"quoted\" name");
+        ConfigTree back = ConfigTree.parse(tree.toToml(), "back");
+        assertEquals(tree.toMap(), back.toMap());
+        assertTrue(tree.toToml().contains("[training]\nbatch-size = 16"), tree.toToml());
+    }
+
+    @Test
     void theCommandLinePrintsOneLineAndExitsWithTwo() throws Exception {
         java.nio.file.Path f = java.nio.file.Files.createTempFile("bad", ".toml");
         java.nio.file.Files.writeString(f, RunCommandTest.DIGITS.replace("\"mlp\"", "\"mlpp\""));

@@ -320,6 +320,11 @@ public final class ConfigTree {
         return JSON.convertValue(root, LinkedHashMap.class);
     }
 
+    /** @return the tree as TOML text ({@code [tables]}, inline tables below them); it parses back to the same tree */
+    public String toToml() {
+        return TomlWriter.write(toMap());
+    }
+
     /** @return a copy of the tree */
     public ConfigTree copy() {
         return new ConfigTree(root.deepCopy(), source);

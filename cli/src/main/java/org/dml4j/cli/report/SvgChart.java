@@ -115,13 +115,42 @@ public final class SvgChart {
             sb.append(String.format(Locale.ROOT, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\" "
                     + "points=\"%s\"/>%s%n", color, pts.toString().trim(), marks));
         }
-        // legend
-        int ly = TOP + 8;
+        // legend, in the plot corner that the lines cross least
+        int lw = 170;
+        int lh = 16 * series.size() + 6;
+        int[][] corners = {{LEFT + pw - lw, TOP + 4}, {LEFT + pw - lw, TOP + ph - lh - 4}, {LEFT + 8, TOP + ph - lh - 4},
+            {LEFT + 8, TOP + 4}};
+        int best = 0;
+        int bestCount = Integer.MAX_VALUE;
+        for (int c = 0; c < corners.length; c++) {
+            int count = 0;
+            for (Series se : series) {
+                double[] xs = se.x();
+                double[] ys = se.y();
+                for (int i = 0; i < xs.length; i++) {
+                    double px = LEFT + (xs[i] - xmin) / (xmax - xmin) * pw;
+                    double py = TOP + ph - (ys[i] - ymin) / (ymax - ymin) * ph;
+                    if (px >= corners[c][0] - 8 && px <= corners[c][0] + lw && py >= corners[c][1] - 8
+                            && py <= corners[c][1] + lh + 8) {
+                        count++;
+                    }
+                }
+            }
+            if (count < bestCount) {
+                bestCount = count;
+                best = c;
+            }
+        }
+        int lx = corners[best][0];
+        int ly = corners[best][1];
+        sb.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"white\" "
+                + "fill-opacity=\"0.85\" stroke=\"#ccc\"/>%n", lx, ly, lw, lh));
         for (int s = 0; s < series.size(); s++) {
             String color = COLORS[s % COLORS.length];
-            sb.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"3\" fill=\"%s\"/>"
+            int y = ly + 11 + s * 16;
+            sb.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"14\" height=\"3\" fill=\"%s\"/>"
                     + "<text x=\"%d\" y=\"%d\" dominant-baseline=\"middle\">%s</text>%n",
-                    LEFT + pw - 170, ly + s * 16, color, LEFT + pw - 152, ly + s * 16 + 2, esc(series.get(s).name())));
+                    lx + 6, y - 1, color, lx + 26, y, esc(series.get(s).name())));
         }
         return sb.append("</svg>\n").toString();
     }
