@@ -15,8 +15,11 @@ import org.dml4j.core.Dml4jException;
 public class CorruptDataException extends Dml4jException {
     private static final long serialVersionUID = 1L;
 
+    /** The file or resource concerned. */
     private final String file;
+    /** 1-based line number, or -1. */
     private final long line;
+    /** Byte offset of the problem, or -1. */
     private final long byteOffset;
 
     /**

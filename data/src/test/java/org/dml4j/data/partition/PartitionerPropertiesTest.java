@@ -90,7 +90,7 @@ class PartitionerPropertiesTest {
                                            @ForAll long seed) {
         // Prepare
         int present = (int) java.util.Arrays.stream(data.labels()).distinct().count();
-        int c = 1 + (int) Math.floorMod(seed, Math.min(3, present));
+        int c = 1 + Math.floorMod(seed, Math.min(3, present));
         int n = Math.max(clients, (present + c - 1) / c);
 
         // Execute
