@@ -38,6 +38,7 @@ public record ParameterLayout(List<Entry> entries) {
             return s;
         }
 
+        /** @return a copy of the shape */
         @Override
         public int[] shape() {
             return shape.clone();
@@ -81,6 +82,10 @@ public record ParameterLayout(List<Entry> entries) {
     public static final class Builder {
         private final List<Entry> entries = new ArrayList<>();
         private int next;
+
+        /** Starts an empty layout. */
+        public Builder() {
+        }
 
         /**
          * @param name  tensor name

@@ -65,9 +65,8 @@ final class TorchModel implements Model {
     private final int inputSize;
     private final long[] inputShape;
     private final PtNDManager manager;
-    private final ByteBuffer paramBytes;
     private final FloatBuffer params;
-    /** Per layout entry: its slice of {@link #paramBytes}, its shape, and the persistent tensor over it. */
+    /** Per layout entry: its slice of the parameter buffer, its shape, and the persistent tensor over it. */
     private final ByteBuffer[] slices;
     private final Shape[] shapes;
     private final PtNDArray[] tensors;
@@ -95,7 +94,7 @@ final class TorchModel implements Model {
             inputShape[i + 1] = in[i];
         }
         this.manager = (PtNDManager) TorchRuntime.engine().newBaseManager();
-        this.paramBytes = direct(4L * numParams);
+        ByteBuffer paramBytes = direct(4L * numParams);
         this.params = paramBytes.asFloatBuffer();
         int k = layout.entries().size();
         this.slices = new ByteBuffer[k];
@@ -237,7 +236,7 @@ final class TorchModel implements Model {
                 for (int i = 0; i < leaves.length; i++) {
                     PtNDArray d = JniUtils.getGradient(leaves[i]);
                     if (d == null) {
-                        continue;
+                        continue; // the tensor did not take part in the forward pass
                     }
                     if (lrDecay != null) {
                         JniUtils.addi(d, JniUtils.mul(tensors[i], lrDecay));
