@@ -241,7 +241,7 @@ public final class DatasetStore {
             throw unavailable(s, "there is no canonical download for '" + name + "'", null);
         }
         if (offline) {
-            throw unavailable(s, "downloads are disabled (-D" + OFFLINE_PROP_NAME + "=true)", null);
+            throw unavailable(s, "downloads are disabled (offline mode, or -D" + OFFLINE_PROP_NAME + "=true)", null);
         }
         Path dir = cacheDir.resolve(name);
         List<String> failures = new ArrayList<>();
@@ -380,14 +380,20 @@ public final class DatasetStore {
         return last;
     }
 
+    /** The chain of causes, each as {@code Type: message} (the message left out when there is none). */
     private static String rootMessage(Throwable t) {
-        Throwable c = t;
-        while (c.getCause() != null && c.getCause() != c) {
-            c = c.getCause();
+        List<String> parts = new ArrayList<>();
+        Set<Throwable> seen = new java.util.HashSet<>();
+        for (Throwable c = t; c != null && seen.add(c); c = c.getCause()) {
+            String m = c.getMessage();
+            String part = m == null || m.equals(c.getClass().getName()) ? c.getClass().getSimpleName()
+                    : c.getClass() == IOException.class ? m : c.getClass().getSimpleName() + ": " + m;
+            if (parts.isEmpty() || !parts.get(parts.size() - 1).equals(part)) {
+                parts.add(part);
+            }
         }
-        String m = c.getMessage() != null ? c.getMessage() : c.getClass().getSimpleName();
-        String top = t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
-        return c == t ? m : top + " (" + c.getClass().getSimpleName() + ": " + m + ")";
+        String sb = String.join(", caused by ", parts);
+        return sb;
     }
 
     /** Unpacks a verified archive into its layout folder via a temporary folder, then deletes the archive. */
