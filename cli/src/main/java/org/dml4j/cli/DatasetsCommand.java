@@ -24,7 +24,8 @@ public final class DatasetsCommand {
             System.out.printf(Locale.ROOT, "%-15s %8s %8s %-12s %s%n", "name", "train", "test", "shape", "found at");
             for (DatasetInfo i : store.list()) {
                 DatasetLocation loc = store.locate(i.name());
-                System.out.printf(Locale.ROOT, "%-15s %8d %8d %-12s %s%n", i.name(), i.trainSize(), i.testSize(),
+                System.out.printf(Locale.ROOT, "%-15s %8s %8s %-12s %s%n", i.name(), size(i.trainSize()),
+                        size(i.testSize()),
                         shape(i), loc == null ? "not installed (dml4j datasets info " + i.name() + ")" : loc.toString());
             }
             return 0;
@@ -43,8 +44,8 @@ public final class DatasetsCommand {
             DatasetInfo i = store.describe(name);
             DatasetLocation loc = store.locate(name);
             System.out.println(i.name() + ": " + i.description());
-            System.out.printf(Locale.ROOT, "  samples: %d train, %d test; shape %s; %d classes%n", i.trainSize(),
-                    i.testSize(), shape(i), i.numClasses());
+            System.out.printf(Locale.ROOT, "  samples: %s train, %s test; shape %s; %d classes%n",
+                    size(i.trainSize()), size(i.testSize()), shape(i), i.numClasses());
             System.out.println("  licence: " + i.licence() + "; " + i.homepage());
             System.out.println("  cite: " + i.citation());
             System.out.println("  found: " + (loc == null ? "no" : loc.toString()));
@@ -71,6 +72,11 @@ public final class DatasetsCommand {
             System.out.println(name + ": " + loc);
             return 0;
         }
+    }
+
+    /** Sizes are negative where they vary with the files (LEAF splits). */
+    private static String size(int n) {
+        return n < 0 ? "varies" : Integer.toString(n);
     }
 
     private static String shape(DatasetInfo i) {

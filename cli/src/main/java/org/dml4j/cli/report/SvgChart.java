@@ -116,7 +116,11 @@ public final class SvgChart {
                     + "points=\"%s\"/>%s%n", color, pts.toString().trim(), marks));
         }
         // legend, in the plot corner that the lines cross least
-        int lw = 170;
+        int longest = 0;
+        for (Series se : series) {
+            longest = Math.max(longest, se.name().length());
+        }
+        int lw = Math.min(pw / 2, 36 + 7 * longest);
         int lh = 16 * series.size() + 6;
         int[][] corners = {{LEFT + pw - lw, TOP + 4}, {LEFT + pw - lw, TOP + ph - lh - 4}, {LEFT + 8, TOP + ph - lh - 4},
             {LEFT + 8, TOP + 4}};
