@@ -13,6 +13,8 @@ abstract class BucketQuantizer implements CompressorState {
     final int buckets;
     final SplittableRandom rng;
     final CompressKernels kernels = CompressKernels.get();
+    /** The dither seed of the next call, drawn ahead so that a failed call leaves the state as it was. */
+    private int nextSeed;
 
     BucketQuantizer(int dim, int[] segments, Integer bucketSize, SplittableRandom rng) {
         this.dim = dim;
@@ -24,6 +26,7 @@ abstract class BucketQuantizer implements CompressorState {
         this.bucketSize = bucketSize == null ? max : Math.min(bucketSize, max);
         this.buckets = (int) QuantizedUpdate.bucketCount(segments, this.bucketSize);
         this.rng = rng;
+        this.nextSeed = rng == null ? 0 : rng.nextInt();
     }
 
     /** @return the scheme of the codes */
@@ -45,7 +48,7 @@ abstract class BucketQuantizer implements CompressorState {
         Checks.length(update, dim);
         byte[] codes = new byte[dim];
         float[] scales = new float[buckets];
-        int seed = rng.nextInt();
+        int seed = nextSeed;
         int off = 0;
         int b = 0;
         for (int seg : segments) {
@@ -55,6 +58,9 @@ abstract class BucketQuantizer implements CompressorState {
                 scales[b++] = bucket(update, start, n, codes, seed);
             }
             off = end;
+        }
+        if (rng != null) {
+            nextSeed = rng.nextInt();
         }
         return QuantizedUpdate.wrap(scheme(), levels(), segments.clone(), bucketSize, scales, codes);
     }

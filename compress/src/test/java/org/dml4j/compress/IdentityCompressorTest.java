@@ -4,10 +4,21 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
-class IdentityCompressorTest {
+class IdentityCompressorTest extends GradientCompressorContract {
+    @Override
+    protected String type() {
+        return "identity";
+    }
+
+    @Override
+    protected Map<String, Object> options() {
+        return Map.of();
+    }
+
     @Test
     void roundTripsThroughTheCodecAndAccumulates() {
         // Prepare

@@ -1,0 +1,105 @@
+package org.dml4j.compress;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Differential tests: the Vector API kernels must agree bit for bit with the scalar reference. */
+class CompressKernelsTest {
+    private static final CompressKernels S = CompressKernels.scalar();
+    private static final CompressKernels V = CompressKernels.get();
+
+    static float[] data(int n, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        float[] x = new float[n + 5];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = r.nextInt(7) == 0 ? 0f : (float) r.nextGaussian();
+        }
+        return x;
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 7, 8, 13, 207, 1024, 4099})
+    void vectorProviderIsActiveAndGathersAgree(int n) {
+        assertEquals("vector", V.name(), "tests run with --add-modules jdk.incubator.vector");
+        float[] x = data(n, n);
+        for (float t : new float[] {0f, 0.5f, 1.5f, 10f}) {
+            for (int limit : new int[] {n, n / 2, 3}) {
+                int[] i1 = new int[n + 8];
+                int[] i2 = new int[n + 8];
+                float[] v1 = new float[n + 8];
+                float[] v2 = new float[n + 8];
+                int pos = 2;
+                int lim = Math.min(n + 8, pos + limit);
+                int c1 = S.gatherAtLeast(x, 3, n, t, 100, i1, v1, pos, lim);
+                int c2 = V.gatherAtLeast(x, 3, n, t, 100, i2, v2, pos, lim);
+                assertEquals(c1, c2);
+                int stored = Math.min(c1, lim - pos);
+                for (int j = pos; j < pos + stored; j++) {
+                    assertEquals(i1[j], i2[j]);
+                    assertEquals(v1[j], v2[j]);
+                }
+                int[] o1 = new int[n + 8];
+                int[] o2 = new int[n + 8];
+                float[] w1 = new float[n + 8];
+                float[] w2 = new float[n + 8];
+                int f1 = S.filterAtLeast(i1, v1, Math.min(stored + pos, n), t * 1.5f, o1, w1, 1);
+                int f2 = V.filterAtLeast(i1, v1, Math.min(stored + pos, n), t * 1.5f, o2, w2, 1);
+                assertEquals(f1, f2);
+                for (int j = 1; j < 1 + Math.min(f1, n + 7); j++) {
+                    assertEquals(o1[j], o2[j]);
+                    assertEquals(w1[j], w2[j]);
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 7, 8, 13, 207, 1024, 4099})
+    void nonFiniteValuesAreDetectedEverywhere(int n) {
+        float[] x = data(n, 3);
+        assertTrue(S.allFinite(x, 2, n));
+        assertTrue(V.allFinite(x, 2, n));
+        for (int at : new int[] {0, n / 2, n - 1}) {
+            for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}) {
+                float[] y = x.clone();
+                y[2 + at] = bad;
+                assertEquals(false, S.allFinite(y, 2, n));
+                assertEquals(false, V.allFinite(y, 2, n));
+                int[] idx = new int[n];
+                float[] val = new float[n];
+                assertEquals(-1, S.gatherAtLeast(y, 2, n, 1f, 0, idx, val, 0, n));
+                assertEquals(-1, V.gatherAtLeast(y, 2, n, 1f, 0, idx, val, 0, n));
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 7, 8, 13, 207, 1024, 4099})
+    void quantizeSignsAndAccumulateAgree(int n) {
+        float[] x = data(n, 11);
+        for (int levels : new int[] {1, 7, 127}) {
+            byte[] c1 = new byte[n + 4];
+            byte[] c2 = new byte[n + 4];
+            S.quantize(x, 1, n, levels / 4f, levels, 12345, 77, c1, 2);
+            V.quantize(x, 1, n, levels / 4f, levels, 12345, 77, c2, 2);
+            assertArrayEquals(c1, c2, "levels " + levels);
+            float[] y1 = data(n, 5);
+            float[] y2 = y1.clone();
+            S.accumulateCodes(c1, 2, n, 0.37f, y1, 3);
+            V.accumulateCodes(c2, 2, n, 0.37f, y2, 3);
+            assertArrayEquals(y1, y2);
+        }
+        byte[] s1 = new byte[n];
+        byte[] s2 = new byte[n];
+        x[0] = -0f;
+        S.signs(x, 0, n, s1, 0);
+        V.signs(x, 0, n, s2, 0);
+        assertArrayEquals(s1, s2);
+        assertEquals(1, s1[0], "-0.0 counts as positive");
+    }
+}
