@@ -29,7 +29,7 @@ public final class HtmlReport {
                 .append("body{font-family:sans-serif;margin:24px;color:#222;max-width:1340px}")
                 .append("table{border-collapse:collapse;margin:12px 0}td,th{border:1px solid #ccc;padding:4px 10px;")
                 .append("text-align:right}th{background:#f3f3f3}td:first-child{text-align:left}")
-                .append(".charts{display:flex;flex-wrap:wrap;gap:12px}pre{background:#f7f7f7;padding:8px;")
+                .append(".charts{display:flex;flex-wrap:wrap;gap:12px}.charts svg{width:600px;height:auto}pre{background:#f7f7f7;padding:8px;")
                 .append("overflow:auto;font-size:12px}</style></head><body>\n");
         sb.append("<h1>").append(SvgChart.esc(title)).append("</h1>\n");
         for (String n : notes) {
