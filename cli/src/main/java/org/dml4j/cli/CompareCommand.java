@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import org.dml4j.cli.report.HtmlReport;
@@ -80,10 +81,17 @@ public final class CompareCommand implements Callable<Integer> {
         }
         Path report = out.resolve("report.html");
         AtomicFiles.writeString(report, HtmlReport.render("dml4j compare", summaries, tgt, List.of()));
-        System.err.println("compare: wrote " + report);
+        String pct = String.format(Locale.ROOT, "%.0f%%", tgt * 100);
+        System.out.printf(Locale.ROOT, "%-20s %10s %10s %12s %10s %10s %10s%n", "run", "final acc", "best acc",
+                "rounds to " + pct, "MB to " + pct, "total MB", "seconds");
         for (RunSummary s : summaries) {
-            ExperimentRunner.printSummary(s, tgt, out.resolve(s.name()), System.err);
+            int r = s.roundsTo(tgt);
+            System.out.printf(Locale.ROOT, "%-20s %9.2f%% %9.2f%% %12s %10s %10.1f %10.1f%n", s.name(),
+                    s.finalAccuracy() * 100, s.bestAccuracy() * 100, r < 0 ? "-" : Integer.toString(r),
+                    r < 0 ? "-" : String.format(Locale.ROOT, "%.1f", s.bytesTo(tgt) / 1e6), s.totalBytes() / 1e6,
+                    s.wallSeconds());
         }
+        System.err.println("compare: wrote " + report);
         return 0;
     }
 }

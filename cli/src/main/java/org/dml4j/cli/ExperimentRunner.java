@@ -70,7 +70,7 @@ public final class ExperimentRunner {
      * @param out    the output folder
      * @param log    destination
      */
-    static void printSummary(RunSummary s, double target, Path out, PrintStream log) {
+    private static void printSummary(RunSummary s, double target, Path out, PrintStream log) {
         double busy = 0;
         int threads = 1;
         for (RoundTiming t : s.timings()) {
