@@ -82,19 +82,23 @@ final class ScalarCompressKernels implements CompressKernels {
             float a = Math.abs(v) * mul;
             int l = (int) a;
             float frac = a - (float) l;
-            float u = (CompressKernels.hash(counter0 + i + seed) >>> 8) * 0x1p-24f;
+            float u = (CompressKernels.dither(seed, counter0 + i) >>> 8) * 0x1p-24f;
             int level = Math.min(levels, u < frac ? l + 1 : l);
             codes[codesOff + i] = (byte) (v >= 0f ? level : -level);
         }
     }
 
     @Override
-    public void signs(float[] x, int off, int n, byte[] codes, int codesOff) {
+    public double signs(float[] x, int off, int n, byte[] codes, int codesOff) {
         Objects.checkFromIndexSize(off, n, x.length);
         Objects.checkFromIndexSize(codesOff, n, codes.length);
+        double sum = 0;
         for (int i = 0; i < n; i++) {
-            codes[codesOff + i] = (byte) (x[off + i] < 0f ? -1 : 1);
+            float v = x[off + i];
+            codes[codesOff + i] = (byte) (v < 0f ? -1 : 1);
+            sum += Math.abs(v);
         }
+        return sum;
     }
 
     @Override

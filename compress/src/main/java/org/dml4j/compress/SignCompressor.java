@@ -2,7 +2,6 @@ package org.dml4j.compress;
 
 import java.util.Objects;
 import java.util.SplittableRandom;
-import org.dml4j.core.FloatKernels;
 
 /**
  * Scaled sign compression: every bucket is sent as one bit per element (the sign, +1 for zero) and the scale
@@ -81,11 +80,10 @@ public final class SignCompressor implements GradientCompressor {
 
         @Override
         float bucket(float[] x, int off, int n, byte[] codes, int seed) {
-            double l1 = FloatKernels.get().sumAbs(x, off, n);
+            double l1 = kernels.signs(x, off, n, codes, off);
             if (!Double.isFinite(l1)) {
                 throw nonFinite(x, off, n);
             }
-            kernels.signs(x, off, n, codes, off);
             float scale = config.scaled() ? (float) (l1 / n) : 1f;
             return Float.isFinite(scale) ? scale : Float.MAX_VALUE;
         }

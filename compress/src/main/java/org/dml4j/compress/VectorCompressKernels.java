@@ -20,6 +20,8 @@ final class VectorCompressKernels implements CompressKernels {
     private static final int L = S.length();
     private static final VectorSpecies<Integer> IS = VectorSpecies.of(int.class, S.vectorShape());
     private static final VectorSpecies<Byte> BS = VectorSpecies.of(byte.class, VectorShape.forBitSize(L * 8));
+    /** Elements summed in float lanes before spilling to a double total. */
+    private static final int BLOCK = 1 << 12;
 
     private VectorCompressKernels() {
     }
@@ -141,16 +143,13 @@ final class VectorCompressKernels implements CompressKernels {
             int codesOff) {
         Objects.checkFromIndexSize(off, n, x.length);
         Objects.checkFromIndexSize(codesOff, n, codes.length);
-        IntVector iota = IntVector.zero(IS).addIndex(1);
+        IntVector iotaWeyl = IntVector.zero(IS).addIndex(1).mul(CompressKernels.WEYL);
         FloatVector vm = FloatVector.broadcast(S, mul);
         int i = 0;
         int bound = S.loopBound(n);
         for (; i < bound; i += L) {
             FloatVector v = FloatVector.fromArray(S, x, off + i);
-            IntVector h = iota.add(counter0 + i + seed);
-            h = h.lanewise(VectorOperators.XOR, h.lanewise(VectorOperators.LSHR, 16)).mul(0x7FEB352D);
-            h = h.lanewise(VectorOperators.XOR, h.lanewise(VectorOperators.LSHR, 15)).mul(0x846CA68B);
-            h = h.lanewise(VectorOperators.XOR, h.lanewise(VectorOperators.LSHR, 16));
+            IntVector h = iotaWeyl.add(CompressKernels.dither(seed, counter0 + i));
             FloatVector u = ((FloatVector) h.lanewise(VectorOperators.LSHR, 8).convert(VectorOperators.I2F, 0))
                     .mul(0x1p-24f);
             FloatVector a = v.abs().mul(vm);
@@ -165,27 +164,39 @@ final class VectorCompressKernels implements CompressKernels {
             float a = Math.abs(v) * mul;
             int l = (int) a;
             float frac = a - (float) l;
-            float u = (CompressKernels.hash(counter0 + i + seed) >>> 8) * 0x1p-24f;
+            float u = (CompressKernels.dither(seed, counter0 + i) >>> 8) * 0x1p-24f;
             int level = Math.min(levels, u < frac ? l + 1 : l);
             codes[codesOff + i] = (byte) (v >= 0f ? level : -level);
         }
     }
 
     @Override
-    public void signs(float[] x, int off, int n, byte[] codes, int codesOff) {
+    public double signs(float[] x, int off, int n, byte[] codes, int codesOff) {
         Objects.checkFromIndexSize(off, n, x.length);
         Objects.checkFromIndexSize(codesOff, n, codes.length);
         ByteVector plus = ByteVector.broadcast(BS, (byte) 1);
         ByteVector minus = ByteVector.broadcast(BS, (byte) -1);
-        int i = 0;
-        int bound = S.loopBound(n);
-        for (; i < bound; i += L) {
-            VectorMask<Byte> neg = FloatVector.fromArray(S, x, off + i).compare(VectorOperators.LT, 0f).cast(BS);
-            plus.blend(minus, neg).intoArray(codes, codesOff + i);
+        double total = 0;
+        for (int start = 0; start < n; start += BLOCK) {
+            int len = Math.min(BLOCK, n - start);
+            FloatVector acc = FloatVector.zero(S);
+            int i = 0;
+            int bound = S.loopBound(len);
+            for (; i < bound; i += L) {
+                FloatVector v = FloatVector.fromArray(S, x, off + start + i);
+                acc = acc.add(v.abs());
+                VectorMask<Byte> neg = v.compare(VectorOperators.LT, 0f).cast(BS);
+                plus.blend(minus, neg).intoArray(codes, codesOff + start + i);
+            }
+            double s = acc.reduceLanes(VectorOperators.ADD);
+            for (; i < len; i++) {
+                float v = x[off + start + i];
+                codes[codesOff + start + i] = (byte) (v < 0f ? -1 : 1);
+                s += Math.abs(v);
+            }
+            total += s;
         }
-        for (; i < n; i++) {
-            codes[codesOff + i] = (byte) (x[off + i] < 0f ? -1 : 1);
-        }
+        return total;
     }
 
     @Override

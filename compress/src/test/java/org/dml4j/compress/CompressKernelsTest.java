@@ -97,8 +97,8 @@ class CompressKernelsTest {
         byte[] s1 = new byte[n];
         byte[] s2 = new byte[n];
         x[0] = -0f;
-        S.signs(x, 0, n, s1, 0);
-        V.signs(x, 0, n, s2, 0);
+        double l1 = S.signs(x, 0, n, s1, 0);
+        assertEquals(l1, V.signs(x, 0, n, s2, 0), 1e-5 * l1);
         assertArrayEquals(s1, s2);
         assertEquals(1, s1[0], "-0.0 counts as positive");
     }
