@@ -111,7 +111,7 @@ public final class ScheduleCommand implements Callable<Integer> {
                 Timeline t = TimelineSimulator.simulate(s.schedule(costs, microbatches, v), costs);
                 rows.add(new Row(s.name(), v, t, null));
             } catch (PlanInfeasibleException e) {
-                rows.add(new Row(s.name(), v, null, "does not fit: " + e.getMessage()));
+                rows.add(new Row(s.name(), v, null, e.getMessage()));
             } catch (IllegalArgumentException e) {
                 if (e.getMessage() != null && e.getMessage().startsWith("microbatches (m) must be >= 1")) {
                     throw e;

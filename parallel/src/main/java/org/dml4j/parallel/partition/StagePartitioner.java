@@ -156,6 +156,7 @@ public final class StagePartitioner {
         if (x == Math.rint(x) && Math.abs(x) < 1e15) {
             return Long.toString((long) x);
         }
-        return String.format(Locale.ROOT, "%.6g", x);
+        String s = String.format(Locale.ROOT, "%.6g", x);
+        return s.contains("e") || !s.contains(".") ? s : s.replaceAll("0+$", "").replaceAll("\\.$", "");
     }
 }

@@ -172,6 +172,7 @@ public final class ScheduleValidator {
         if (x == Math.rint(x) && Math.abs(x) < 1e15) {
             return Long.toString((long) x);
         }
-        return String.format(java.util.Locale.ROOT, "%.6g", x);
+        String s = String.format(java.util.Locale.ROOT, "%.6g", x);
+        return s.contains("e") || !s.contains(".") ? s : s.replaceAll("0+$", "").replaceAll("\\.$", "");
     }
 }

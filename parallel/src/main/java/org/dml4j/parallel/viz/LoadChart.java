@@ -141,7 +141,7 @@ public final class LoadChart {
             sb.append("<line x1=\"").append(left - 4).append("\" y1=\"").append(Svg.n(y)).append("\" x2=\"")
                     .append(left).append("\" y2=\"").append(Svg.n(y)).append("\" stroke=\"#333\"/><text x=\"")
                     .append(left - 6).append("\" y=\"").append(Svg.n(y + 3.5)).append("\" text-anchor=\"end\">")
-                    .append(Svg.v(v)).append("</text>\n");
+                    .append(Svg.compact(v)).append("</text>\n");
         }
     }
 }

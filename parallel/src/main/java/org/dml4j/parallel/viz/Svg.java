@@ -40,7 +40,8 @@ final class Svg {
         if (a >= 1e6 || (a < 1e-3 && a > 0)) {
             return String.format(Locale.ROOT, "%.3e", x);
         }
-        return String.format(Locale.ROOT, "%.4g", x);
+        String s = String.format(Locale.ROOT, "%.4g", x);
+        return s.contains("e") || !s.contains(".") ? s : s.replaceAll("0+$", "").replaceAll("\\.$", "");
     }
 
     /** A "nice" tick step for a range, 1/2/5 x 10^k. */
@@ -53,5 +54,20 @@ final class Svg {
         double f = raw / pow;
         double nice = f < 1.5 ? 1 : f < 3.5 ? 2 : f < 7.5 ? 5 : 10;
         return nice * pow;
+    }
+
+    /** An axis label: 1.5k, 2M, 3G for large values. */
+    static String compact(double x) {
+        double a = Math.abs(x);
+        if (a >= 1e9) {
+            return v(x / 1e9) + "G";
+        }
+        if (a >= 1e6) {
+            return v(x / 1e6) + "M";
+        }
+        if (a >= 1e4) {
+            return v(x / 1e3) + "k";
+        }
+        return v(x);
     }
 }
