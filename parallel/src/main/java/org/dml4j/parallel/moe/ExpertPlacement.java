@@ -86,17 +86,26 @@ public final class ExpertPlacement {
         return gpus;
     }
 
-    /** @param expert an expert @return how many replicas it has */
+    /**
+     * @param expert an expert
+     * @return how many replicas it has
+     */
     public int replicas(int expert) {
         return hosts[expert].length;
     }
 
-    /** @param expert an expert @return the GPUs holding it */
+    /**
+     * @param expert an expert
+     * @return the GPUs holding it
+     */
     public int[] hosts(int expert) {
         return hosts[expert].clone();
     }
 
-    /** @param expert an expert @return tokens sent to each of {@link #hosts(int)} */
+    /**
+     * @param expert an expert
+     * @return tokens sent to each of {@link #hosts(int)}
+     */
     public double[] shares(int expert) {
         return shares[expert].clone();
     }
@@ -110,7 +119,10 @@ public final class ExpertPlacement {
         return n;
     }
 
-    /** @param gpu a GPU @return the experts it holds, ascending */
+    /**
+     * @param gpu a GPU
+     * @return the experts it holds, ascending
+     */
     public int[] expertsOn(int gpu) {
         List<Integer> list = new ArrayList<>();
         for (int e = 0; e < experts; e++) {
@@ -123,7 +135,10 @@ public final class ExpertPlacement {
         return list.stream().mapToInt(Integer::intValue).toArray();
     }
 
-    /** @param gpu a GPU @return the tokens it processes */
+    /**
+     * @param gpu a GPU
+     * @return the tokens it processes
+     */
     public double gpuLoad(int gpu) {
         return gpuLoads()[gpu];
     }

@@ -120,12 +120,18 @@ public final class PlacementProblem {
         return new PlacementProblem(load, g, slotsPerGpu, g, tokens, g);
     }
 
-    /** @param gpusPerNode GPUs per node (must divide G) @return a copy with that node size */
+    /**
+     * @param gpusPerNode GPUs per node (must divide G)
+     * @return a copy with that node size
+     */
     public PlacementProblem withGpusPerNode(int gpusPerNode) {
         return new PlacementProblem(load, gpus, slotsPerGpu, gpusPerNode, sources, maxReplicas);
     }
 
-    /** @param maxReplicas most replicas of one expert (1: no replication) @return a copy with that limit */
+    /**
+     * @param maxReplicas most replicas of one expert (1: no replication)
+     * @return a copy with that limit
+     */
     public PlacementProblem withMaxReplicas(int maxReplicas) {
         return new PlacementProblem(load, gpus, slotsPerGpu, gpusPerNode, sources, maxReplicas);
     }
@@ -179,7 +185,10 @@ public final class PlacementProblem {
         return maxReplicas;
     }
 
-    /** @param expert an expert @return its tokens */
+    /**
+     * @param expert an expert
+     * @return its tokens
+     */
     public double load(int expert) {
         return load[expert];
     }
@@ -212,7 +221,10 @@ public final class PlacementProblem {
         return sources == null ? load[expert] / gpus : sources[expert][gpu];
     }
 
-    /** @param gpu a GPU @return its node */
+    /**
+     * @param gpu a GPU
+     * @return its node
+     */
     public int nodeOf(int gpu) {
         return gpu / gpusPerNode;
     }

@@ -46,7 +46,10 @@ public record ReplacementConfig(int slotsPerGpu, Topology topology, double bytes
         }
     }
 
-    /** @param p another policy @return a copy with it */
+    /**
+     * @param p another policy
+     * @return a copy with it
+     */
     public ReplacementConfig withPolicy(Policy p) {
         return new ReplacementConfig(slotsPerGpu, topology, bytesPerToken, expertBytes, secondsPerToken,
                 stepsPerWindow, p);

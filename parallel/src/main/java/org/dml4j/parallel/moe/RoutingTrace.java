@@ -109,7 +109,11 @@ public final class RoutingTrace {
         return sources > 0;
     }
 
-    /** @param window a window @param expert an expert @return tokens routed to the expert in the window */
+    /**
+     * @param window a window
+     * @param expert an expert
+     * @return tokens routed to the expert in the window
+     */
     public long tokens(int window, int expert) {
         long sum = 0;
         for (long x : tokens[window][expert]) {
@@ -119,7 +123,9 @@ public final class RoutingTrace {
     }
 
     /**
-     * @param window a window @param expert an expert @param source a source GPU
+     * @param window a window
+     * @param expert an expert
+     * @param source a source GPU
      * @return tokens from that GPU to that expert in the window
      */
     public long tokens(int window, int expert, int source) {
@@ -129,7 +135,10 @@ public final class RoutingTrace {
         return tokens[window][expert][source];
     }
 
-    /** @param window a window @return tokens per expert in the window */
+    /**
+     * @param window a window
+     * @return tokens per expert in the window
+     */
     public double[] loads(int window) {
         double[] l = new double[experts];
         for (int x = 0; x < experts; x++) {

@@ -84,17 +84,26 @@ public final class DeviceSpecs {
         return a;
     }
 
-    /** @param speed new speeds @return a copy with these speeds */
+    /**
+     * @param speed new speeds
+     * @return a copy with these speeds
+     */
     public DeviceSpecs withSpeed(double... speed) {
         return new DeviceSpecs(speed, memoryLimit, inFlight);
     }
 
-    /** @param limit new memory limits @return a copy with these limits */
+    /**
+     * @param limit new memory limits
+     * @return a copy with these limits
+     */
     public DeviceSpecs withMemoryLimit(double... limit) {
         return new DeviceSpecs(speed, limit, inFlight);
     }
 
-    /** @param inFlight new in-flight counts @return a copy with them */
+    /**
+     * @param inFlight new in-flight counts
+     * @return a copy with them
+     */
     public DeviceSpecs withInFlight(double... inFlight) {
         return new DeviceSpecs(speed, memoryLimit, inFlight);
     }
@@ -104,17 +113,26 @@ public final class DeviceSpecs {
         return speed.length;
     }
 
-    /** @param s a stage @return its device's speed */
+    /**
+     * @param s a stage
+     * @return its device's speed
+     */
     public double speed(int s) {
         return speed[s];
     }
 
-    /** @param s a stage @return its device's memory limit */
+    /**
+     * @param s a stage
+     * @return its device's memory limit
+     */
     public double memoryLimit(int s) {
         return memoryLimit[s];
     }
 
-    /** @param s a stage @return micro-batches of activations it holds at its peak */
+    /**
+     * @param s a stage
+     * @return micro-batches of activations it holds at its peak
+     */
     public double inFlight(int s) {
         return inFlight[s];
     }

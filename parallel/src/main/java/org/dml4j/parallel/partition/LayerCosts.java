@@ -74,32 +74,50 @@ public final class LayerCosts {
         return forward.length;
     }
 
-    /** @param l a layer @return its forward time */
+    /**
+     * @param l a layer
+     * @return its forward time
+     */
     public double forward(int l) {
         return forward[l];
     }
 
-    /** @param l a layer @return its backward-for-inputs time */
+    /**
+     * @param l a layer
+     * @return its backward-for-inputs time
+     */
     public double backward(int l) {
         return backward[l];
     }
 
-    /** @param l a layer @return its backward-for-weights time */
+    /**
+     * @param l a layer
+     * @return its backward-for-weights time
+     */
     public double weight(int l) {
         return weight[l];
     }
 
-    /** @param l a layer @return {@code F + B + W} of one micro-batch */
+    /**
+     * @param l a layer
+     * @return {@code F + B + W} of one micro-batch
+     */
     public double time(int l) {
         return forward[l] + backward[l] + weight[l];
     }
 
-    /** @param l a layer @return its static memory */
+    /**
+     * @param l a layer
+     * @return its static memory
+     */
     public double staticMemory(int l) {
         return staticMemory[l];
     }
 
-    /** @param l a layer @return its activation memory per micro-batch */
+    /**
+     * @param l a layer
+     * @return its activation memory per micro-batch
+     */
     public double activationMemory(int l) {
         return activationMemory[l];
     }

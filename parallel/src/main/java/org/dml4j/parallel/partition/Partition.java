@@ -72,12 +72,18 @@ public final class Partition {
         return stageTime.length;
     }
 
-    /** @param s a stage @return its first layer */
+    /**
+     * @param s a stage
+     * @return its first layer
+     */
     public int firstLayer(int s) {
         return starts[s];
     }
 
-    /** @param s a stage @return one past its last layer */
+    /**
+     * @param s a stage
+     * @return one past its last layer
+     */
     public int endLayer(int s) {
         return starts[s + 1];
     }
@@ -91,12 +97,18 @@ public final class Partition {
         return c;
     }
 
-    /** @param s a stage @return its time per micro-batch on its device (F + B + W, speed applied) */
+    /**
+     * @param s a stage
+     * @return its time per micro-batch on its device (F + B + W, speed applied)
+     */
     public double stageTime(int s) {
         return stageTime[s];
     }
 
-    /** @param s a stage @return its peak memory: static + in-flight micro-batches times activations */
+    /**
+     * @param s a stage
+     * @return its peak memory: static + in-flight micro-batches times activations
+     */
     public double stageMemory(int s) {
         return stageMemory[s];
     }

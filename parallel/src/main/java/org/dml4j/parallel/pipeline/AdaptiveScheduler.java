@@ -37,7 +37,7 @@ import org.dml4j.core.PlanInfeasibleException;
  * <p>Immutable and thread-safe. Supports {@code v = 1}.
  */
 public final class AdaptiveScheduler implements PipelineScheduler {
-    private static final double EVALUATION_OPS_BUDGET = 4e6;
+    private static final double EVALUATION_OPS_BUDGET = 2e6;
 
     /** Creates the scheduler (stateless). */
     public AdaptiveScheduler() {
@@ -171,7 +171,7 @@ public final class AdaptiveScheduler implements PipelineScheduler {
             this.memCap = memCap;
             this.maxAdmit = maxAdmit;
             double ops = 3.0 * costs.stages() * m;
-            this.budget = (int) Math.max(8, Math.min(200, EVALUATION_OPS_BUDGET / ops));
+            this.budget = (int) Math.max(6, Math.min(200, EVALUATION_OPS_BUDGET / ops));
         }
 
         void offerFixed(Schedule s) {

@@ -39,7 +39,11 @@ public final class ClosedForms {
     }
 
     /**
-     * @param p stages @param m micro-batches @param f forward @param b backward-for-inputs @param w weights
+     * @param p stages
+     * @param m micro-batches
+     * @param f forward
+     * @param b backward-for-inputs
+     * @param w weights
      * @return GPipe's and 1F1B's iteration time {@code (m + p - 1)(F + B + W)}
      */
     public static double oneFOneB(int p, int m, double f, double b, double w) {
@@ -48,8 +52,12 @@ public final class ClosedForms {
     }
 
     /**
-     * @param p stages @param m micro-batches (a multiple of p) @param v chunks @param f forward
-     * @param b backward-for-inputs @param w weights
+     * @param p stages
+     * @param m micro-batches (a multiple of p)
+     * @param v chunks
+     * @param f forward
+     * @param b backward-for-inputs
+     * @param w weights
      * @return interleaved 1F1B's iteration time {@code m(F+B+W) + (p-1)(F+B+W)/v}
      */
     public static double interleaved(int p, int m, int v, double f, double b, double w) {
@@ -58,7 +66,10 @@ public final class ClosedForms {
     }
 
     /**
-     * @param p stages @param m micro-batches ({@code >= p}) @param f forward @param b backward-for-inputs
+     * @param p stages
+     * @param m micro-batches ({@code >= p})
+     * @param f forward
+     * @param b backward-for-inputs
      * @param w weights
      * @return ZB-H1's iteration time {@code m(F+B+W) + (p-1) max(F+B-W, F, B)}
      */
@@ -68,7 +79,9 @@ public final class ClosedForms {
     }
 
     /**
-     * @param p stages @param m micro-batches ({@code >= 2p-1}) @param f the common F = B = W
+     * @param p stages
+     * @param m micro-batches ({@code >= 2p-1})
+     * @param f the common F = B = W
      * @return ZB-H2's synchronous iteration time {@code 3mF + (p-1)F}
      */
     public static double zbH2(int p, int m, double f) {
@@ -77,7 +90,9 @@ public final class ClosedForms {
     }
 
     /**
-     * @param p stages @param m micro-batches ({@code >= 2p-1}) @param f the common F = B = W of a whole stage
+     * @param p stages
+     * @param m micro-batches ({@code >= 2p-1})
+     * @param f the common F = B = W of a whole stage
      * @return ZB-V's synchronous iteration time {@code 3mF + (p-1)F/2}
      */
     public static double zbV(int p, int m, double f) {

@@ -1,7 +1,6 @@
 package org.dml4j.parallel.pipeline;
 
 import java.util.Arrays;
-import java.util.PriorityQueue;
 
 /**
  * Event-driven list scheduling with split backward passes, the construction behind ZB-H1, ZB-H2, ZB-V and the
@@ -79,19 +78,16 @@ final class GreedyListScheduler {
         double[] reserved = new double[p]; // reserved activation units
         int[] lowChunk = new int[p];       // chunk with the smallest virtual stage: 0 in every layout
         int[] lastChunk = new int[p];      // chunk whose B completes a micro-batch on the device: also 0
-        PriorityQueue<long[]> events = new PriorityQueue<>((a, b) -> {
-            int c = Double.compare(Double.longBitsToDouble(a[0]), Double.longBitsToDouble(b[0]));
-            return c != 0 ? c : Long.compare(a[1], b[1]);
-        });
+        EventQueue events = new EventQueue();
         for (int d = 0; d < p; d++) {
-            events.add(new long[] {Double.doubleToLongBits(0.0), d});
+            events.add(0.0, d);
         }
         int remaining = 3 * stages * m;
         double makespan = 0;
         while (!events.isEmpty()) {
-            long[] ev = events.poll();
-            double t = Double.longBitsToDouble(ev[0]);
-            int d = (int) ev[1];
+            double t = events.peekTime();
+            int d = events.peekDevice();
+            events.poll();
             if (t < free[d]) {
                 continue; // stale: the device is busy until a later event
             }
@@ -163,7 +159,7 @@ final class GreedyListScheduler {
                     chosenMb = Op.microbatchOf(code);
                 } else {
                     if (nextWake < Double.POSITIVE_INFINITY) {
-                        events.add(new long[] {Double.doubleToLongBits(nextWake), d});
+                        events.add(nextWake, d);
                     }
                     continue;
                 }
@@ -204,7 +200,7 @@ final class GreedyListScheduler {
             free[d] = end;
             makespan = Math.max(makespan, end);
             remaining--;
-            events.add(new long[] {Double.doubleToLongBits(end), d});
+            events.add(end, d);
         }
         if (remaining != 0) {
             throw new IllegalStateException("greedy construction of " + name + " stalled with " + remaining
@@ -213,8 +209,8 @@ final class GreedyListScheduler {
         return new Built(new Schedule(name, m, v, layout, out), makespan);
     }
 
-    private static void wake(PriorityQueue<long[]> events, int device, double at, double[] free) {
-        events.add(new long[] {Double.doubleToLongBits(Math.max(at, free[device])), device});
+    private static void wake(EventQueue events, int device, double at, double[] free) {
+        events.add(Math.max(at, free[device]), device);
     }
 
     private double readyB(double[] finF, double[] finB, int k, int j) {

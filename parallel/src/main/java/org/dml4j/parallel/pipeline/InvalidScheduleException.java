@@ -9,7 +9,9 @@ package org.dml4j.parallel.pipeline;
 public class InvalidScheduleException extends IllegalArgumentException {
     private static final long serialVersionUID = 1L;
 
-    /** @param message what is wrong, naming the device and operation */
+    /**
+     * @param message what is wrong, naming the device and operation
+     */
     public InvalidScheduleException(String message) {
         super(message);
     }

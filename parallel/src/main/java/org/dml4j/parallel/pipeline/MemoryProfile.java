@@ -53,7 +53,10 @@ public final class MemoryProfile {
         return new MemoryProfile(peak, inflight);
     }
 
-    /** @param device a device @return its peak memory */
+    /**
+     * @param device a device
+     * @return its peak memory
+     */
     public double peak(int device) {
         return peak[device];
     }

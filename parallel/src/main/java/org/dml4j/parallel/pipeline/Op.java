@@ -26,22 +26,38 @@ public record Op(OpKind kind, int chunk, int microbatch) {
     /** The largest micro-batch index an operation can carry. */
     public static final int MAX_MICROBATCH = (1 << 23) - 1;
 
-    /** @param chunk model chunk @param mb micro-batch @return a forward op */
+    /**
+     * @param chunk model chunk
+     * @param mb micro-batch
+     * @return a forward op
+     */
     public static Op f(int chunk, int mb) {
         return new Op(OpKind.F, chunk, mb);
     }
 
-    /** @param chunk model chunk @param mb micro-batch @return a backward-for-inputs op */
+    /**
+     * @param chunk model chunk
+     * @param mb micro-batch
+     * @return a backward-for-inputs op
+     */
     public static Op b(int chunk, int mb) {
         return new Op(OpKind.B, chunk, mb);
     }
 
-    /** @param chunk model chunk @param mb micro-batch @return a backward-for-weights op */
+    /**
+     * @param chunk model chunk
+     * @param mb micro-batch
+     * @return a backward-for-weights op
+     */
     public static Op w(int chunk, int mb) {
         return new Op(OpKind.W, chunk, mb);
     }
 
-    /** @param chunk model chunk @param mb micro-batch @return a fused backward op */
+    /**
+     * @param chunk model chunk
+     * @param mb micro-batch
+     * @return a fused backward op
+     */
     public static Op bw(int chunk, int mb) {
         return new Op(OpKind.BW, chunk, mb);
     }

@@ -51,6 +51,28 @@ public final class PipelineSchedulers {
     }
 
     /**
+     * How many micro-batches' activations each stage holds at its peak under a schedule with equal stages (a full
+     * stage's activation for one micro-batch counts 1; with {@code v} chunks each chunk counts {@code 1/v}): the
+     * schedule's memory pattern, e.g. {@code p - s} for 1F1B and {@code m} for GPipe. Use it as
+     * {@link org.dml4j.parallel.partition.DeviceSpecs}' in-flight counts when partitioning layers for a schedule.
+     *
+     * @param name         scheduler name
+     * @param stages       {@code p}
+     * @param microbatches {@code m}
+     * @param chunks       {@code v}
+     * @return per stage, the peak number of micro-batches of activations
+     */
+    public static double[] peakInFlight(String name, int stages, int microbatches, int chunks) {
+        StageCosts uniform = StageCosts.builder(stages).forward(1).backward(1).weight(1).activationMemory(1).build();
+        MemoryProfile mem = MemoryProfile.of(get(name).schedule(uniform, microbatches, chunks), uniform);
+        double[] a = new double[stages];
+        for (int s = 0; s < stages; s++) {
+            a[s] = mem.peakInFlight(s);
+        }
+        return a;
+    }
+
+    /**
      * The checks every scheduler makes before building: {@code m >= 1}, a usable {@code v}, and that each device can
      * hold at least one micro-batch's chunk activations (no schedule can do with less).
      *

@@ -98,17 +98,27 @@ public final class Schedule {
         return ops.length * chunks;
     }
 
-    /** @param device a device @return how many operations it runs */
+    /**
+     * @param device a device
+     * @return how many operations it runs
+     */
     public int size(int device) {
         return ops[device].length;
     }
 
-    /** @param device a device @param index position in its list @return the operation */
+    /**
+     * @param device a device
+     * @param index position in its list
+     * @return the operation
+     */
     public Op op(int device, int index) {
         return Op.decode(ops[device][index]);
     }
 
-    /** @param device a device @return its operations in order, as an unmodifiable view */
+    /**
+     * @param device a device
+     * @return its operations in order, as an unmodifiable view
+     */
     public List<Op> ops(int device) {
         int[] a = ops[device];
         return new AbstractList<>() {
@@ -133,7 +143,10 @@ public final class Schedule {
         return List.copyOf(all);
     }
 
-    /** @return a copy of this schedule under another name */
+    /**
+     * @param newName the new name
+     * @return a copy of this schedule under another name
+     */
     public Schedule withName(String newName) {
         return new Schedule(newName, microbatches, chunks, layout, ops);
     }

@@ -141,17 +141,26 @@ public final class StageCosts {
         return forward.length;
     }
 
-    /** @param stage a stage index @return its forward time at unit speed */
+    /**
+     * @param stage a stage index
+     * @return its forward time at unit speed
+     */
     public double forward(int stage) {
         return forward[stage];
     }
 
-    /** @param stage a stage index @return its backward-for-inputs time at unit speed */
+    /**
+     * @param stage a stage index
+     * @return its backward-for-inputs time at unit speed
+     */
     public double backward(int stage) {
         return backward[stage];
     }
 
-    /** @param stage a stage index @return its backward-for-weights time at unit speed */
+    /**
+     * @param stage a stage index
+     * @return its backward-for-weights time at unit speed
+     */
     public double weight(int stage) {
         return weight[stage];
     }
@@ -161,7 +170,10 @@ public final class StageCosts {
         return p2pTime;
     }
 
-    /** @param stage a stage index @return activation memory one micro-batch holds on the stage */
+    /**
+     * @param stage a stage index
+     * @return activation memory one micro-batch holds on the stage
+     */
     public double activationMemory(int stage) {
         return activationMemory[stage];
     }
@@ -171,17 +183,26 @@ public final class StageCosts {
         return weightMemoryFraction;
     }
 
-    /** @param stage a stage index @return the device's static memory (weights, gradients, optimizer state) */
+    /**
+     * @param stage a stage index
+     * @return the device's static memory (weights, gradients, optimizer state)
+     */
     public double staticMemory(int stage) {
         return staticMemory[stage];
     }
 
-    /** @param stage a stage index @return the device's memory limit ({@code Infinity} when unlimited) */
+    /**
+     * @param stage a stage index
+     * @return the device's memory limit ({@code Infinity} when unlimited)
+     */
     public double memoryLimit(int stage) {
         return memoryLimit[stage];
     }
 
-    /** @param stage a stage index @return the device's relative speed */
+    /**
+     * @param stage a stage index
+     * @return the device's relative speed
+     */
     public double deviceSpeed(int stage) {
         return deviceSpeed[stage];
     }
@@ -279,55 +300,82 @@ public final class StageCosts {
             this.stages = stages;
         }
 
-        /** @param t forward time(s) @return this builder */
+        /**
+         * @param t forward time(s)
+         * @return this builder
+         */
         public Builder forward(double... t) {
             forward = t.clone();
             return this;
         }
 
-        /** @param t backward-for-inputs time(s) @return this builder */
+        /**
+         * @param t backward-for-inputs time(s)
+         * @return this builder
+         */
         public Builder backward(double... t) {
             backward = t.clone();
             return this;
         }
 
-        /** @param t backward-for-weights time(s) @return this builder */
+        /**
+         * @param t backward-for-weights time(s)
+         * @return this builder
+         */
         public Builder weight(double... t) {
             weight = t.clone();
             return this;
         }
 
-        /** @param t point-to-point transfer time between two devices @return this builder */
+        /**
+         * @param t point-to-point transfer time between two devices
+         * @return this builder
+         */
         public Builder p2pTime(double t) {
             p2pTime = t;
             return this;
         }
 
-        /** @param bytes activation memory per micro-batch per stage @return this builder */
+        /**
+         * @param bytes activation memory per micro-batch per stage
+         * @return this builder
+         */
         public Builder activationMemory(double... bytes) {
             activationMemory = bytes.clone();
             return this;
         }
 
-        /** @param fraction share of activation memory a split B keeps until W @return this builder */
+        /**
+         * @param fraction share of activation memory a split B keeps until W
+         * @return this builder
+         */
         public Builder weightMemoryFraction(double fraction) {
             weightMemoryFraction = fraction;
             return this;
         }
 
-        /** @param bytes static memory per device @return this builder */
+        /**
+         * @param bytes static memory per device
+         * @return this builder
+         */
         public Builder staticMemory(double... bytes) {
             staticMemory = bytes.clone();
             return this;
         }
 
-        /** @param bytes memory limit per device ({@code Double.POSITIVE_INFINITY}: none) @return this builder */
+        /**
+         * @param bytes memory limit per device ({@code Double.POSITIVE_INFINITY}: none)
+         * @return this builder
+         */
         public Builder memoryLimit(double... bytes) {
             memoryLimit = bytes.clone();
             return this;
         }
 
-        /** @param speed relative device speed(s), {@code > 0} @return this builder */
+        /**
+         * @param speed relative device speed(s), {@code > 0}
+         * @return this builder
+         */
         public Builder deviceSpeed(double... speed) {
             deviceSpeed = speed.clone();
             return this;

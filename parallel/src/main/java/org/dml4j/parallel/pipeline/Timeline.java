@@ -167,37 +167,60 @@ public final class Timeline {
         return ideal == 0 ? 0 : (pipelinedIterationTime() - ideal) / ideal;
     }
 
-    /** @param device a device @return its compute time */
+    /**
+     * @param device a device
+     * @return its compute time
+     */
     public double busyTime(int device) {
         return busy[device];
     }
 
-    /** @param device a device @return its idle time within the iteration */
+    /**
+     * @param device a device
+     * @return its idle time within the iteration
+     */
     public double idleTime(int device) {
         return iterationTime - busy[device];
     }
 
-    /** @param device a device @return when its first operation starts */
+    /**
+     * @param device a device
+     * @return when its first operation starts
+     */
     public double firstStart(int device) {
         return firstStart[device];
     }
 
-    /** @param device a device @return when its last operation ends */
+    /**
+     * @param device a device
+     * @return when its last operation ends
+     */
     public double lastFinish(int device) {
         return lastFinish[device];
     }
 
-    /** @param device a device @param index position in its list @return the operation's start time */
+    /**
+     * @param device a device
+     * @param index position in its list
+     * @return the operation's start time
+     */
     public double start(int device, int index) {
         return start[device][index];
     }
 
-    /** @param device a device @param index position in its list @return the operation's end time */
+    /**
+     * @param device a device
+     * @param index position in its list
+     * @return the operation's end time
+     */
     public double finish(int device, int index) {
         return finish[device][index];
     }
 
-    /** @param device a device @return its peak memory (static + activations) */
+    /**
+     * @param device a device
+     * @return its peak memory (static + activations)
+     */
     public double peakMemory(int device) {
         return memory.peak(device);
     }

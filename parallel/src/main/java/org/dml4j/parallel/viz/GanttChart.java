@@ -25,7 +25,11 @@ public final class GanttChart {
     private GanttChart() {
     }
 
-    /** @param kind an op kind @param chunk its chunk @return its fill colour */
+    /**
+     * @param kind an op kind
+     * @param chunk its chunk
+     * @return its fill colour
+     */
     static String color(OpKind kind, int chunk) {
         boolean dark = (chunk & 1) == 1;
         return switch (kind) {

@@ -17,18 +17,26 @@ public final class HtmlReport {
     private final String title;
     private final List<String> parts = new ArrayList<>();
 
-    /** @param title the page title */
+    /**
+     * @param title the page title
+     */
     public HtmlReport(String title) {
         this.title = Objects.requireNonNull(title, "title");
     }
 
-    /** @param text a heading @return this report */
+    /**
+     * @param text a heading
+     * @return this report
+     */
     public HtmlReport heading(String text) {
         parts.add("<h2>" + Svg.esc(text) + "</h2>");
         return this;
     }
 
-    /** @param text a paragraph of plain text @return this report */
+    /**
+     * @param text a paragraph of plain text
+     * @return this report
+     */
     public HtmlReport paragraph(String text) {
         parts.add("<p>" + Svg.esc(text) + "</p>");
         return this;

@@ -121,4 +121,15 @@ class SchedulersTest {
             TimelineChecks.assertConsistent(sch, c, t);
         }
     }
+
+    @Test
+    void peakInFlightGivesEachScheduleItsMemoryPattern() {
+        assertEquals(List.of(4.0, 3.0, 2.0, 1.0), boxed(PipelineSchedulers.peakInFlight("1f1b", 4, 8, 1)));
+        assertEquals(List.of(8.0, 8.0, 8.0, 8.0), boxed(PipelineSchedulers.peakInFlight("gpipe", 4, 8, 1)));
+        assertEquals(4.0, PipelineSchedulers.peakInFlight("zb-h1", 4, 8, 1)[0], 1e-12);
+    }
+
+    private static List<Double> boxed(double[] a) {
+        return java.util.Arrays.stream(a).boxed().toList();
+    }
 }
