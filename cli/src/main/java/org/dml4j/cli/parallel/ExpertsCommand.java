@@ -85,7 +85,7 @@ public final class ExpertsCommand implements Callable<Integer> {
             + "popularity rank per synthetic window (default ${DEFAULT-VALUE})")
     double drift;
 
-    @Option(names = "--seed", defaultValue = "1", description = "seed of the synthetic trace (default ${DEFAULT-VALUE})")
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "1", description = "seed of the synthetic trace (default ${DEFAULT-VALUE})")
     long seed;
 
     @Option(names = "--bytes-per-token", paramLabel = "B", defaultValue = "8192",

@@ -44,7 +44,8 @@ public final class ScheduleCommand implements Callable<Integer> {
     int microbatches;
 
     @Option(names = "--v", paramLabel = "V", defaultValue = "2",
-            description = "model chunks per device for interleaved 1F1B (default ${DEFAULT-VALUE}; ZB-V always uses 2)")
+            description = "model chunks per device for the chunked schedules, interleaved 1F1B and ZB-V (which "
+                    + "needs 2); default ${DEFAULT-VALUE}")
     int chunks;
 
     @Option(names = "--f", paramLabel = "T", defaultValue = "1", description = "forward time of every stage")
@@ -106,7 +107,7 @@ public final class ScheduleCommand implements Callable<Integer> {
         }
         List<Row> rows = new ArrayList<>();
         for (PipelineScheduler s : chosen) {
-            int v = s.supportsChunks(chunks) ? chunks : s.defaultChunks();
+            int v = s.defaultChunks() > 1 ? chunks : s.defaultChunks();
             try {
                 Timeline t = TimelineSimulator.simulate(s.schedule(costs, microbatches, v), costs);
                 rows.add(new Row(s.name(), v, t, null));

@@ -93,6 +93,18 @@ class ClosedFormsTest {
     }
 
     @Test
+    void adaptiveReachesTheSynchronousLowerBoundOnEqualStages() {
+        // The last device cannot start before (p-1)F and has 3mF of work, so 3mF + (p-1)F is a lower bound; the
+        // adaptive schedule (unlimited memory) reaches it, like ZB-H2.
+        for (int p : PS) {
+            for (int m = 2 * p - 1; m <= 3 * p; m += 2) {
+                assertEquals(ClosedForms.zbH2(p, m, 1), run("adaptive", p, m, 1, 1, 1, 1).iterationTime(), EPS,
+                        "p=" + p + " m=" + m);
+            }
+        }
+    }
+
+    @Test
     void closedFormLookupAgreesWithTheSimulatorWhereItApplies() {
         int checked = 0;
         for (String name : PipelineSchedulers.names()) {
