@@ -10,10 +10,10 @@ import org.dml4j.core.FloatKernels;
  * <p>Paths, all exact:
  * <ol>
  *   <li>slices of at most {@value #SMALL} elements: quickselect on a copy of the magnitudes;</li>
- *   <li>large slices with {@code k <= n/16}: a deterministic stratified sample of the magnitudes gives a lower
- *       threshold (expected count a little above k) and an upper one (a little below); one SIMD pass gathers the
- *       candidates above the lower threshold; the entries above the upper threshold are in for sure, and a quickselect
- *       on the small band between the two finds the exact k-th magnitude; a SIMD filter writes the result;</li>
+ *   <li>large slices with {@code k <= n/16}: a deterministic stratified sample of the magnitudes (runs of a few
+ *       cache lines) gives a threshold whose expected count is a little above k; one SIMD pass gathers the candidates
+ *       at or above it; a histogram pass over the candidates' magnitude bits and a quickselect on one bucket find the
+ *       exact k-th magnitude; a SIMD filter writes the result;</li>
  *   <li>otherwise, or when the sample misjudged (too few or too many candidates, e.g. many equal magnitudes): a
  *       three-level radix select on the magnitude bits (11 + 11 + 9 bits) and one gather pass.</li>
  * </ol>
@@ -27,6 +27,8 @@ final class TopKSelector {
     static final int SMALL = 4096;
     /** Largest sample taken from a slice. */
     static final int SAMPLE = 16384;
+    /** Consecutive elements per sampled run (a few cache lines). */
+    static final int CHUNK = 32;
 
     private final CompressKernels kernels;
     private final int[] hist = new int[2048];
@@ -42,6 +44,23 @@ final class TopKSelector {
     /** @return how many times the sampled path fell back to the radix select (for tests and tuning) */
     long fallbacks() {
         return fallbacks;
+    }
+
+    /**
+     * Fills {@code s[0, m)} with magnitude bits from {@code m / CHUNK} runs of {@value #CHUNK} consecutive elements,
+     * one run at a jittered position in each of {@code m / CHUNK} equal strata: stratified like a strided sample but
+     * reading whole cache lines, so sampling a large vector costs a few hundred memory accesses, not thousands.
+     */
+    static void sampleChunks(float[] x, int off, int n, int m, int[] s) {
+        int runs = m / CHUNK;
+        double stratum = (double) n / runs;
+        for (int j = 0; j < runs; j++) {
+            double jitter = (CompressKernels.hash(j) >>> 8) * 0x1p-24;
+            int start = (int) Math.min(n - CHUNK, (long) ((j + jitter * (1 - CHUNK / stratum)) * stratum));
+            for (int q = 0; q < CHUNK; q++) {
+                s[j * CHUNK + q] = bits(x[off + start + q]);
+            }
+        }
     }
 
     static int bits(float v) {
@@ -138,28 +157,17 @@ final class TopKSelector {
     }
 
     private boolean sampled(float[] x, int off, int n, int k, int[] outIdx, float[] outVal, int pos) {
-        int m = Math.min(SAMPLE, n / 4);
+        int m = Math.min(SAMPLE, n / 4) & ~(CHUNK - 1);
         int[] s = scratch(m);
-        double step = (double) n / m;
-        for (int j = 0; j < m; j++) {
-            double jitter = (CompressKernels.hash(j) >>> 8) * 0x1p-24;
-            int p = (int) ((j + jitter) * step);
-            s[j] = bits(x[off + Math.min(p, n - 1)]);
-        }
+        sampleChunks(x, off, n, m, s);
         double e = (double) k * m / n;
         double sd = Math.sqrt(e);
-        int rLo = (int) Math.min(m, Math.ceil(e + 3 * sd + 2));
-        int rHi = (int) Math.floor(e - 3 * sd - 2);
-        int tLo = kthLargest(s, 0, m, rLo);
-        int tHi = rHi >= 1 ? kthLargest(s, 0, m, rHi) : Integer.MAX_VALUE;
-        if (tHi >= CompressKernels.NON_FINITE_BITS) {
-            tHi = Integer.MAX_VALUE;
-        }
-        long capL = (long) Math.ceil((rLo + 4 * Math.sqrt(rLo) + 8) * step);
+        int rLo = (int) Math.min(m, Math.ceil(e + 4 * sd + 4));
+        int tLo = Math.min(kthLargest(s, 0, m, rLo), 0x7F7FFFFF);
+        long capL = (long) Math.ceil((rLo + 4 * Math.sqrt(rLo) + 8) * ((double) n / m));
         int cap = (int) Math.min(n, Math.max(capL, 2L * k));
         candidates(cap);
-        int c = kernels.gatherAtLeast(x, off, n, Float.intBitsToFloat(Math.min(tLo, 0x7F7FFFFF)), off, candIdx,
-                candVal, 0, cap);
+        int c = kernels.gatherAtLeast(x, off, n, Float.intBitsToFloat(tLo), off, candIdx, candVal, 0, cap);
         if (c < 0) {
             throw nonFinite(x, off, n);
         }
@@ -167,44 +175,51 @@ final class TopKSelector {
             fallbacks++;
             return false;
         }
-        selectAmongCandidates(c, k, tHi, outIdx, outVal, pos);
+        selectAmongCandidates(c, k, tLo, outIdx, outVal, pos);
         return true;
     }
 
     /**
-     * Exact Top-k among {@code c >= k} gathered candidates; entries with magnitude bits {@code >= tHi} (if at most k
-     * of them) are taken for sure.
+     * Exact Top-k among {@code c >= k} gathered candidates, all with magnitude bits {@code >= lo}: one histogram pass
+     * over the candidates' bits relative to {@code lo} (at most 2048 buckets) finds the bucket holding the k-th
+     * largest; a quickselect on that bucket's few entries gives it exactly; a SIMD filter (or, with surplus ties, an
+     * ordered walk) writes the result.
      */
-    private void selectAmongCandidates(int c, int k, int tHi, int[] outIdx, float[] outVal, int pos) {
-        int cntHi = tHi == Integer.MAX_VALUE ? 0
-                : FloatKernels.get().countAbsAtLeast(candVal, 0, c, Float.intBitsToFloat(tHi));
-        boolean all = cntHi > k || cntHi == 0;
-        int need = all ? k : k - cntHi;
-        int base = all ? 0 : cntHi;
-        if (need == 0) {
-            kernels.filterAtLeast(candIdx, candVal, c, Float.intBitsToFloat(tHi), outIdx, outVal, pos);
-            return;
+    private void selectAmongCandidates(int c, int k, int lo, int[] outIdx, float[] outVal, int pos) {
+        int hi = bits(FloatKernels.get().maxAbs(candVal, 0, c));
+        int range = hi - lo;
+        int shift = Math.max(0, (32 - Integer.numberOfLeadingZeros(range)) - 11);
+        int[] h = hist;
+        int buckets = (range >>> shift) + 1;
+        Arrays.fill(h, 0, buckets, 0);
+        for (int j = 0; j < c; j++) {
+            h[(bits(candVal[j]) - lo) >>> shift]++;
         }
-        int[] band = scratch(c);
-        int b = 0;
+        int above = 0;
+        int b = buckets - 1;
+        for (; b > 0 && above + h[b] < k; b--) {
+            above += h[b];
+        }
+        int[] band = scratch(h[b]);
+        int nb = 0;
         for (int j = 0; j < c; j++) {
             int bj = bits(candVal[j]);
-            if (all || bj < tHi) {
-                band[b++] = bj;
+            if ((bj - lo) >>> shift == b) {
+                band[nb++] = bj;
             }
         }
-        int t = kthLargest(band, 0, b, need);
-        int gt = 0;
+        int t = kthLargest(band, 0, nb, k - above);
+        int gt = above;
         int eq = 0;
-        for (int j = 0; j < b; j++) {
+        for (int j = 0; j < nb; j++) {
             gt += band[j] > t ? 1 : 0;
             eq += band[j] == t ? 1 : 0;
         }
-        if (base + gt + eq == k) {
+        if (gt + eq == k) {
             kernels.filterAtLeast(candIdx, candVal, c, Float.intBitsToFloat(t), outIdx, outVal, pos);
             return;
         }
-        int budget = k - base - gt;
+        int budget = k - gt;
         int p = pos;
         for (int j = 0; j < c; j++) {
             int bj = bits(candVal[j]);
@@ -346,7 +361,7 @@ final class TopKSelector {
             System.arraycopy(candVal, 0, outVal, pos, c);
             return c;
         }
-        selectAmongCandidates(c, k, Integer.MAX_VALUE, outIdx, outVal, pos);
+        selectAmongCandidates(c, k, t, outIdx, outVal, pos);
         return k;
     }
 }

@@ -41,26 +41,30 @@ final class VectorCompressKernels implements CompressKernels {
         int c = 0;
         int i = 0;
         int bound = S.loopBound(n);
-        for (; i < bound; i += L) {
+        // Fast loop: branch-free compress stores while a whole vector still fits before the limit.
+        for (; i < bound && pos + c + L <= limit; i += L) {
             FloatVector v = FloatVector.fromArray(S, x, off + i);
             bad = bad.add(v.sub(v));
             VectorMask<Float> m = v.abs().compare(VectorOperators.GE, t);
-            int tc = m.trueCount();
             int p = pos + c;
-            if (p + L <= limit) {
-                iota.add(base + i).compress(m.cast(IS)).intoArray(idx, p);
-                v.compress(m).intoArray(val, p);
-            } else if (tc != 0) {
-                long bits = m.toLong();
-                while (bits != 0 && p < limit) {
-                    int j = Long.numberOfTrailingZeros(bits);
-                    bits &= bits - 1;
-                    idx[p] = base + i + j;
-                    val[p] = x[off + i + j];
-                    p++;
+            iota.add(base + i).compress(m.cast(IS)).intoArray(idx, p);
+            v.compress(m).intoArray(val, p);
+            c += m.trueCount();
+        }
+        // Slow loop near the limit: store hit by hit, then only count.
+        for (; i < bound; i += L) {
+            FloatVector v = FloatVector.fromArray(S, x, off + i);
+            bad = bad.add(v.sub(v));
+            long bits = v.abs().compare(VectorOperators.GE, t).toLong();
+            while (bits != 0) {
+                int j = Long.numberOfTrailingZeros(bits);
+                bits &= bits - 1;
+                if (pos + c < limit) {
+                    idx[pos + c] = base + i + j;
+                    val[pos + c] = x[off + i + j];
                 }
+                c++;
             }
-            c += tc;
         }
         boolean nonFinite = Float.isNaN(bad.reduceLanes(VectorOperators.ADD));
         for (; i < n; i++) {
@@ -86,25 +90,13 @@ final class VectorCompressKernels implements CompressKernels {
         int c = 0;
         int j = 0;
         int bound = S.loopBound(n);
-        for (; j < bound; j += L) {
+        for (; j < bound && pos + c + L <= limit; j += L) {
             FloatVector v = FloatVector.fromArray(S, val, j);
             VectorMask<Float> m = v.abs().compare(VectorOperators.GE, t);
-            int tc = m.trueCount();
             int p = pos + c;
-            if (p + L <= limit) {
-                IntVector.fromArray(IS, idx, j).compress(m.cast(IS)).intoArray(outIdx, p);
-                v.compress(m).intoArray(outVal, p);
-            } else if (tc != 0) {
-                long bits = m.toLong();
-                while (bits != 0 && p < limit) {
-                    int b = Long.numberOfTrailingZeros(bits);
-                    bits &= bits - 1;
-                    outIdx[p] = idx[j + b];
-                    outVal[p] = val[j + b];
-                    p++;
-                }
-            }
-            c += tc;
+            IntVector.fromArray(IS, idx, j).compress(m.cast(IS)).intoArray(outIdx, p);
+            v.compress(m).intoArray(outVal, p);
+            c += m.trueCount();
         }
         for (; j < n; j++) {
             if (Math.abs(val[j]) >= t) {
