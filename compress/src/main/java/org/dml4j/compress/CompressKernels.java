@@ -39,9 +39,11 @@ interface CompressKernels {
     boolean allFinite(float[] x, int off, int n);
 
     /**
-     * Stochastic rounding to signed levels: for each {@code i < n}, with {@code a = |x[off+i]| * mul}, writes
-     * {@code code = sign(x) * min(levels, floor(a) + (u_i < a - floor(a) ? 1 : 0))} to {@code codes[codesOff+i]},
-     * where the dither is {@code u_i = (dither(seed, counter0 + i) >>> 8) * 2^-24}. Values with {@code x >= 0}
+     * Stochastic rounding to signed levels: for each {@code i < n} writes
+     * {@code code = sign(x) * min(levels, (int) fma(|x[off+i]|, mul, u_i))} to {@code codes[codesOff+i]}, where the
+     * dither is {@code u_i = (dither(seed, counter0 + i) >>> 8) * 2^-24}, uniform in [0, 1): the level rounds up with
+     * probability equal to the fractional part of {@code |x| mul}, up to the single float rounding of the fma
+     * (at most half an ulp of {@code levels + 1}, i.e. 2^-21 of a level for 7 levels). Values with {@code x >= 0}
      * (including -0.0) get a non-negative code. Expects finite {@code x} and {@code mul}.
      */
     void quantize(float[] x, int off, int n, float mul, int levels, int seed, int counter0, byte[] codes,

@@ -79,11 +79,8 @@ final class ScalarCompressKernels implements CompressKernels {
         Objects.checkFromIndexSize(codesOff, n, codes.length);
         for (int i = 0; i < n; i++) {
             float v = x[off + i];
-            float a = Math.abs(v) * mul;
-            int l = (int) a;
-            float frac = a - (float) l;
             float u = (CompressKernels.dither(seed, counter0 + i) >>> 8) * 0x1p-24f;
-            int level = Math.min(levels, u < frac ? l + 1 : l);
+            int level = Math.min(levels, (int) Math.fma(Math.abs(v), mul, u));
             codes[codesOff + i] = (byte) (v >= 0f ? level : -level);
         }
     }

@@ -144,20 +144,14 @@ final class VectorCompressKernels implements CompressKernels {
             IntVector h = iotaWeyl.add(CompressKernels.dither(seed, counter0 + i));
             FloatVector u = ((FloatVector) h.lanewise(VectorOperators.LSHR, 8).convert(VectorOperators.I2F, 0))
                     .mul(0x1p-24f);
-            FloatVector a = v.abs().mul(vm);
-            IntVector l = (IntVector) a.convert(VectorOperators.F2I, 0);
-            FloatVector frac = a.sub((FloatVector) l.convert(VectorOperators.I2F, 0));
-            IntVector level = l.add(1, u.compare(VectorOperators.LT, frac).cast(IS)).min(levels);
+            IntVector level = ((IntVector) v.abs().fma(vm, u).convert(VectorOperators.F2I, 0)).min(levels);
             level = level.neg().blend(level, v.compare(VectorOperators.GE, 0f).cast(IS));
             ((ByteVector) level.convertShape(VectorOperators.I2B, BS, 0)).intoArray(codes, codesOff + i);
         }
         for (; i < n; i++) {
             float v = x[off + i];
-            float a = Math.abs(v) * mul;
-            int l = (int) a;
-            float frac = a - (float) l;
             float u = (CompressKernels.dither(seed, counter0 + i) >>> 8) * 0x1p-24f;
-            int level = Math.min(levels, u < frac ? l + 1 : l);
+            int level = Math.min(levels, (int) Math.fma(Math.abs(v), mul, u));
             codes[codesOff + i] = (byte) (v >= 0f ? level : -level);
         }
     }
