@@ -1,0 +1,162 @@
+package org.dml4j.planner.cost;
+
+import java.util.List;
+import org.dml4j.planner.Recompute;
+import org.dml4j.planner.model.LayerSpec;
+import org.dml4j.planner.model.ModelSpec;
+
+/**
+ * Per-unit (block plus any attached embedding or head) costs of one micro-batch on one GPU, for a fixed tensor-parallel
+ * size, sequence parallelism, recomputation, micro-batch size, expert-parallel size and stage hardware, with prefix
+ * sums so a stage's totals cost O(1). The formulas are those of {@link AnalyticCostModel}.
+ *
+ * <p>Immutable after construction; confined to one evaluator.
+ */
+final class UnitTable {
+    final int units;
+    /** Forward, backward-for-inputs (with recomputation) and backward-for-weights seconds, prefix sums. */
+    final double[] f;
+    final double[] b;
+    final double[] w;
+    /** Seconds by kind, prefix sums: compute, recomputation, tensor-parallel, expert-parallel. */
+    final double[] cmp;
+    final double[] rec;
+    final double[] tp;
+    final double[] ep;
+    /** Stored activation bytes per micro-batch, prefix sums. */
+    final double[] act;
+    /** Dense and expert parameters held per GPU, prefix sums (tied copies included). */
+    final double[] dense;
+    final double[] expert;
+    /** Per unit: the largest transient activation (one layer's full activations) and the input bytes per sample. */
+    final double[] work;
+    final double[] input;
+    /** Per unit: parameters per GPU of weights tied to the embedding (stored twice only when on another stage). */
+    final double[] tied;
+    /** Largest unit's parameters per GPU (ZeRO-3 gathers one unit at a time). */
+    final double maxUnitParams;
+
+    UnitTable(ModelSpec model, List<int[]> unitLayers, int t, boolean sp, Recompute r, int mb, int ep,
+              StageHardware hw) {
+        List<LayerSpec> layers = model.layers();
+        units = unitLayers.size();
+        f = new double[units + 1];
+        b = new double[units + 1];
+        w = new double[units + 1];
+        cmp = new double[units + 1];
+        rec = new double[units + 1];
+        tp = new double[units + 1];
+        this.ep = new double[units + 1];
+        act = new double[units + 1];
+        dense = new double[units + 1];
+        expert = new double[units + 1];
+        work = new double[units];
+        input = new double[units];
+        tied = new double[units];
+        double imb = model.expertImbalance();
+        double maxParams = 0;
+        for (int u = 0; u < units; u++) {
+            double uf = 0;
+            double ub = 0;
+            double uw = 0;
+            double ucmp = 0;
+            double urec = 0;
+            double utp = 0;
+            double uep = 0;
+            double uact = 0;
+            double udense = 0;
+            double uexp = 0;
+            double uwork = 0;
+            double utied = 0;
+            double uin = -1;
+            int[] range = unitLayers.get(u);
+            for (int li = range[0]; li < range[1]; li++) {
+                LayerSpec l = layers.get(li);
+                int tpSplit = l.tensorParallel() ? t : 1;
+                int spSplit = sp && l.tensorParallel() ? t : 1;
+                double gemm = (l.matmulFlops() + l.expertFlops() * imb) * mb / tpSplit / hw.flops();
+                double attn = l.attentionFlops() * mb / tpSplit / hw.flops();
+                double rep = l.replicatedActivationBytes() * mb / spSplit;
+                double split = l.splitActivationBytes() * mb / tpSplit;
+                double scores = l.attentionActivationBytes() * mb / tpSplit;
+                // memory-bound kernels read their input and write their output: twice the bytes they store
+                double memF = AnalyticEvaluator.MEMORY_TRAFFIC_FACTOR * (rep + split + scores) / hw.hbm();
+                double memScores = AnalyticEvaluator.MEMORY_TRAFFIC_FACTOR * scores / hw.hbm();
+                double tpF = 0;
+                if (t > 1 && l.tensorParallel() && l.tpAllReduces() > 0) {
+                    tpF = l.tpAllReduces() * Collectives.allReduce(l.tpAllReduceBytes() * mb, t, hw.intraBw(),
+                            hw.intraLat());
+                }
+                double epF = 0;
+                if (ep > 1 && l.allToAlls() > 0) {
+                    int perNode = hw.membersPerNode(ep, t);
+                    epF = l.allToAlls() * imb * Collectives.allToAll(l.allToAllBytes() * mb / tpSplit, ep, perNode,
+                            hw.intraBw(), hw.intraLat(), hw.interBw(), hw.interLat());
+                }
+                double fwdCompute = gemm + attn + memF;
+                double fwd = fwdCompute + tpF + epF;
+                double bwdInput = gemm + 2 * attn + 2 * memF + tpF + epF;
+                double recompute = 0;
+                if (r == Recompute.FULL && l.recomputable()) {
+                    recompute = fwd;
+                } else if (r == Recompute.SELECTIVE) {
+                    recompute = attn + memScores;
+                }
+                double wgrad = (l.matmulFlops() + l.expertFlops() * imb) * mb / tpSplit / hw.flops();
+                uf += fwd;
+                ub += bwdInput + recompute;
+                uw += wgrad;
+                ucmp += fwdCompute + (gemm + 2 * attn + 2 * memF) + wgrad;
+                urec += recompute;
+                utp += 2 * tpF;
+                uep += 2 * epF;
+                double full = rep + split + scores;
+                if (r == Recompute.FULL && l.recomputable()) {
+                    uact += l.inputBytes() * mb / spSplit;
+                } else if (r == Recompute.SELECTIVE || r == Recompute.FULL) {
+                    uact += rep + split;
+                } else {
+                    uact += full;
+                }
+                uwork = Math.max(uwork, full);
+                double pd = l.parameters() / tpSplit;
+                udense += pd;
+                if (l.tiedToEmbedding()) {
+                    utied += pd;
+                }
+                uexp += l.expertParameters() / tpSplit / ep;
+                if (uin < 0 && l.inputBytes() > 0) {
+                    uin = l.inputBytes();
+                }
+            }
+            f[u + 1] = f[u] + uf;
+            b[u + 1] = b[u] + ub;
+            w[u + 1] = w[u] + uw;
+            cmp[u + 1] = cmp[u] + ucmp;
+            rec[u + 1] = rec[u] + urec;
+            tp[u + 1] = tp[u] + utp;
+            this.ep[u + 1] = this.ep[u] + uep;
+            act[u + 1] = act[u] + uact;
+            dense[u + 1] = dense[u] + udense;
+            expert[u + 1] = expert[u] + uexp;
+            work[u] = uwork;
+            input[u] = Math.max(0, uin);
+            tied[u] = utied;
+            maxParams = Math.max(maxParams, udense + uexp);
+        }
+        maxUnitParams = maxParams;
+    }
+
+    static double range(double[] prefix, int from, int to) {
+        return prefix[to] - prefix[from];
+    }
+
+    /** @return per-unit time {@code F + B + W} (for the partitioner) */
+    double[] unitTimes() {
+        double[] t = new double[units];
+        for (int u = 0; u < units; u++) {
+            t[u] = (f[u + 1] - f[u]) + (b[u + 1] - b[u]) + (w[u + 1] - w[u]);
+        }
+        return t;
+    }
+}
