@@ -1,0 +1,135 @@
+package org.dml4j.planner.export;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.dml4j.core.Json;
+import org.dml4j.planner.ParallelConfig;
+import org.dml4j.planner.Plan;
+import org.dml4j.planner.PlanRequest;
+import org.dml4j.planner.Recompute;
+import org.dml4j.planner.model.Precision;
+
+/**
+ * Exports a plan as a DeepSpeed JSON configuration: batch sizes ({@code train_batch_size},
+ * {@code train_micro_batch_size_per_gpu}, {@code gradient_accumulation_steps}), precision, the ZeRO stage with
+ * communication overlap and bucket sizes, activation checkpointing, the pipeline section and AutoTP's tensor-parallel
+ * size. Settings DeepSpeed takes in code rather than in the file (pipeline stage count and layer split for
+ * {@code PipelineModule}, expert-parallel size for {@code deepspeed.moe.layer.MoE}) are written into the
+ * {@code pipeline} section's keys DeepSpeed reads and listed in the returned {@link #notes} so the command line can
+ * print them; the JSON stays a valid DeepSpeed configuration.
+ *
+ * <pre>
+ * Rasley et al., "DeepSpeed", KDD 2020; Rajbhandari et al., "ZeRO", SC 2020; DeepSpeed configuration JSON reference
+ * (deepspeed.ai/docs/config-json).
+ * </pre>
+ *
+ * <p>Immutable and thread-safe.
+ */
+public final class DeepSpeedExporter implements PlanExporter {
+    /** Creates the exporter (stateless). */
+    public DeepSpeedExporter() {
+    }
+
+    @Override
+    public String name() {
+        return "deepspeed";
+    }
+
+    @Override
+    public String fileName() {
+        return "deepspeed-config.json";
+    }
+
+    @Override
+    public String export(PlanRequest request, Plan plan) {
+        Objects.requireNonNull(request, "request");
+        Objects.requireNonNull(plan, "plan");
+        ParallelConfig c = plan.config();
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("train_batch_size", request.globalBatch());
+        root.put("train_micro_batch_size_per_gpu", c.microBatch());
+        root.put("gradient_accumulation_steps", plan.microbatches());
+        Precision p = request.model().precision();
+        Map<String, Object> on = new LinkedHashMap<>();
+        on.put("enabled", true);
+        if (p == Precision.FP16) {
+            root.put("fp16", on);
+        } else if (p == Precision.BF16 || p == Precision.FP8) {
+            root.put("bf16", on);
+        }
+        Map<String, Object> zero = new LinkedHashMap<>();
+        zero.put("stage", c.zeroStage());
+        zero.put("overlap_comm", c.overlapGradReduce());
+        zero.put("contiguous_gradients", true);
+        long bucket = (long) Math.max(4e7, 1e6 * c.dp());
+        zero.put("reduce_bucket_size", bucket);
+        if (c.zeroStage() <= 2) {
+            zero.put("allgather_bucket_size", bucket);
+        }
+        if (c.zeroStage() == 3) {
+            zero.put("stage3_prefetch_bucket_size", bucket);
+        }
+        root.put("zero_optimization", zero);
+        if (c.recompute() != Recompute.NONE) {
+            Map<String, Object> ac = new LinkedHashMap<>();
+            ac.put("partition_activations", c.sequenceParallel());
+            ac.put("contiguous_memory_optimization", false);
+            ac.put("cpu_checkpointing", false);
+            root.put("activation_checkpointing", ac);
+        }
+        if (c.pp() > 1) {
+            Map<String, Object> pipe = new LinkedHashMap<>();
+            pipe.put("stages", c.pp());
+            pipe.put("partition", "uniform");
+            pipe.put("activation_checkpoint_interval", c.recompute() == Recompute.FULL ? 1 : 0);
+            pipe.put("pipe_partitioned", c.tp() > 1);
+            pipe.put("grad_partitioned", c.tp() > 1);
+            root.put("pipeline", pipe);
+        }
+        if (c.tp() > 1) {
+            Map<String, Object> tp = new LinkedHashMap<>();
+            tp.put("autotp_size", c.tp());
+            root.put("tensor_parallel", tp);
+        }
+        root.put("gradient_clipping", 1.0);
+        root.put("steps_per_print", 10);
+        root.put("wall_clock_breakdown", false);
+        return Json.write(root);
+    }
+
+    /**
+     * What the DeepSpeed file cannot carry and must be set in the training script.
+     *
+     * @param request the request
+     * @param plan    the plan
+     * @return human-readable notes (empty when the file says everything)
+     */
+    public List<String> notes(PlanRequest request, Plan plan) {
+        ParallelConfig c = plan.config();
+        List<String> notes = new ArrayList<>();
+        if (c.pp() > 1) {
+            notes.add("build the model as deepspeed.pipe.PipelineModule(num_stages=" + c.pp() + ") with layers per "
+                    + "stage " + java.util.Arrays.toString(c.layerSplit()) + " (partition_method='uniform' when even)");
+            if (!c.schedule().equals("1f1b")) {
+                notes.add("DeepSpeed runs 1F1B; the plan's schedule " + c.schedule() + " is what dml4j predicted");
+            }
+        }
+        if (c.ep() > 1) {
+            notes.add("create MoE layers with deepspeed.moe.layer.MoE(ep_size=" + c.ep() + ")");
+        }
+        if (c.sequenceParallel()) {
+            notes.add("sequence parallelism comes from the model code (Megatron-DeepSpeed: --sequence-parallel)");
+        }
+        if (!c.compression().isNone()) {
+            notes.add("gradient compression '" + c.compression().name() + "' is not a DeepSpeed option; use a "
+                    + "communication hook that applies it");
+        }
+        if (c.recompute() == Recompute.SELECTIVE) {
+            notes.add("selective recomputation (attention core only) is set in the model code");
+        }
+        return notes;
+    }
+}

@@ -1,0 +1,225 @@
+package org.dml4j.planner.cost;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.dml4j.parallel.pipeline.ClosedForms;
+import org.dml4j.planner.Evaluation;
+import org.dml4j.planner.GradientCompression;
+import org.dml4j.planner.ParallelConfig;
+import org.dml4j.planner.Plan;
+import org.dml4j.planner.PlanRequest;
+import org.dml4j.planner.Planner;
+import org.dml4j.planner.Recompute;
+import org.dml4j.planner.SearchSpace;
+import org.dml4j.planner.cluster.ClusterPresets;
+import org.dml4j.planner.cluster.ClusterSpec;
+import org.dml4j.planner.cluster.GpuCatalog;
+import org.dml4j.planner.cluster.NodeGroup;
+import org.dml4j.planner.model.LayerRole;
+import org.dml4j.planner.model.LayerSpec;
+import org.dml4j.planner.model.ModelPresets;
+import org.dml4j.planner.model.ModelSpec;
+import org.dml4j.planner.model.Precision;
+import org.dml4j.planner.model.TransformerSpec;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The analytic cost model's pieces against hand-computed values and the published closed forms. */
+class AnalyticCostModelTest {
+    private static final double GIB = 1024.0 * 1024 * 1024;
+
+    private static ParallelConfig config(int tp, int pp, int dp, int mb, String sched, int v, Recompute r, int zero) {
+        return new ParallelConfig(tp, pp, dp, 1, mb, sched, v, r, zero, false, GradientCompression.NONE, false, null);
+    }
+
+    @Test
+    void collectivesFollowTheRingFormulas() {
+        // Execute and assert: 2(k-1)/k n / bw + 2(k-1) latency
+        assertEquals(2 * 7.0 / 8 * 1e9 / 1e11 + 14 * 1e-6, Collectives.allReduce(1e9, 8, 1e11, 1e-6), 1e-15);
+        assertEquals(Collectives.allReduce(1e9, 8, 1e11, 1e-6) / 2, Collectives.reduceScatter(1e9, 8, 1e11, 1e-6));
+        assertEquals(7 * (1e6 / 1e10 + 1e-6), Collectives.allGather(1e6, 8, 1e10, 1e-6), 1e-15);
+        assertEquals(0, Collectives.allReduce(1e9, 1, 1e11, 1e-6));
+        // 16 ranks, 8 per node: 7/16 over NVLink, 8/16 over the NIC, concurrently
+        double a2a = Collectives.allToAll(1.6e9, 16, 8, 3e11, 0, 2.5e10, 0);
+        assertEquals(Math.max(1.6e9 * 7 / 16 / 3e11, 1.6e9 * 8 / 16 / 2.5e10), a2a, 1e-15);
+        // bucketed: the latency term once per bucket
+        assertEquals(Collectives.allReduce(1e9, 8, 1e11, 1e-6) + 9 * 14e-6,
+                Collectives.allReduce(1e9, 8, 1e11, 1e-6, 10), 1e-15);
+    }
+
+    @ParameterizedTest(name = "ZeRO stage {0}")
+    @CsvSource({"0, 2, 2, 12", "1, 2, 2, 0.375", "2, 2, 0.0625, 0.375", "3, 0.0625, 0.0625, 0.375"})
+    void zeroShardsWeightsGradientsAndOptimizerState(int zero, double w, double g, double o) {
+        // Prepare: 1.7B on 32 GPUs, pure data parallelism; bytes per parameter per ZeRO (Rajbhandari et al.)
+        PlanRequest req = PlanRequest.of(ModelPresets.get("megatron-1.7b"), ClusterPresets.get("dgx-a100:4"), 512);
+        double n = req.model().parameterCount();
+
+        // Execute
+        Plan p = Planner.evaluate(req, config(1, 1, 32, 1, "none", 1, Recompute.FULL, zero));
+
+        // Assert
+        double gather = zero == 3 ? 4 * req.model().layers().get(0).parameters() + 4 * req.model().layers().get(1)
+                .parameters() : 0;
+        assertEquals(w * n + gather, p.memory().weights(), n * 1e-9 + 1);
+        assertEquals(g * n, p.memory().gradients(), n * 1e-9);
+        assertEquals(o * n, p.memory().optimizer(), n * 1e-9);
+        assertEquals(SearchSpace.DEFAULT_RESERVED_MEMORY, p.memory().other());
+    }
+
+    @Test
+    void recomputationDecidesWhichActivationsAreKept() {
+        // Prepare
+        PlanRequest req = PlanRequest.of(ModelPresets.get("megatron-1.7b"), ClusterPresets.get("dgx-a100:4"), 512);
+        ModelSpec m = req.model();
+        double full = 0;
+        double selective = 0;
+        double inputs = 0;
+        for (LayerSpec l : m.layers()) {
+            full += l.activationBytes();
+            selective += l.activationBytes() - l.attentionActivationBytes();
+            inputs += l.recomputable() ? l.inputBytes() : l.activationBytes();
+        }
+
+        // Execute
+        Plan none = Planner.evaluate(req, config(1, 1, 32, 2, "none", 1, Recompute.NONE, 1));
+        Plan sel = Planner.evaluate(req, config(1, 1, 32, 2, "none", 1, Recompute.SELECTIVE, 1));
+        Plan fullRe = Planner.evaluate(req, config(1, 1, 32, 2, "none", 1, Recompute.FULL, 1));
+
+        // Assert: one micro-batch of 2 samples in flight without pipelining
+        assertEquals(2 * full, none.memory().activations(), 1);
+        assertEquals(2 * selective, sel.memory().activations(), 1);
+        assertEquals(2 * inputs, fullRe.memory().activations(), 1);
+        assertTrue(none.iterationSeconds() < sel.iterationSeconds());
+        assertTrue(sel.iterationSeconds() < fullRe.iterationSeconds());
+        assertEquals(0, none.time().recompute());
+        assertTrue(fullRe.tflopsPerGpu() > none.tflopsPerGpu(), "recomputation counts as executed FLOPs");
+    }
+
+    /** Equal blocks, no memory traffic, no communication: the pipeline time must be the spec's closed forms. */
+    @ParameterizedTest(name = "{0} v={1}")
+    @CsvSource({"1f1b, 1", "interleaved, 2", "interleaved, 4", "zb-h1, 1", "gpipe, 1"})
+    void pipelineTimeEqualsTheClosedForms(String schedule, int v) {
+        // Prepare: 16 blocks of 1e12 FLOPs, no parameters or activations; 4 GPUs with zero latency
+        List<LayerSpec> blocks = new java.util.ArrayList<>();
+        for (int i = 0; i < 16; i++) {
+            blocks.add(LayerSpec.builder("b" + i, LayerRole.BLOCK).matmulFlops(1e12).build());
+        }
+        ModelSpec model = new ModelSpec("uniform", 1, Precision.BF16, blocks, 1, 0, 1, null);
+        ClusterSpec cluster = ClusterSpec.of("4", new NodeGroup(GpuCatalog.get("a100-80gb"), 1, 4, 3e11, 0, 2.5e10, 0));
+        PlanRequest req = PlanRequest.of(model, cluster, 8);
+        double f = 4 * 1e12 / (312e12 * GpuCatalog.A100_EFFICIENCY);
+
+        // Execute
+        Plan p = Planner.evaluate(req, config(1, 4, 1, 1, schedule, v, Recompute.NONE, 0));
+
+        // Assert
+        double expected = ClosedForms.iterationTime(schedule, 4, 8, v, f, f, f).orElseThrow();
+        assertEquals(expected, p.iterationSeconds(), expected * 1e-12);
+        assertEquals(expected - 8 * 3 * f, p.time().bubble(), expected * 1e-9);
+    }
+
+    @Test
+    void tensorParallelSizeMustDivideTheHeads() {
+        // Prepare
+        TransformerSpec t = TransformerSpec.gpt("gpt-125m", 12, 768, 12, 1024, 51200);
+        PlanRequest req = PlanRequest.of(t.toModel(), ClusterPresets.get("dgx-a100:1"), 8);
+
+        // Execute
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Planner.evaluate(req, config(8, 1, 1, 1, "none", 1, Recompute.NONE, 0)));
+
+        // Assert
+        assertEquals("tp = 8 must divide heads (12), kv-heads (12) and ffn-hidden (3072) of model 'gpt-125m'",
+                e.getMessage());
+    }
+
+    @Test
+    void compressionPaysOnlyOnASlowNetwork() {
+        // Prepare: the same data-parallel configuration with and without Top-k 1%
+        ModelSpec m = TransformerSpec.gpt("gpt-350m", 24, 1024, 16, 1024, 51200).toModel();
+        ClusterSpec ethernet = ClusterSpec.of("eth", new NodeGroup(GpuCatalog.get("a10-24gb"), 8, 1, 25e9, 2e-6,
+                1.25e9, 20e-6));
+        ParallelConfig dense = config(1, 1, 8, 1, "none", 1, Recompute.FULL, 0);
+        ParallelConfig topk = new ParallelConfig(1, 1, 8, 1, 1, "none", 1, Recompute.FULL, 0, false,
+                GradientCompression.get("topk"), false, null);
+
+        // Execute
+        Plan slowDense = Planner.evaluate(PlanRequest.of(m, ethernet, 64), dense);
+        Plan slowTopk = Planner.evaluate(PlanRequest.of(m, ethernet, 64), topk);
+        PlanRequest dgx = PlanRequest.of(m, ClusterPresets.get("dgx-a100:1"), 64);
+        Plan fastDense = Planner.evaluate(dgx, dense);
+        Plan fastTopk = Planner.evaluate(dgx, topk);
+
+        // Assert
+        assertTrue(slowTopk.iterationSeconds() < 0.75 * slowDense.iterationSeconds(), slowTopk.summary() + " vs "
+                + slowDense.summary());
+        assertTrue(slowTopk.time().compression() > 0);
+        assertTrue(fastTopk.iterationSeconds() > fastDense.iterationSeconds());
+        assertEquals(4 * m.parameterCount(), slowTopk.memory().other() - SearchSpace.DEFAULT_RESERVED_MEMORY, 1,
+                "error-feedback residual");
+    }
+
+    @Test
+    void expertParallelismShardsTheExperts() {
+        // Prepare
+        PlanRequest req = PlanRequest.of(ModelPresets.get("mixtral-8x7b"), ClusterPresets.get("dgx-h100:2"), 32);
+        ParallelConfig ep1 = new ParallelConfig(2, 1, 8, 1, 1, "none", 1, Recompute.FULL, 1, true,
+                GradientCompression.NONE, true, null);
+        ParallelConfig ep4 = new ParallelConfig(2, 1, 8, 4, 1, "none", 1, Recompute.FULL, 1, true,
+                GradientCompression.NONE, true, null);
+        double experts = 0;
+        for (LayerSpec l : req.model().layers()) {
+            experts += l.expertParameters();
+        }
+
+        // Execute
+        Evaluation e1 = CostModelsHolder.evaluate(req, ep1);
+        Plan p4 = Planner.evaluate(req, ep4);
+
+        // Assert: 2 bytes of weights per parameter, experts split over tp = 2 and ep = 4
+        assertTrue(e1 instanceof Evaluation.Infeasible, "all experts on every GPU do not fit");
+        assertEquals(2 * (experts / 8) + 2 * ((ModelPresets.get("mixtral-8x7b").parameterCount() - experts) / 2),
+                p4.memory().weights(), 1e3);
+        assertTrue(p4.time().expertParallel() > 0);
+    }
+
+    @Test
+    void heterogeneousPipelineGivesTheFasterGpusMoreLayers() {
+        // Prepare
+        NodeGroup a100 = ClusterPresets.node("dgx-a100");
+        NodeGroup h100 = ClusterPresets.node("dgx-h100");
+        ClusterSpec mixed = new ClusterSpec("mixed", List.of(a100, h100));
+        PlanRequest req = PlanRequest.of(TransformerSpec.gpt("gpt-1.3b", 24, 2048, 16, 2048, 51200).toModel(), mixed,
+                64);
+
+        // Execute
+        Plan p = Planner.evaluate(req, config(1, 2, 8, 1, "1f1b", 1, Recompute.NONE, 1));
+
+        // Assert
+        assertEquals("a100-80gb", p.stages().get(0).gpuType());
+        assertEquals("h100-80gb", p.stages().get(1).gpuType());
+        assertTrue(p.stages().get(1).blocks() > 2 * p.stages().get(0).blocks(), p.config().label());
+    }
+
+    @Test
+    void overlapHidesGradientReductionButNotForFree() {
+        // Prepare
+        PlanRequest req = PlanRequest.of(ModelPresets.get("megatron-18.4b"), ClusterPresets.get("dgx-a100:32"), 1024);
+        ParallelConfig c = config(8, 1, 32, 1, "none", 1, Recompute.FULL, 0);
+
+        // Execute
+        Plan off = Planner.evaluate(req, c);
+        Plan on = Planner.evaluate(req, c.withOverlap(true));
+
+        // Assert
+        assertTrue(on.time().dataParallel() < off.time().dataParallel());
+        assertTrue(on.time().dataParallel() >= AnalyticEvaluator.OVERLAP_INTERFERENCE * off.time().dataParallel()
+                * (1 - 1e-9));
+        assertEquals(off.iterationSeconds(), off.time().total(), 1e-9);
+        assertEquals(on.iterationSeconds(), on.time().total(), 1e-9);
+    }
+}
