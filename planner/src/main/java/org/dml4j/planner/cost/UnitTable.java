@@ -53,7 +53,8 @@ final class UnitTable {
         work = new double[units];
         input = new double[units];
         tied = new double[units];
-        double imb = model.expertImbalance();
+        // with every expert on every rank (ep = 1) each rank serves its own tokens: no straggler
+        double imb = ep > 1 ? model.expertImbalance() : 1;
         double maxParams = 0;
         for (int u = 0; u < units; u++) {
             double uf = 0;

@@ -5,7 +5,9 @@ package org.dml4j.planner.model;
  * experts of FFN size {@code expertFfnHidden}, each token routed to {@code topK} of them (GShard, Switch).
  *
  * <p>{@code imbalance} is the expected ratio of the most loaded expert-parallel rank's token count to the mean
- * (max/mean load, at least 1): the expert compute and the all-to-all are set by the most loaded rank. Measure it on a
+ * (max/mean load, at least 1) when experts are spread over more than one rank: the expert compute and the all-to-all
+ * are set by the most loaded rank. (With expert parallelism 1 every rank hosts every expert and serves its own
+ * tokens, so no factor applies.) Measure it on a
  * routing trace with the {@code parallel} module's expert placement (spec section 5) or take a typical figure:
  * 1.0 is perfect balance; auxiliary-loss balancing typically leaves tens of percent (Lepikhin et al. report
  * capacity factors of 1.25-2 to absorb it).

@@ -1,0 +1,289 @@
+package org.dml4j.cli.planner;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.dml4j.core.AtomicFiles;
+import org.dml4j.core.Json;
+import org.dml4j.planner.GradientCompression;
+import org.dml4j.planner.MemoryBreakdown;
+import org.dml4j.planner.ParallelConfig;
+import org.dml4j.planner.Plan;
+import org.dml4j.planner.PlanRequest;
+import org.dml4j.planner.Planner;
+import org.dml4j.planner.SearchResult;
+import org.dml4j.planner.SearchSpace;
+import org.dml4j.planner.StageSummary;
+import org.dml4j.planner.TimeBreakdown;
+import org.dml4j.planner.cluster.ClusterFiles;
+import org.dml4j.planner.cluster.ClusterSpec;
+import org.dml4j.planner.export.DeepSpeedExporter;
+import org.dml4j.planner.export.PlanExporter;
+import org.dml4j.planner.export.PlanExporters;
+import org.dml4j.planner.model.ModelFiles;
+import org.dml4j.planner.model.ModelPresets;
+import org.dml4j.planner.model.ModelSpec;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code dml4j plan --model PRESET|FILE --cluster PRESET|FILE --global-batch N [--top N] [--export megatron|deepspeed]
+ * [--out DIR]}: searches data, tensor, pipeline and expert parallelism, micro-batch size, pipeline schedule,
+ * recomputation, ZeRO stage and gradient compression for the model on the cluster, prints the best plans as a table
+ * with the best plan's time and memory breakdown, and writes the chosen exports (and {@code plans.json}) atomically
+ * into the output folder.
+ *
+ * <pre>
+ * Narayanan et al., SC 2021 (Megatron-LM); Rajbhandari et al., SC 2020 (ZeRO); Korthikanti et al. 2022.
+ * </pre>
+ *
+ * <p>One instance per invocation.
+ */
+@Command(name = "plan", mixinStandardHelpOptions = true,
+        description = {"Find the fastest parallel execution plans (TP/PP/DP/EP, micro-batch, pipeline schedule, "
+            + "recomputation, ZeRO, gradient compression) for a model on a cluster.",
+            "Models: a preset (megatron-1.7b ... megatron-1t, gpt3-175b, llama2-7b/13b/70b, llama3-8b/405b, "
+                + "mixtral-8x7b) or a JSON file.",
+            "Clusters: NAME:NODES with NAME one of dgx-a100, dgx-a100-40gb, dgx-h100, dgx-h200, dgx1-v100, pcie-l40s, "
+                + "or a JSON file (mixed GPU types allowed)."})
+public final class PlanCommand implements Callable<Integer> {
+    private static final double GIB = 1024.0 * 1024 * 1024;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--model", required = true, paramLabel = "PRESET|FILE", description = "model preset or JSON file")
+    String model;
+
+    @Option(names = "--cluster", required = true, paramLabel = "PRESET|FILE",
+            description = "cluster preset (e.g. dgx-a100:384) or JSON file")
+    String cluster;
+
+    @Option(names = "--global-batch", required = true, paramLabel = "N", description = "samples per iteration")
+    long globalBatch;
+
+    @Option(names = "--top", paramLabel = "N", defaultValue = "5", description = "plans to show (default: 5)")
+    int top;
+
+    @Option(names = "--export", paramLabel = "FORMAT", split = ",",
+            description = "write the best plan as megatron (launch arguments) and/or deepspeed (JSON config)")
+    List<String> export = new ArrayList<>();
+
+    @Option(names = "--out", paramLabel = "DIR", defaultValue = ".",
+            description = "folder for the exports and plans.json (default: current folder)")
+    Path out;
+
+    @Option(names = "--tp", paramLabel = "N", split = ",", description = "tensor-parallel sizes to consider")
+    List<Integer> tp = new ArrayList<>();
+
+    @Option(names = "--pp", paramLabel = "N", split = ",", description = "pipeline-parallel sizes to consider")
+    List<Integer> pp = new ArrayList<>();
+
+    @Option(names = "--schedules", paramLabel = "NAME", split = ",",
+            description = "pipeline schedules (default: 1f1b, interleaved, zb-h1, zb-h2, zb-v, adaptive)")
+    List<String> schedules = new ArrayList<>();
+
+    @Option(names = "--compression", paramLabel = "NAME", split = ",",
+            description = "data-parallel gradient compressors to consider: none, topk, qsgd8 (default: all)")
+    List<String> compression = new ArrayList<>();
+
+    @Option(names = "--max-micro-batch", paramLabel = "N", defaultValue = "16",
+            description = "largest micro-batch size tried (default: 16)")
+    int maxMicroBatch;
+
+    @Option(names = "--reserved-gib", paramLabel = "GIB", defaultValue = "2",
+            description = "memory per GPU kept for the runtime (default: 2)")
+    double reservedGib;
+
+    /** Creates the command; picocli fills the options. */
+    public PlanCommand() {
+    }
+
+    @Override
+    public Integer call() {
+        if (top < 1) {
+            throw new IllegalArgumentException("--top must be >= 1, got " + top);
+        }
+        List<PlanExporter> exporters = new ArrayList<>();
+        for (String e : export) {
+            exporters.add(PlanExporters.get(e.trim()));
+        }
+        ModelSpec m = ModelFiles.resolve(model);
+        ClusterSpec c = ClusterFiles.resolve(cluster);
+        SearchSpace space = SearchSpace.defaults().withTensorParallel(tp).withPipelineParallel(pp)
+                .withMaxMicroBatch(maxMicroBatch).withReservedMemory(reservedGib * GIB);
+        if (!schedules.isEmpty()) {
+            space = space.withSchedules(schedules);
+        }
+        if (!compression.isEmpty()) {
+            List<GradientCompression> comps = new ArrayList<>();
+            for (String name : compression) {
+                comps.add(GradientCompression.get(name.trim()));
+            }
+            space = space.withCompressions(comps);
+        }
+        PlanRequest request = new PlanRequest(m, c, globalBatch, space);
+        PrintWriter w = spec.commandLine().getOut();
+        long t0 = System.nanoTime();
+        SearchResult result = Planner.search(request, top);
+        double secs = (System.nanoTime() - t0) / 1e9;
+        printHeader(w, request, result, secs);
+        printTable(w, result.plans());
+        printDetails(w, result.best());
+        if (!exporters.isEmpty()) {
+            for (PlanExporter ex : exporters) {
+                Path file = out.resolve(ex.fileName());
+                AtomicFiles.writeString(file, ex.export(request, result.best()));
+                w.println("wrote " + file);
+                if (ex instanceof DeepSpeedExporter ds) {
+                    for (String note : ds.notes(request, result.best())) {
+                        w.println("  note: " + note);
+                    }
+                }
+            }
+            Path plans = out.resolve("plans.json");
+            AtomicFiles.writeString(plans, Json.write(plansJson(request, result)));
+            w.println("wrote " + plans);
+        }
+        w.flush();
+        return 0;
+    }
+
+    private static String name(ModelSpec m) {
+        return ModelPresets.exists(m.name()) ? m.name() : "'" + m.name() + "'";
+    }
+
+    private static void printHeader(PrintWriter w, PlanRequest r, SearchResult res, double secs) {
+        ModelSpec m = r.model();
+        w.printf(Locale.ROOT, "model %s: %.1f B parameters, %d blocks, sequence %d, %s%n", name(m),
+                m.parameterCount() / 1e9, m.blocks(), m.seqLength(), m.precision().key());
+        w.printf(Locale.ROOT, "cluster %s: %s, %d GPUs; global batch %d%n", r.cluster().name(),
+                r.cluster().describe(), r.cluster().gpus(), r.globalBatch());
+        w.printf(Locale.ROOT, "searched %d configurations in %.2f s: %d over memory by bound, %d evaluated, %d cut by "
+                        + "the time bound, %d pipelines simulated%n%n", res.candidates(), secs, res.memoryPruned(),
+                res.evaluated(), res.boundSkipped(), res.simulations());
+    }
+
+    private static void printTable(PrintWriter w, List<Plan> plans) {
+        String fmt = "%2s %3s %3s %4s %3s %3s %-14s %-9s %4s %3s %-6s %9s %8s %6s %12s%n";
+        w.printf(Locale.ROOT, fmt, "#", "TP", "PP", "DP", "EP", "MB", "schedule", "recompute", "ZeRO", "SP", "compr",
+                "iter (s)", "TFLOP/s", "MFU", "memory GiB");
+        int i = 1;
+        for (Plan p : plans) {
+            ParallelConfig c = p.config();
+            String sched = c.schedule() + (c.chunks() > 1 ? " v" + c.chunks() : "");
+            w.printf(Locale.ROOT, fmt, i++, c.tp(), c.pp(), c.dp(), c.ep(), c.microBatch(), sched,
+                    c.recompute().key(), c.zeroStage(), c.sequenceParallel() ? "on" : "-", c.compression().name(),
+                    String.format(Locale.ROOT, "%.3f", p.iterationSeconds()),
+                    String.format(Locale.ROOT, "%.1f", p.tflopsPerGpu()),
+                    String.format(Locale.ROOT, "%.1f%%", 100 * p.mfu()),
+                    String.format(Locale.ROOT, "%.1f/%.0f", p.peakMemoryBytes() / GIB, p.memoryLimitBytes() / GIB));
+        }
+    }
+
+    private static void printDetails(PrintWriter w, Plan best) {
+        TimeBreakdown t = best.time();
+        double total = t.total();
+        w.printf(Locale.ROOT, "%nbest plan: %s%n", best.config().label());
+        w.printf(Locale.ROOT, "  time per iteration %.3f s: compute %s, recompute %s, tensor-parallel %s, "
+                        + "expert all-to-all %s, pipeline p2p %s, bubble %s, data-parallel %s, compression %s, "
+                        + "optimizer %s%n", total, pct(t.compute(), total), pct(t.recompute(), total),
+                pct(t.tensorParallel(), total), pct(t.expertParallel(), total), pct(t.pipelineP2p(), total),
+                pct(t.bubble(), total), pct(t.dataParallel(), total), pct(t.compression(), total),
+                pct(t.optimizer(), total));
+        MemoryBreakdown mem = best.memory();
+        w.printf(Locale.ROOT, "  peak memory %.1f of %.1f GiB per GPU: weights %.1f, gradients %.1f, optimizer %.1f, "
+                        + "activations %.1f, working %.1f, reserve and residuals %.1f%n", mem.total() / GIB,
+                best.memoryLimitBytes() / GIB, mem.weights() / GIB, mem.gradients() / GIB, mem.optimizer() / GIB,
+                mem.activations() / GIB, mem.working() / GIB, mem.other() / GIB);
+        if (best.stages().size() > 1) {
+            StringBuilder sb = new StringBuilder();
+            for (StageSummary s : best.stages()) {
+                sb.append(sb.length() == 0 ? "" : " ").append(s.blocks());
+            }
+            w.printf(Locale.ROOT, "  blocks per stage: %s; bubble %.1f%% of device time; stage GPUs: %s%n", sb,
+                    100 * best.bubbleFraction(), stageTypes(best));
+        }
+    }
+
+    private static String stageTypes(Plan p) {
+        List<String> runs = new ArrayList<>();
+        String prev = null;
+        int count = 0;
+        for (StageSummary s : p.stages()) {
+            if (s.gpuType().equals(prev)) {
+                count++;
+            } else {
+                if (prev != null) {
+                    runs.add(count + " x " + prev);
+                }
+                prev = s.gpuType();
+                count = 1;
+            }
+        }
+        runs.add(count + " x " + prev);
+        return String.join(", ", runs);
+    }
+
+    private static String pct(double x, double total) {
+        if (x <= 0) {
+            return "0";
+        }
+        return String.format(Locale.ROOT, "%.2f s (%.1f%%)", x, 100 * x / total);
+    }
+
+    private static Map<String, Object> plansJson(PlanRequest r, SearchResult res) {
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("format-version", 1);
+        root.put("model", r.model().name());
+        root.put("cluster", r.cluster().describe());
+        root.put("gpus", r.cluster().gpus());
+        root.put("global-batch", r.globalBatch());
+        List<Object> list = new ArrayList<>();
+        for (Plan p : res.plans()) {
+            ParallelConfig c = p.config();
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("label", c.label());
+            m.put("tp", c.tp());
+            m.put("pp", c.pp());
+            m.put("dp", c.dp());
+            m.put("ep", c.ep());
+            m.put("micro-batch", c.microBatch());
+            m.put("microbatches", p.microbatches());
+            m.put("schedule", c.schedule());
+            m.put("chunks", c.chunks());
+            m.put("recompute", c.recompute().key());
+            m.put("zero-stage", c.zeroStage());
+            m.put("sequence-parallel", c.sequenceParallel());
+            m.put("compression", c.compression().name());
+            m.put("overlap-grad-reduce", c.overlapGradReduce());
+            m.put("layer-split", c.layerSplit());
+            m.put("iteration-seconds", p.iterationSeconds());
+            m.put("tflops-per-gpu", p.tflopsPerGpu());
+            m.put("mfu", p.mfu());
+            m.put("peak-memory-gib", p.peakMemoryBytes() / GIB);
+            TimeBreakdown t = p.time();
+            Map<String, Object> tb = new LinkedHashMap<>();
+            tb.put("compute", t.compute());
+            tb.put("recompute", t.recompute());
+            tb.put("tensor-parallel", t.tensorParallel());
+            tb.put("expert-parallel", t.expertParallel());
+            tb.put("pipeline-p2p", t.pipelineP2p());
+            tb.put("bubble", t.bubble());
+            tb.put("data-parallel", t.dataParallel());
+            tb.put("compression", t.compression());
+            tb.put("optimizer", t.optimizer());
+            m.put("time-seconds", tb);
+            list.add(m);
+        }
+        root.put("plans", list);
+        return root;
+    }
+}
