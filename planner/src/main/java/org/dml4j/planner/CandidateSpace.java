@@ -163,7 +163,10 @@ public final class CandidateSpace {
         return out;
     }
 
-    /** @param n a positive integer @return its divisors in increasing order */
+    /**
+     * @param n a positive integer
+     * @return its divisors in increasing order
+     */
     static List<Integer> divisors(int n) {
         List<Integer> small = new ArrayList<>();
         List<Integer> large = new ArrayList<>();

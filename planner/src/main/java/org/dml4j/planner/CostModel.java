@@ -13,10 +13,14 @@ package org.dml4j.planner;
  * <p>Implementations are immutable and thread-safe; an evaluator is not.
  */
 public interface CostModel {
-    /** @return the name used to select it ("analytic") */
+    /**
+     * @return the name used to select it ("analytic")
+     */
     String name();
 
-    /** @return a one-line description citing the model's sources */
+    /**
+     * @return a one-line description citing the model's sources
+     */
     String description();
 
     /**

@@ -26,12 +26,16 @@ public final class CostModels {
         return REGISTRY.get(name);
     }
 
-    /** @return the default cost model */
+    /**
+     * @return the default cost model
+     */
     public static CostModel defaultModel() {
         return get(DEFAULT);
     }
 
-    /** @return the known names, sorted */
+    /**
+     * @return the known names, sorted
+     */
     public static List<String> names() {
         return REGISTRY.names();
     }

@@ -9,7 +9,9 @@ import java.util.Objects;
  * <p>Immutable and thread-safe.
  */
 public sealed interface Evaluation permits Evaluation.Feasible, Evaluation.Infeasible {
-    /** @return the configuration evaluated */
+    /**
+     * @return the configuration evaluated
+     */
     ParallelConfig config();
 
     /**

@@ -113,7 +113,9 @@ public record GradientCompression(String name, double density, double wireBytesP
                 decodeEntriesPerS, errorFeedback, "user-supplied");
     }
 
-    /** @return the built-in compressors, "none" first */
+    /**
+     * @return the built-in compressors, "none" first
+     */
     public static List<GradientCompression> presets() {
         return new ArrayList<>(PRESETS.values());
     }
@@ -132,7 +134,9 @@ public record GradientCompression(String name, double density, double wireBytesP
         return c;
     }
 
-    /** @return whether this is no compression */
+    /**
+     * @return whether this is no compression
+     */
     public boolean isNone() {
         return density == 1 && collective == Collective.ALL_REDUCE && wireBytesPerElement == 2
                 && Double.isInfinite(encodeElementsPerS);

@@ -17,7 +17,9 @@ package org.dml4j.planner;
  */
 public record MemoryBreakdown(double weights, double gradients, double optimizer, double activations, double working,
                               double other) {
-    /** @return the sum of the parts */
+    /**
+     * @return the sum of the parts
+     */
     public double total() {
         return weights + gradients + optimizer + activations + working + other;
     }

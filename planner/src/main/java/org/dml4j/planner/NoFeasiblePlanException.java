@@ -27,17 +27,23 @@ public class NoFeasiblePlanException extends PlanInfeasibleException {
         this.fixes = List.copyOf(fixes);
     }
 
-    /** @return the evaluation with the smallest memory shortfall */
+    /**
+     * @return the evaluation with the smallest memory shortfall
+     */
     public Evaluation.Infeasible closest() {
         return closest;
     }
 
-    /** @return the smallest per-GPU memory shortfall in bytes */
+    /**
+     * @return the smallest per-GPU memory shortfall in bytes
+     */
     public double shortfallBytes() {
         return closest.shortfallBytes();
     }
 
-    /** @return suggested fixes */
+    /**
+     * @return suggested fixes
+     */
     public List<String> fixes() {
         return fixes;
     }

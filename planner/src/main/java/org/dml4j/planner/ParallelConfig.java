@@ -115,36 +115,51 @@ public record ParallelConfig(int tp, int pp, int dp, int ep, int microBatch, Str
                 GradientCompression.NONE, false, null);
     }
 
-    /** @return blocks per stage, or {@code null} when the cost model chooses */
+    /**
+     * @return blocks per stage, or {@code null} when the cost model chooses
+     */
     @Override
     public int[] layerSplit() {
         return layerSplit == null ? null : layerSplit.clone();
     }
 
-    /** @return the GPUs the plan uses, {@code tp * pp * dp} */
+    /**
+     * @return the GPUs the plan uses, {@code tp * pp * dp}
+     */
     public int gpus() {
         return tp * pp * dp;
     }
 
-    /** @param split blocks per stage @return a copy with that split */
+    /**
+     * @param split blocks per stage
+     * @return a copy with that split
+     */
     public ParallelConfig withLayerSplit(int[] split) {
         return new ParallelConfig(tp, pp, dp, ep, microBatch, schedule, chunks, recompute, zeroStage,
                 sequenceParallel, compression, overlapGradReduce, split);
     }
 
-    /** @param z ZeRO stage @return a copy with it */
+    /**
+     * @param z ZeRO stage
+     * @return a copy with it
+     */
     public ParallelConfig withZeroStage(int z) {
         return new ParallelConfig(tp, pp, dp, ep, microBatch, schedule, chunks, recompute, z, sequenceParallel,
                 compression, overlapGradReduce, layerSplit);
     }
 
-    /** @param on overlap gradient reduction @return a copy with it */
+    /**
+     * @param on overlap gradient reduction
+     * @return a copy with it
+     */
     public ParallelConfig withOverlap(boolean on) {
         return new ParallelConfig(tp, pp, dp, ep, microBatch, schedule, chunks, recompute, zeroStage,
                 sequenceParallel, compression, on, layerSplit);
     }
 
-    /** @return a short label, e.g. "tp8 pp35 dp9 mb1 interleaved v3 full zero0 sp" */
+    /**
+     * @return a short label, e.g. "tp8 pp35 dp9 mb1 interleaved v3 full zero0 sp"
+     */
     public String label() {
         StringBuilder sb = new StringBuilder();
         sb.append("tp").append(tp).append(" pp").append(pp).append(" dp").append(dp);

@@ -50,12 +50,16 @@ public record Plan(ParallelConfig config, String model, String cluster, int gpus
         }
     }
 
-    /** @return samples per second */
+    /**
+     * @return samples per second
+     */
     public double samplesPerSecond() {
         return globalBatch / iterationSeconds;
     }
 
-    /** @return a one-line summary */
+    /**
+     * @return a one-line summary
+     */
     public String summary() {
         return String.format(Locale.ROOT, "%s: %.3f s/iter, %.1f TFLOP/s per GPU, MFU %.1f%%, peak %.1f of %.1f GiB",
                 config.label(), iterationSeconds, tflopsPerGpu, 100 * mfu, peakMemoryBytes / GIB,

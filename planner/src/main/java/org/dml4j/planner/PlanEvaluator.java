@@ -27,7 +27,9 @@ public interface PlanEvaluator {
      */
     Evaluation evaluate(ParallelConfig config);
 
-    /** @return how many pipeline timelines were simulated so far */
+    /**
+     * @return how many pipeline timelines were simulated so far
+     */
     long simulations();
 
     /**
@@ -37,7 +39,9 @@ public interface PlanEvaluator {
      * @param shortfallBytes lower bound on the largest per-GPU memory excess (at most 0 when it may fit)
      */
     record Bound(double seconds, double shortfallBytes) {
-        /** @return whether the configuration may fit in memory */
+        /**
+         * @return whether the configuration may fit in memory
+         */
         public boolean mayFit() {
             return shortfallBytes <= 0;
         }

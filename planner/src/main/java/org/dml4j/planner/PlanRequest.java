@@ -39,12 +39,18 @@ public record PlanRequest(ModelSpec model, ClusterSpec cluster, long globalBatch
         return new PlanRequest(model, cluster, globalBatch, SearchSpace.defaults());
     }
 
-    /** @param s a search space @return a copy with it */
+    /**
+     * @param s a search space
+     * @return a copy with it
+     */
     public PlanRequest withSpace(SearchSpace s) {
         return new PlanRequest(model, cluster, globalBatch, s);
     }
 
-    /** @param c a cluster @return a copy with it */
+    /**
+     * @param c a cluster
+     * @return a copy with it
+     */
     public PlanRequest withCluster(ClusterSpec c) {
         return new PlanRequest(model, c, globalBatch, space);
     }

@@ -24,7 +24,9 @@ public enum Recompute {
      */
     FULL;
 
-    /** @return the lower-case name used on the command line and in exports */
+    /**
+     * @return the lower-case name used on the command line and in exports
+     */
     public String key() {
         return name().toLowerCase(Locale.ROOT);
     }

@@ -22,7 +22,9 @@ public record SearchResult(List<Plan> plans, long candidates, long memoryPruned,
         plans = List.copyOf(Objects.requireNonNull(plans, "plans"));
     }
 
-    /** @return the fastest plan */
+    /**
+     * @return the fastest plan
+     */
     public Plan best() {
         return plans.get(0);
     }

@@ -110,112 +110,159 @@ public record SearchSpace(List<Integer> tensorParallel, List<Integer> pipelinePa
         return List.copyOf(out);
     }
 
-    /** @return the default space: everything, with the exclusions listed in the class comment */
+    /**
+     * @return the default space: everything, with the exclusions listed in the class comment
+     */
     public static SearchSpace defaults() {
         return new SearchSpace(List.of(), List.of(), List.of(), List.of(), 16, DEFAULT_SCHEDULES, 16,
                 EnumSet.allOf(Recompute.class), Set.of(0, 1, 2, 3), GradientCompression.presets(), Set.of(true),
                 true, true, DEFAULT_RESERVED_MEMORY, 2048);
     }
 
-    /** @param tp TP sizes @return a copy restricted to them */
+    /**
+     * @param tp TP sizes
+     * @return a copy restricted to them
+     */
     public SearchSpace withTensorParallel(List<Integer> tp) {
         return new SearchSpace(tp, pipelineParallel, expertParallel, microBatches, maxMicroBatch, schedules, maxChunks,
                 recompute, zeroStages, compressions, sequenceParallel, overlapGradReduce, unevenSplits,
                 reservedMemory, adaptiveOpsLimit);
     }
 
-    /** @param pp PP sizes @return a copy restricted to them */
+    /**
+     * @param pp PP sizes
+     * @return a copy restricted to them
+     */
     public SearchSpace withPipelineParallel(List<Integer> pp) {
         return new SearchSpace(tensorParallel, pp, expertParallel, microBatches, maxMicroBatch, schedules, maxChunks,
                 recompute, zeroStages, compressions, sequenceParallel, overlapGradReduce, unevenSplits,
                 reservedMemory, adaptiveOpsLimit);
     }
 
-    /** @param ep EP sizes @return a copy restricted to them */
+    /**
+     * @param ep EP sizes
+     * @return a copy restricted to them
+     */
     public SearchSpace withExpertParallel(List<Integer> ep) {
         return new SearchSpace(tensorParallel, pipelineParallel, ep, microBatches, maxMicroBatch, schedules, maxChunks,
                 recompute, zeroStages, compressions, sequenceParallel, overlapGradReduce, unevenSplits,
                 reservedMemory, adaptiveOpsLimit);
     }
 
-    /** @param mb micro-batch sizes @return a copy restricted to them */
+    /**
+     * @param mb micro-batch sizes
+     * @return a copy restricted to them
+     */
     public SearchSpace withMicroBatches(List<Integer> mb) {
         return new SearchSpace(tensorParallel, pipelineParallel, expertParallel, mb, maxMicroBatch, schedules,
                 maxChunks, recompute, zeroStages, compressions, sequenceParallel, overlapGradReduce, unevenSplits,
                 reservedMemory, adaptiveOpsLimit);
     }
 
-    /** @param max largest micro-batch size @return a copy with it */
+    /**
+     * @param max largest micro-batch size
+     * @return a copy with it
+     */
     public SearchSpace withMaxMicroBatch(int max) {
         return new SearchSpace(tensorParallel, pipelineParallel, expertParallel, microBatches, max, schedules,
                 maxChunks, recompute, zeroStages, compressions, sequenceParallel, overlapGradReduce, unevenSplits,
                 reservedMemory, adaptiveOpsLimit);
     }
 
-    /** @param s schedule names @return a copy with them */
+    /**
+     * @param s schedule names
+     * @return a copy with them
+     */
     public SearchSpace withSchedules(List<String> s) {
         return new SearchSpace(tensorParallel, pipelineParallel, expertParallel, microBatches, maxMicroBatch, s,
                 maxChunks, recompute, zeroStages, compressions, sequenceParallel, overlapGradReduce, unevenSplits,
                 reservedMemory, adaptiveOpsLimit);
     }
 
-    /** @param r recomputation policies @return a copy with them */
+    /**
+     * @param r recomputation policies
+     * @return a copy with them
+     */
     public SearchSpace withRecompute(Set<Recompute> r) {
         return new SearchSpace(tensorParallel, pipelineParallel, expertParallel, microBatches, maxMicroBatch,
                 schedules, maxChunks, r, zeroStages, compressions, sequenceParallel, overlapGradReduce, unevenSplits,
                 reservedMemory, adaptiveOpsLimit);
     }
 
-    /** @param z ZeRO stages @return a copy with them */
+    /**
+     * @param z ZeRO stages
+     * @return a copy with them
+     */
     public SearchSpace withZeroStages(Set<Integer> z) {
         return new SearchSpace(tensorParallel, pipelineParallel, expertParallel, microBatches, maxMicroBatch,
                 schedules, maxChunks, recompute, z, compressions, sequenceParallel, overlapGradReduce, unevenSplits,
                 reservedMemory, adaptiveOpsLimit);
     }
 
-    /** @param c compressors @return a copy with them */
+    /**
+     * @param c compressors
+     * @return a copy with them
+     */
     public SearchSpace withCompressions(List<GradientCompression> c) {
         return new SearchSpace(tensorParallel, pipelineParallel, expertParallel, microBatches, maxMicroBatch,
                 schedules, maxChunks, recompute, zeroStages, c, sequenceParallel, overlapGradReduce, unevenSplits,
                 reservedMemory, adaptiveOpsLimit);
     }
 
-    /** @param sp sequence-parallel settings @return a copy with them */
+    /**
+     * @param sp sequence-parallel settings
+     * @return a copy with them
+     */
     public SearchSpace withSequenceParallel(Set<Boolean> sp) {
         return new SearchSpace(tensorParallel, pipelineParallel, expertParallel, microBatches, maxMicroBatch,
                 schedules, maxChunks, recompute, zeroStages, compressions, sp, overlapGradReduce, unevenSplits,
                 reservedMemory, adaptiveOpsLimit);
     }
 
-    /** @param on overlap gradient reduction @return a copy with it */
+    /**
+     * @param on overlap gradient reduction
+     * @return a copy with it
+     */
     public SearchSpace withOverlapGradReduce(boolean on) {
         return new SearchSpace(tensorParallel, pipelineParallel, expertParallel, microBatches, maxMicroBatch,
                 schedules, maxChunks, recompute, zeroStages, compressions, sequenceParallel, on, unevenSplits,
                 reservedMemory, adaptiveOpsLimit);
     }
 
-    /** @param on allow uneven splits @return a copy with it */
+    /**
+     * @param on allow uneven splits
+     * @return a copy with it
+     */
     public SearchSpace withUnevenSplits(boolean on) {
         return new SearchSpace(tensorParallel, pipelineParallel, expertParallel, microBatches, maxMicroBatch,
                 schedules, maxChunks, recompute, zeroStages, compressions, sequenceParallel, overlapGradReduce, on,
                 reservedMemory, adaptiveOpsLimit);
     }
 
-    /** @param bytes reserved memory per GPU @return a copy with it */
+    /**
+     * @param bytes reserved memory per GPU
+     * @return a copy with it
+     */
     public SearchSpace withReservedMemory(double bytes) {
         return new SearchSpace(tensorParallel, pipelineParallel, expertParallel, microBatches, maxMicroBatch,
                 schedules, maxChunks, recompute, zeroStages, compressions, sequenceParallel, overlapGradReduce,
                 unevenSplits, bytes, adaptiveOpsLimit);
     }
 
-    /** @param limit largest {@code p * m} for the adaptive schedule @return a copy with it */
+    /**
+     * @param limit largest {@code p * m} for the adaptive schedule
+     * @return a copy with it
+     */
     public SearchSpace withAdaptiveOpsLimit(int limit) {
         return new SearchSpace(tensorParallel, pipelineParallel, expertParallel, microBatches, maxMicroBatch,
                 schedules, maxChunks, recompute, zeroStages, compressions, sequenceParallel, overlapGradReduce,
                 unevenSplits, reservedMemory, limit);
     }
 
-    /** @param max largest v @return a copy with it */
+    /**
+     * @param max largest v
+     * @return a copy with it
+     */
     public SearchSpace withMaxChunks(int max) {
         return new SearchSpace(tensorParallel, pipelineParallel, expertParallel, microBatches, maxMicroBatch,
                 schedules, max, recompute, zeroStages, compressions, sequenceParallel, overlapGradReduce,

@@ -19,7 +19,9 @@ package org.dml4j.planner;
 public record TimeBreakdown(double compute, double recompute, double tensorParallel, double expertParallel,
                             double pipelineP2p, double bubble, double dataParallel, double compression,
                             double optimizer) {
-    /** @return the sum of the parts, which is the iteration time */
+    /**
+     * @return the sum of the parts, which is the iteration time
+     */
     public double total() {
         return compute + recompute + tensorParallel + expertParallel + pipelineP2p + bubble + dataParallel
                 + compression + optimizer;

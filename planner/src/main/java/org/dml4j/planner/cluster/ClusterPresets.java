@@ -51,7 +51,9 @@ public final class ClusterPresets {
         return new NodeGroup(GpuCatalog.get(gpu), 1, 8, intra, 2e-6, inter, 5e-6);
     }
 
-    /** @return the node preset names */
+    /**
+     * @return the node preset names
+     */
     public static List<String> names() {
         return new ArrayList<>(NODES.keySet());
     }

@@ -38,7 +38,9 @@ public record ClusterSpec(String name, List<NodeGroup> groups) {
         return new ClusterSpec(name, List.of(group));
     }
 
-    /** @return total GPUs */
+    /**
+     * @return total GPUs
+     */
     public int gpus() {
         int n = 0;
         for (NodeGroup g : groups) {
@@ -47,7 +49,9 @@ public record ClusterSpec(String name, List<NodeGroup> groups) {
         return n;
     }
 
-    /** @return total nodes */
+    /**
+     * @return total nodes
+     */
     public int nodes() {
         int n = 0;
         for (NodeGroup g : groups) {
@@ -56,7 +60,9 @@ public record ClusterSpec(String name, List<NodeGroup> groups) {
         return n;
     }
 
-    /** @return the greatest common divisor of the groups' GPUs per node (tensor-parallel groups stay in a node) */
+    /**
+     * @return the greatest common divisor of the groups' GPUs per node (tensor-parallel groups stay in a node)
+     */
     public int gpusPerNodeGcd() {
         int g = 0;
         for (NodeGroup n : groups) {
@@ -69,7 +75,9 @@ public record ClusterSpec(String name, List<NodeGroup> groups) {
         return b == 0 ? a : gcd(b, a % b);
     }
 
-    /** @return whether more than one GPU type is present */
+    /**
+     * @return whether more than one GPU type is present
+     */
     public boolean heterogeneous() {
         for (NodeGroup g : groups) {
             if (!g.gpu().equals(groups.get(0).gpu())) {
@@ -128,7 +136,9 @@ public record ClusterSpec(String name, List<NodeGroup> groups) {
         return new ClusterSpec(name + " x" + factor, g);
     }
 
-    /** @return a one-line description, e.g. "64 x 8 a100-80gb" */
+    /**
+     * @return a one-line description, e.g. "64 x 8 a100-80gb"
+     */
     public String describe() {
         StringBuilder sb = new StringBuilder();
         for (NodeGroup g : groups) {

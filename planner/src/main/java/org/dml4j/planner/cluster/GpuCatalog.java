@@ -87,12 +87,16 @@ public final class GpuCatalog {
         m.put(name, new GpuType(name, peaks, mem, hbm, eff, source));
     }
 
-    /** @return the built-in type names */
+    /**
+     * @return the built-in type names
+     */
     public static List<String> names() {
         return new ArrayList<>(BUILT_IN.keySet());
     }
 
-    /** @return the built-in types by name */
+    /**
+     * @return the built-in types by name
+     */
     public static Map<String, GpuType> builtIn() {
         return BUILT_IN;
     }

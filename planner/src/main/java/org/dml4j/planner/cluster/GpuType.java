@@ -68,12 +68,19 @@ public record GpuType(String name, Map<Precision, Double> peakFlops, double memo
         return v;
     }
 
-    /** @param precision a compute precision @return the achievable FLOP/s, {@code peak * efficiency} */
+    /**
+     * @param precision a compute precision
+     * @return the achievable FLOP/s, {@code peak * efficiency}
+     */
     public double achievable(Precision precision) {
         return peak(precision) * efficiency;
     }
 
-    /** @param e a new efficiency factor @param why its source @return a copy with it */
+    /**
+     * @param e a new efficiency factor
+     * @param why its source
+     * @return a copy with it
+     */
     public GpuType withEfficiency(double e, String why) {
         return new GpuType(name, peakFlops, memoryBytes, hbmBytesPerS, e, why);
     }

@@ -45,12 +45,17 @@ public record NodeGroup(GpuType gpu, int nodes, int gpusPerNode, double intraBan
         }
     }
 
-    /** @return {@code nodes * gpusPerNode} */
+    /**
+     * @return {@code nodes * gpusPerNode}
+     */
     public int gpus() {
         return nodes * gpusPerNode;
     }
 
-    /** @param n a new node count @return a copy with it */
+    /**
+     * @param n a new node count
+     * @return a copy with it
+     */
     public NodeGroup withNodes(int n) {
         return new NodeGroup(gpu, n, gpusPerNode, intraBandwidth, intraLatency, interBandwidth, interLatency);
     }

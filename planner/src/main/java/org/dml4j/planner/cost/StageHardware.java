@@ -69,7 +69,11 @@ record StageHardware(String gpuName, double flops, double peak, double hbm, doub
         return new double[] {Math.min(intraBw, perNode * interBw), interLat};
     }
 
-    /** @param k group size @param stride rank distance @return members of the group inside one node */
+    /**
+     * @param k group size
+     * @param stride rank distance
+     * @return members of the group inside one node
+     */
     int membersPerNode(int k, int stride) {
         return stride >= gpusPerNode ? 1 : Math.min(k, gpusPerNode / stride);
     }

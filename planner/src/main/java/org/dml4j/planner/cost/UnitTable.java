@@ -152,7 +152,9 @@ final class UnitTable {
         return prefix[to] - prefix[from];
     }
 
-    /** @return per-unit time {@code F + B + W} (for the partitioner) */
+    /**
+     * @return per-unit time {@code F + B + W} (for the partitioner)
+     */
     double[] unitTimes() {
         double[] t = new double[units];
         for (int u = 0; u < units; u++) {

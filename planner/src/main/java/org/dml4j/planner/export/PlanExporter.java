@@ -11,10 +11,14 @@ import org.dml4j.planner.PlanRequest;
  * <p>Implementations are immutable and thread-safe.
  */
 public interface PlanExporter {
-    /** @return the name used on the command line ({@code --export megatron}) */
+    /**
+     * @return the name used on the command line ({@code --export megatron})
+     */
     String name();
 
-    /** @return the file name the command line writes the export to */
+    /**
+     * @return the file name the command line writes the export to
+     */
     String fileName();
 
     /**

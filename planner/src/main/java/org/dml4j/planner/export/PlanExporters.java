@@ -24,7 +24,9 @@ public final class PlanExporters {
         return REGISTRY.get(name);
     }
 
-    /** @return the known names, sorted */
+    /**
+     * @return the known names, sorted
+     */
     public static List<String> names() {
         return REGISTRY.names();
     }

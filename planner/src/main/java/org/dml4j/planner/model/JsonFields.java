@@ -39,12 +39,17 @@ public final class JsonFields {
         return new JsonFields(node, path);
     }
 
-    /** @return this object's own path ("" for the root) */
+    /**
+     * @return this object's own path ("" for the root)
+     */
     public String where() {
         return path.isEmpty() ? "(root)" : path;
     }
 
-    /** @param key a key @return its full path */
+    /**
+     * @param key a key
+     * @return its full path
+     */
     public String path(String key) {
         return path.isEmpty() ? key : path + "." + key;
     }
@@ -78,18 +83,27 @@ public final class JsonFields {
         }
     }
 
-    /** @param key a key @return whether it is present and not null */
+    /**
+     * @param key a key
+     * @return whether it is present and not null
+     */
     public boolean has(String key) {
         JsonNode v = node.get(key);
         return v != null && !v.isNull();
     }
 
-    /** @param key a key @return its node, or {@code null} */
+    /**
+     * @param key a key
+     * @return its node, or {@code null}
+     */
     public JsonNode get(String key) {
         return node.get(key);
     }
 
-    /** @param key a required string key @return its value */
+    /**
+     * @param key a required string key
+     * @return its value
+     */
     public String requiredString(String key) {
         JsonNode v = node.get(key);
         if (v == null || v.isNull()) {
@@ -101,12 +115,19 @@ public final class JsonFields {
         return v.asText();
     }
 
-    /** @param key a key @param dflt value when absent @return its value */
+    /**
+     * @param key a key
+     * @param dflt value when absent
+     * @return its value
+     */
     public String string(String key, String dflt) {
         return has(key) ? requiredString(key) : dflt;
     }
 
-    /** @param key a required numeric key @return its value */
+    /**
+     * @param key a required numeric key
+     * @return its value
+     */
     public double requiredDouble(String key) {
         JsonNode v = node.get(key);
         if (v == null || v.isNull()) {
@@ -122,12 +143,19 @@ public final class JsonFields {
         return d;
     }
 
-    /** @param key a key @param dflt value when absent @return its value */
+    /**
+     * @param key a key
+     * @param dflt value when absent
+     * @return its value
+     */
     public double number(String key, double dflt) {
         return has(key) ? requiredDouble(key) : dflt;
     }
 
-    /** @param key a required integer key @return its value */
+    /**
+     * @param key a required integer key
+     * @return its value
+     */
     public int requiredInt(String key) {
         JsonNode v = node.get(key);
         if (v == null || v.isNull()) {
@@ -139,12 +167,20 @@ public final class JsonFields {
         return v.asInt();
     }
 
-    /** @param key a key @param dflt value when absent @return its value */
+    /**
+     * @param key a key
+     * @param dflt value when absent
+     * @return its value
+     */
     public int integer(String key, int dflt) {
         return has(key) ? requiredInt(key) : dflt;
     }
 
-    /** @param key a key @param dflt value when absent @return its value */
+    /**
+     * @param key a key
+     * @param dflt value when absent
+     * @return its value
+     */
     public boolean bool(String key, boolean dflt) {
         if (!has(key)) {
             return dflt;
@@ -156,12 +192,18 @@ public final class JsonFields {
         return v.asBoolean();
     }
 
-    /** @param key a key @return the object's reader, or {@code null} when absent */
+    /**
+     * @param key a key
+     * @return the object's reader, or {@code null} when absent
+     */
     public JsonFields object(String key) {
         return has(key) ? of(node.get(key), path(key)) : null;
     }
 
-    /** @param key a required array key of objects @return one reader per element */
+    /**
+     * @param key a required array key of objects
+     * @return one reader per element
+     */
     public List<JsonFields> objects(String key) {
         JsonNode v = node.get(key);
         if (v == null || v.isNull()) {
@@ -177,7 +219,9 @@ public final class JsonFields {
         return out;
     }
 
-    /** @return the key paths of this object's fields, in file order */
+    /**
+     * @return the key paths of this object's fields, in file order
+     */
     public List<String> keys() {
         List<String> out = new ArrayList<>();
         node.fieldNames().forEachRemaining(out::add);

@@ -98,12 +98,16 @@ public record LayerSpec(String name, LayerRole role, double matmulFlops, double 
         }
     }
 
-    /** @return forward FLOPs per sample of all kinds */
+    /**
+     * @return forward FLOPs per sample of all kinds
+     */
     public double forwardFlops() {
         return matmulFlops + attentionFlops + expertFlops;
     }
 
-    /** @return all activation bytes per sample stored without recomputation (and without parallelism) */
+    /**
+     * @return all activation bytes per sample stored without recomputation (and without parallelism)
+     */
     public double activationBytes() {
         return replicatedActivationBytes + splitActivationBytes + attentionActivationBytes;
     }
@@ -147,37 +151,55 @@ public record LayerSpec(String name, LayerRole role, double matmulFlops, double 
             this.role = role;
         }
 
-        /** @param f forward matmul FLOPs per sample @return this */
+        /**
+         * @param f forward matmul FLOPs per sample
+         * @return this
+         */
         public Builder matmulFlops(double f) {
             matmulFlops = f;
             return this;
         }
 
-        /** @param f forward attention-core FLOPs per sample @return this */
+        /**
+         * @param f forward attention-core FLOPs per sample
+         * @return this
+         */
         public Builder attentionFlops(double f) {
             attentionFlops = f;
             return this;
         }
 
-        /** @param f forward routed-expert FLOPs per sample (times top-k) @return this */
+        /**
+         * @param f forward routed-expert FLOPs per sample (times top-k)
+         * @return this
+         */
         public Builder expertFlops(double f) {
             expertFlops = f;
             return this;
         }
 
-        /** @param n dense parameters @return this */
+        /**
+         * @param n dense parameters
+         * @return this
+         */
         public Builder parameters(double n) {
             parameters = n;
             return this;
         }
 
-        /** @param n expert parameters (all experts) @return this */
+        /**
+         * @param n expert parameters (all experts)
+         * @return this
+         */
         public Builder expertParameters(double n) {
             expertParameters = n;
             return this;
         }
 
-        /** @param tp whether tensor parallelism splits the layer @return this */
+        /**
+         * @param tp whether tensor parallelism splits the layer
+         * @return this
+         */
         public Builder tensorParallel(boolean tp) {
             tensorParallel = tp;
             return this;
@@ -199,33 +221,49 @@ public record LayerSpec(String name, LayerRole role, double matmulFlops, double 
             return this;
         }
 
-        /** @param count all-reduces per forward @param bytes bytes per sample each @return this */
+        /**
+         * @param count all-reduces per forward
+         * @param bytes bytes per sample each
+         * @return this
+         */
         public Builder tpAllReduces(int count, double bytes) {
             tpAllReduces = count;
             tpAllReduceBytes = bytes;
             return this;
         }
 
-        /** @param count all-to-alls per forward @param bytes bytes per sample each @return this */
+        /**
+         * @param count all-to-alls per forward
+         * @param bytes bytes per sample each
+         * @return this
+         */
         public Builder allToAlls(int count, double bytes) {
             allToAlls = count;
             allToAllBytes = bytes;
             return this;
         }
 
-        /** @param r whether full recomputation applies @return this */
+        /**
+         * @param r whether full recomputation applies
+         * @return this
+         */
         public Builder recomputable(boolean r) {
             recomputable = r;
             return this;
         }
 
-        /** @param t whether the weights are the embedding's @return this */
+        /**
+         * @param t whether the weights are the embedding's
+         * @return this
+         */
         public Builder tiedToEmbedding(boolean t) {
             tied = t;
             return this;
         }
 
-        /** @return the validated layer */
+        /**
+         * @return the validated layer
+         */
         public LayerSpec build() {
             return new LayerSpec(name, role, matmulFlops, attentionFlops, expertFlops, parameters, expertParameters,
                     tensorParallel, replicated, split, attention, input, tpAllReduces, tpAllReduceBytes, allToAlls,

@@ -65,7 +65,9 @@ public final class ModelPresets {
                 true, Precision.BF16, null));
     }
 
-    /** @return the preset names in table order */
+    /**
+     * @return the preset names in table order
+     */
     public static List<String> names() {
         return new ArrayList<>(PRESETS.keySet());
     }

@@ -73,7 +73,9 @@ public record ModelSpec(String name, int seqLength, Precision precision, List<La
         }
     }
 
-    /** @return the number of {@link LayerRole#BLOCK} layers, the most pipeline stages possible */
+    /**
+     * @return the number of {@link LayerRole#BLOCK} layers, the most pipeline stages possible
+     */
     public int blocks() {
         int n = 0;
         for (LayerSpec l : layers) {
@@ -84,7 +86,9 @@ public record ModelSpec(String name, int seqLength, Precision precision, List<La
         return n;
     }
 
-    /** @return parameters of the model, counting tied weights once */
+    /**
+     * @return parameters of the model, counting tied weights once
+     */
     public double parameterCount() {
         double n = 0;
         for (LayerSpec l : layers) {
@@ -96,7 +100,9 @@ public record ModelSpec(String name, int seqLength, Precision precision, List<La
         return n;
     }
 
-    /** @return forward FLOPs of one sample through the whole model */
+    /**
+     * @return forward FLOPs of one sample through the whole model
+     */
     public double forwardFlopsPerSample() {
         double f = 0;
         for (LayerSpec l : layers) {
@@ -116,7 +122,9 @@ public record ModelSpec(String name, int seqLength, Precision precision, List<La
         return 3.0 * globalBatch * forwardFlopsPerSample();
     }
 
-    /** @return whether the model has mixture-of-experts layers */
+    /**
+     * @return whether the model has mixture-of-experts layers
+     */
     public boolean isMoe() {
         return experts > 0;
     }

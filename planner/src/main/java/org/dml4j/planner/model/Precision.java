@@ -30,12 +30,16 @@ public enum Precision {
         this.activationBytes = activationBytes;
     }
 
-    /** @return bytes of one activation element (and of one communicated activation element) */
+    /**
+     * @return bytes of one activation element (and of one communicated activation element)
+     */
     public int activationBytes() {
         return activationBytes;
     }
 
-    /** @return the lower-case name used in files ("bf16") */
+    /**
+     * @return the lower-case name used in files ("bf16")
+     */
     public String key() {
         return name().toLowerCase(Locale.ROOT);
     }

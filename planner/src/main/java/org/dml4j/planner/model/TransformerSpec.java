@@ -95,19 +95,27 @@ public record TransformerSpec(String name, int layers, int hidden, int heads, in
                 false, Precision.BF16, null);
     }
 
-    /** @return a copy with flash attention switched as given @param on whether to use flash attention */
+    /**
+     * @return a copy with flash attention switched as given
+     * @param on whether to use flash attention
+     */
     public TransformerSpec withFlashAttention(boolean on) {
         return new TransformerSpec(name, layers, hidden, heads, kvHeads, ffnHidden, seqLength, vocab, gatedFfn,
                 learnedPositions, tiedEmbeddings, on, precision, moe);
     }
 
-    /** @return a copy with this sequence length @param seq tokens per sample */
+    /**
+     * @return a copy with this sequence length
+     * @param seq tokens per sample
+     */
     public TransformerSpec withSeqLength(int seq) {
         return new TransformerSpec(name, layers, hidden, heads, kvHeads, ffnHidden, seq, vocab, gatedFfn,
                 learnedPositions, tiedEmbeddings, flashAttention, precision, moe);
     }
 
-    /** @return the greatest tensor-parallel size divisor: {@code gcd(heads, kvHeads, ffnHidden)} */
+    /**
+     * @return the greatest tensor-parallel size divisor: {@code gcd(heads, kvHeads, ffnHidden)}
+     */
     public int tensorParallelDivisor() {
         int g = gcd(heads, kvHeads);
         g = gcd(g, ffnHidden);
@@ -121,12 +129,17 @@ public record TransformerSpec(String name, int layers, int hidden, int heads, in
         return b == 0 ? a : gcd(b, a % b);
     }
 
-    /** @return whether layer {@code i} (0-based) is a mixture-of-experts layer @param i layer index */
+    /**
+     * @return whether layer {@code i} (0-based) is a mixture-of-experts layer
+     * @param i layer index
+     */
     public boolean isMoeLayer(int i) {
         return moe != null && i % moe.every() == moe.every() - 1;
     }
 
-    /** @return the per-layer model */
+    /**
+     * @return the per-layer model
+     */
     public ModelSpec toModel() {
         double s = seqLength;
         double h = hidden;
