@@ -7,6 +7,8 @@ import org.dml4j.core.PlanInfeasibleException;
 /**
  * No configuration of the search space fits in the GPUs' memory. Carries the configuration that came closest, its
  * memory shortfall per GPU, and concrete fixes (GPUs with more memory, more GPUs, search options to enable).
+ *
+ * <p>Immutable after construction.
  */
 public class NoFeasiblePlanException extends PlanInfeasibleException {
     private static final long serialVersionUID = 1L;

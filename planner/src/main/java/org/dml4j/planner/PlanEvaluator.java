@@ -33,7 +33,7 @@ public interface PlanEvaluator {
     long simulations();
 
     /**
-     * A cheap lower bound.
+     * A cheap lower bound. Immutable and thread-safe.
      *
      * @param seconds        lower bound on the iteration time
      * @param shortfallBytes lower bound on the largest per-GPU memory excess (at most 0 when it may fit)

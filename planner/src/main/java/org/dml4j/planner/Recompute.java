@@ -9,6 +9,8 @@ import java.util.Locale;
  * Chen et al., "Training Deep Nets with Sublinear Memory Cost", 2016 (full checkpointing).
  * Korthikanti et al., "Reducing Activation Recomputation in Large Transformer Models", MLSys 2023 (selective).
  * </pre>
+ *
+ * <p>Immutable and thread-safe.
  */
 public enum Recompute {
     /** Keep every activation: no extra compute, most memory. */

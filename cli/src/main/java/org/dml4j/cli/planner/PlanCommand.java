@@ -91,7 +91,7 @@ public final class PlanCommand implements Callable<Integer> {
     List<String> schedules = new ArrayList<>();
 
     @Option(names = "--compression", paramLabel = "NAME", split = ",",
-            description = "data-parallel gradient compressors to consider: none, topk, qsgd8 (default: all)")
+            description = "data-parallel gradient compressors to consider: none, topk, qsgd (default: all)")
     List<String> compression = new ArrayList<>();
 
     @Option(names = "--max-micro-batch", paramLabel = "N", defaultValue = "16",
