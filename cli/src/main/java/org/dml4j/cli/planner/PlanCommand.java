@@ -28,6 +28,7 @@ import org.dml4j.planner.export.PlanExporters;
 import org.dml4j.planner.model.ModelFiles;
 import org.dml4j.planner.model.ModelPresets;
 import org.dml4j.planner.model.ModelSpec;
+import org.dml4j.planner.model.Precision;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -98,6 +99,10 @@ public final class PlanCommand implements Callable<Integer> {
             description = "largest micro-batch size tried (default: 16)")
     int maxMicroBatch;
 
+    @Option(names = "--precision", paramLabel = "P",
+            description = "compute precision: bf16, fp16, fp8, tf32, fp32 (default: the model's, bf16 for presets)")
+    String precision;
+
     @Option(names = "--reserved-gib", paramLabel = "GIB", defaultValue = "2",
             description = "memory per GPU kept for the runtime (default: 2)")
     double reservedGib;
@@ -116,6 +121,9 @@ public final class PlanCommand implements Callable<Integer> {
             exporters.add(PlanExporters.get(e.trim()));
         }
         ModelSpec m = ModelFiles.resolve(model);
+        if (precision != null) {
+            m = m.withPrecision(Precision.parse("--precision", precision));
+        }
         ClusterSpec c = ClusterFiles.resolve(cluster);
         SearchSpace space = SearchSpace.defaults().withTensorParallel(tp).withPipelineParallel(pp)
                 .withMaxMicroBatch(maxMicroBatch).withReservedMemory(reservedGib * GIB);

@@ -123,6 +123,20 @@ public record ModelSpec(String name, int seqLength, Precision precision, List<La
     }
 
     /**
+     * The same model at another compute precision: a transformer is rebuilt (its activation bytes depend on the
+     * precision); a generic layer list keeps its byte counts and only changes the peak FLOP/s it is planned with.
+     *
+     * @param p compute precision
+     * @return the model at that precision
+     */
+    public ModelSpec withPrecision(Precision p) {
+        if (transformer != null) {
+            return transformer.withPrecision(p).toModel();
+        }
+        return new ModelSpec(name, seqLength, p, layers, tensorParallelDivisor, experts, expertImbalance, null);
+    }
+
+    /**
      * @return whether the model has mixture-of-experts layers
      */
     public boolean isMoe() {

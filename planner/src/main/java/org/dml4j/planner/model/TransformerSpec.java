@@ -105,6 +105,15 @@ public record TransformerSpec(String name, int layers, int hidden, int heads, in
     }
 
     /**
+     * @param p compute precision
+     * @return a copy with that precision
+     */
+    public TransformerSpec withPrecision(Precision p) {
+        return new TransformerSpec(name, layers, hidden, heads, kvHeads, ffnHidden, seqLength, vocab, gatedFfn,
+                learnedPositions, tiedEmbeddings, flashAttention, p, moe);
+    }
+
+    /**
      * @return a copy with this sequence length
      * @param seq tokens per sample
      */

@@ -61,6 +61,21 @@ class ModelSpecTest {
     }
 
     @Test
+    void precisionChangesPeakLookupAndActivationBytes() {
+        // Prepare
+        ModelSpec bf16 = ModelPresets.get("megatron-1.7b");
+
+        // Execute
+        ModelSpec fp16 = bf16.withPrecision(Precision.FP16);
+        ModelSpec fp32 = bf16.withPrecision(Precision.FP32);
+
+        // Assert
+        assertEquals(Precision.FP16, fp16.precision());
+        assertEquals(bf16.layers(), fp16.layers());
+        assertEquals(2 * bf16.layers().get(1).inputBytes(), fp32.layers().get(1).inputBytes(), 1e-6);
+    }
+
+    @Test
     void moeLayersCarryExpertsAndAllToAlls() {
         // Prepare
         ModelSpec m = ModelPresets.get("mixtral-8x7b");
