@@ -1,6 +1,9 @@
 package org.dml4j.cli;
 
 import java.io.PrintWriter;
+import org.dml4j.cli.parallel.ExpertsCommand;
+import org.dml4j.cli.parallel.ScheduleCommand;
+import org.dml4j.cli.planner.PlanCommand;
 import org.dml4j.core.Dml4jException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -11,7 +14,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "dml4j", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Communication-efficient distributed and federated learning for the JVM.",
-        subcommands = {RunCommand.class, CompareCommand.class, DatasetsCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, CompareCommand.class, DatasetsCommand.class,
+                ScheduleCommand.class, ExpertsCommand.class, PlanCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
     /** Prints the dml4j version. */
     static final class Version implements CommandLine.IVersionProvider {
