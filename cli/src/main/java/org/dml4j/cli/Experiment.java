@@ -1,6 +1,7 @@
 package org.dml4j.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -18,6 +19,8 @@ import org.dml4j.data.DatasetStore;
 import org.dml4j.data.Partition;
 import org.dml4j.data.partition.Partitioner;
 import org.dml4j.data.partition.PartitionerProvider;
+import org.dml4j.fl.Compression;
+import org.dml4j.fl.DataAware;
 import org.dml4j.fl.LocalTraining;
 import org.dml4j.fl.Strategy;
 import org.dml4j.fl.StrategyProvider;
@@ -36,12 +39,13 @@ import org.dml4j.sim.SimulationSpec;
  * loaded or any model is built, so a typo fails in milliseconds with the table and key named.
  *
  * <p>Sections: {@code [run]}, {@code [data]}, {@code [partition]}, {@code [model]}, {@code [training]},
- * {@code [strategy]}, {@code [compressor]}; see the README for their keys.
+ * {@code [strategy]}, {@code [compressor]} (the uplink; {@code data-aware} picks per-client levels), {@code [downlink]}
+ * (optional); see the README for their keys.
  */
 public final class Experiment {
     /** The tables an experiment file may have. */
     public static final List<String> TABLES = List.of("run", "data", "partition", "model", "training", "strategy",
-            "compressor");
+            "compressor", "downlink");
 
     private final ConfigTree tree;
     private final String name;
@@ -60,7 +64,7 @@ public final class Experiment {
     private final ModelConfig modelConfig;
     private final LocalTraining training;
     private final Strategy strategy;
-    private final GradientCompressor uplink;
+    private final Compression compression;
 
     private Experiment(ConfigTree tree, String defaultName) {
         this.tree = tree;
@@ -123,9 +127,44 @@ public final class Experiment {
         StrategyProvider stp = StrategyProvider.REGISTRY.get(typeOr(st, "strategy", "fedavg"));
         strategy = stp.create(ConfigTree.bind(st, stp.configType(), "strategy"));
 
-        ObjectNode co = tree.table("compressor");
-        CompressorProvider cp = CompressorProvider.REGISTRY.get(typeOr(co, "compressor", "identity"));
-        uplink = cp.create(ConfigTree.bind(co, cp.configType(), "compressor"));
+        ObjectNode co = tree.table("compressor").deepCopy();
+        DataAware dataAware = DataAware.of(ConfigTree.getString(co, "data-aware", "uniform", "compressor"));
+        co.remove("data-aware");
+        double meanLevel = Double.NaN;
+        if (dataAware != DataAware.UNIFORM) {
+            String key = dataAware.absolute() ? "threshold" : "ratio";
+            if (!co.has(key)) {
+                throw new IllegalArgumentException("[compressor] data-aware = '" + dataAware.key() + "' needs " + key
+                        + " (the " + (dataAware.absolute() ? "harmonic mean of the clients' thresholds, λ̄"
+                        : "average of the clients' ratios, δ̄") + ")");
+            }
+            meanLevel = ConfigTree.getDouble(co, key, Double.NaN, "compressor");
+        }
+        GradientCompressor uplink = compressor(co, "compressor", "identity", schedule, rounds);
+        ObjectNode down = tree.table("downlink").deepCopy();
+        GradientCompressor downlink = down.isEmpty() ? null : compressor(down, "downlink", null, schedule, rounds);
+        compression = new Compression(uplink, dataAware, meanLevel, downlink);
+    }
+
+    /**
+     * Binds a compressor table. γ-FedHT's per-round learning rates default to the training schedule's, since its
+     * threshold follows the stepsize of every round (γ_0 … γ_T must be known before training).
+     */
+    private static GradientCompressor compressor(ObjectNode table, String where, String defaultType,
+                                                 LearningRateSchedule schedule, int rounds) {
+        if (defaultType == null && !table.has("type")) {
+            throw new IllegalArgumentException("[" + where + "] needs type = \"...\" (known: "
+                    + String.join(", ", CompressorProvider.REGISTRY.names()) + ")");
+        }
+        String type = typeOr(table, where, defaultType);
+        CompressorProvider cp = CompressorProvider.REGISTRY.get(type);
+        if (type.equals("gamma-fedht") && !table.has("rates")) {
+            ArrayNode rates = table.putArray("rates");
+            for (int r = 0; r < rounds; r++) {
+                rates.add(schedule.rate(r));
+            }
+        }
+        return cp.create(ConfigTree.bind(table, cp.configType(), where));
     }
 
     /**
@@ -219,7 +258,7 @@ public final class Experiment {
         SeedTree init = root.child("model-init");
         ModelFactory models = () -> modelProvider.create(modelConfig, shape, classes, init);
         return new Prepared(new SimulationSpec(seed, rounds, threads, evalEvery, shards, test, models, strategy,
-                uplink, training), partition);
+                compression, training), partition);
     }
 
     /**

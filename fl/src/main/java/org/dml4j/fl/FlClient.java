@@ -40,6 +40,11 @@ public final class FlClient {
         return id;
     }
 
+    /** @return this client's uplink compressor state */
+    public CompressorState uplink() {
+        return uplink;
+    }
+
     /** @return the local data */
     public Dataset data() {
         return data;
@@ -49,14 +54,17 @@ public final class FlClient {
      * Runs one round.
      *
      * @param model       a worker's model, used exclusively by this call
-     * @param global      the global parameters; not modified
+     * @param global      the parameters the client starts from (the global model, or the clients' replica of it
+     *                    under downlink compression); not modified
+     * @param round       the round, from 1; the compressor state is told it (schedules such as DGC warm-up and
+     *                    γ-FedHT thresholds follow it)
      * @param instruction what the strategy asked
      * @param training    local training settings
      * @param rng         this client's generator for this round
      * @return the reply
      */
-    public ClientReply runRound(Model model, float[] global, ClientInstruction instruction, LocalTraining training,
-                                SplittableRandom rng) {
+    public ClientReply runRound(Model model, float[] global, int round, ClientInstruction instruction,
+                                LocalTraining training, SplittableRandom rng) {
         if (instruction.clientId() != id) {
             throw new IllegalArgumentException("instruction for client " + instruction.clientId()
                     + " given to client " + id);
@@ -71,6 +79,7 @@ public final class FlClient {
             for (int i = 0; i < scratch.length; i++) {
                 scratch[i] -= global[i];
             }
+            uplink.beginRound(round - 1); // compressor schedules count rounds from 0
             CompressedUpdate u = uplink.compress(scratch);
             return new ClientReply.Ok(id, data.size(), u, r.meanLoss(), r.steps());
         } catch (Dml4jException | IllegalArgumentException e) {

@@ -13,13 +13,18 @@ package org.dml4j.fl;
  * @param testAccuracy   its accuracy (NaN when not evaluated)
  * @param elementsUp     values sent by clients
  * @param bytesUp        bytes sent by clients
+ * @param densityUp      the realised uplink ratio: values sent over the dense values of the successful replies
+ *                       (0.01 for Top-k 1%; 1 for dense, cast and quantized updates)
+ * @param elementsDown   values sent to clients
  * @param bytesDown      bytes sent to clients
+ * @param densityDown    the realised downlink ratio: values sent over the dense values of the model broadcasts
  * @param totalBytesUp   bytes sent by clients up to and including this round
  * @param totalBytesDown bytes sent to clients up to and including this round
  */
 public record RoundMetrics(int round, int clients, int failed, double learningRate, double trainLoss,
-                           double testLoss, double testAccuracy, long elementsUp, long bytesUp, long bytesDown,
-                           long totalBytesUp, long totalBytesDown) {
+                           double testLoss, double testAccuracy, long elementsUp, long bytesUp, double densityUp,
+                           long elementsDown, long bytesDown, double densityDown, long totalBytesUp,
+                           long totalBytesDown) {
     /** @return total bytes on the wire so far, both directions */
     public long totalBytes() {
         return totalBytesUp + totalBytesDown;

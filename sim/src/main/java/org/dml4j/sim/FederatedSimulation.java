@@ -11,25 +11,35 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.dml4j.compress.CompressedUpdate;
+import org.dml4j.compress.CompressorState;
 import org.dml4j.compress.DenseUpdate;
+import org.dml4j.compress.DownlinkCompressor;
+import org.dml4j.compress.UpdateLayout;
 import org.dml4j.core.Dml4jException;
 import org.dml4j.core.SeedTree;
 import org.dml4j.data.Dataset;
 import org.dml4j.fl.ClientInstruction;
 import org.dml4j.fl.ClientPool;
 import org.dml4j.fl.ClientReply;
+import org.dml4j.fl.Compression;
 import org.dml4j.fl.FlClient;
 import org.dml4j.fl.RoundMetrics;
 import org.dml4j.fl.RoundPlan;
 import org.dml4j.model.EvalResult;
 import org.dml4j.model.Model;
+import org.dml4j.model.ParameterLayout;
 
 /**
  * Runs synchronous federated rounds in one process. Each round the strategy picks clients; the clients train in
  * parallel on {@code threads} worker threads, each worker owning one model whose parameters stay in place between
  * steps; the replies are collected, sorted by client id and aggregated on the calling thread; the new global model is
- * evaluated on the test set. Bytes up are the replies' exact {@code wireBytes()}, bytes down the dense global model
- * sent to each selected client.
+ * evaluated on the test set. Bytes up are the replies' exact {@code wireBytes()}; bytes down are the dense global
+ * model sent to each selected client or, with a downlink compressor, the compressed broadcast sent to every client.
+ *
+ * <p>Compression: every client owns an uplink compressor state built on the model's parameter layout (per-layer
+ * compressors and PowerSGD see each tensor), told the round before it compresses; a data-aware assignment (DAGC)
+ * sets each client's ratio or threshold once, before the first round. The server's downlink compressor keeps the
+ * clients' replica of the model, so what it did not send goes out later (error feedback).
  *
  * <p>Determinism: every random choice derives from the seed through {@link SeedTree} paths that name the round and the
  * client, never the worker, so the metrics are identical for any thread count.
@@ -47,7 +57,9 @@ public final class FederatedSimulation implements AutoCloseable {
     private final ExecutorService workers;
     private final BlockingQueue<Model> idleModels;
     private final List<Model> allModels = new ArrayList<>();
-        private final List<FlClient> clients = new ArrayList<>();
+    private final List<FlClient> clients = new ArrayList<>();
+    private final UpdateLayout layout;
+    private final double[] uplinkLevels;
     private final ClientPool pool;
     private final List<Dataset> testChunks = new ArrayList<>();
 
@@ -65,14 +77,22 @@ public final class FederatedSimulation implements AutoCloseable {
             allModels.add(m);
             idleModels.add(m);
         }
-        int dim = allModels.get(0).numParams();
+        this.layout = updateLayout(allModels.get(0).layout());
         int[] sizes = new int[spec.clientData().size()];
         for (int i = 0; i < sizes.length; i++) {
-            Dataset d = spec.clientData().get(i);
-            sizes[i] = d.size();
-            clients.add(new FlClient(i, d,
-                    spec.uplink().newState(dim, seeds.child("compressor").child(i).random())));
+            sizes[i] = spec.clientData().get(i).size();
         }
+        Compression compression = spec.compression();
+        double[] levels = compression.dataAware().levels(sizes, compression.meanLevel());
+        for (int i = 0; i < sizes.length; i++) {
+            CompressorState state = compression.uplink().newState(layout,
+                    seeds.child("compressor").child(i).random());
+            if (levels != null) {
+                compression.dataAware().apply(state, levels[i], compression.uplink().name());
+            }
+            clients.add(new FlClient(i, spec.clientData().get(i), state));
+        }
+        this.uplinkLevels = levels;
         this.pool = ClientPool.ofSizes(sizes);
         Dataset test = spec.test();
         int chunks = Math.min(EVAL_CHUNKS, test.size());
@@ -94,6 +114,23 @@ public final class FederatedSimulation implements AutoCloseable {
         this.workers = Executors.newFixedThreadPool(spec.threads(), tf);
     }
 
+    /** Each parameter tensor of the model is one layer for per-layer compressors and PowerSGD. */
+    private static UpdateLayout updateLayout(ParameterLayout params) {
+        int[][] shapes = new int[params.entries().size()][];
+        for (int i = 0; i < shapes.length; i++) {
+            shapes[i] = params.entries().get(i).shape();
+        }
+        return new UpdateLayout(shapes);
+    }
+
+    /**
+     * @return the per-client ratios or thresholds of a data-aware assignment, in client order (a copy), or
+     *     {@code null} when every client uses the compressor's own level
+     */
+    public double[] uplinkLevels() {
+        return uplinkLevels == null ? null : uplinkLevels.clone();
+    }
+
     /** @return the client pool (sizes per client) */
     public ClientPool pool() {
         return pool;
@@ -108,7 +145,11 @@ public final class FederatedSimulation implements AutoCloseable {
     public SimulationResult run(RoundListener listener) {
         float[] global = new float[allModels.get(0).numParams()];
         allModels.get(0).getParams(global); // every worker's model starts from the same parameters
-        long downPerClient = new DenseUpdate(global).wireBytes();
+        int dim = global.length;
+        long densePerClient = new DenseUpdate(global).wireBytes();
+        DownlinkCompressor downlink = spec.compression().downlink() == null ? null
+                : new DownlinkCompressor(spec.compression().downlink(), layout, global,
+                        seeds.child("downlink").random());
         List<RoundMetrics> metrics = new ArrayList<>();
         List<RoundTiming> timings = new ArrayList<>();
         long totalUp = 0;
@@ -118,8 +159,29 @@ public final class FederatedSimulation implements AutoCloseable {
             long t0 = System.nanoTime();
             RoundPlan plan = spec.strategy().configureRound(round, pool, spec.training(),
                     seeds.child("sample").child(round).random());
+            // The model the clients start from: the global model, or under downlink compression their replica of it,
+            // advanced by this round's broadcast. Every client applies every broadcast to stay in step, so each
+            // broadcast is counted once per client of the pool, sampled or not.
+            float[] clientStart;
+            long elementsDown;
+            long bytesDown;
+            int receivers;
+            if (downlink == null) {
+                clientStart = global;
+                receivers = plan.instructions().size();
+                elementsDown = (long) dim * receivers;
+                bytesDown = densePerClient * receivers;
+            } else {
+                downlink.state().beginRound(round - 1);
+                CompressedUpdate b = downlink.broadcast(global);
+                clientStart = downlink.replica();
+                receivers = pool.size();
+                elementsDown = b.elements() * receivers;
+                bytesDown = b.wireBytes() * receivers;
+            }
             double[] trainNanos = new double[1];
-            List<ClientReply> replies = trainClients(round, global, plan, trainNanos);
+            List<ClientReply> replies = trainClients(round, clientStart, plan, trainNanos);
+            // Deltas are relative to the clients' start; the server applies them to its own exact model.
             global = spec.strategy().aggregate(round, global, replies);
 
             long elementsUp = 0;
@@ -138,7 +200,9 @@ public final class FederatedSimulation implements AutoCloseable {
                     failed++;
                 }
             }
-            long bytesDown = downPerClient * plan.instructions().size();
+            int ok = plan.instructions().size() - failed;
+            double densityUp = ok == 0 ? Double.NaN : elementsUp / ((double) ok * dim);
+            double densityDown = receivers == 0 ? Double.NaN : elementsDown / ((double) receivers * dim);
             totalUp += bytesUp;
             totalDown += bytesDown;
 
@@ -154,7 +218,7 @@ public final class FederatedSimulation implements AutoCloseable {
             double lr = plan.instructions().isEmpty() ? Double.NaN : plan.instructions().get(0).learningRate();
             RoundMetrics m = new RoundMetrics(round, plan.instructions().size(), failed, lr,
                     lossWeight == 0 ? Double.NaN : lossSum / lossWeight, testLoss, testAcc, elementsUp, bytesUp,
-                    bytesDown, totalUp, totalDown);
+                    densityUp, elementsDown, bytesDown, densityDown, totalUp, totalDown);
             RoundTiming t = new RoundTiming(round, (t1 - t0) / 1e9, trainNanos[0] / 1e9, evalNanos[0] / 1e9,
                     (t1 - start) / 1e9, spec.threads());
             metrics.add(m);
@@ -234,7 +298,7 @@ public final class FederatedSimulation implements AutoCloseable {
                 Model m = idleModels.take();
                 try {
                     long a = System.nanoTime();
-                    ClientReply r = client.runRound(m, global, in, spec.training(),
+                    ClientReply r = client.runRound(m, global, round, in, spec.training(),
                             seeds.child("client").child(in.clientId()).child(round).random());
                     nanos[slot] = System.nanoTime() - a;
                     return r;

@@ -2,8 +2,8 @@ package org.dml4j.sim;
 
 import java.util.List;
 import java.util.Objects;
-import org.dml4j.compress.GradientCompressor;
 import org.dml4j.data.Dataset;
+import org.dml4j.fl.Compression;
 import org.dml4j.fl.LocalTraining;
 import org.dml4j.fl.Strategy;
 
@@ -18,11 +18,11 @@ import org.dml4j.fl.Strategy;
  * @param test       held-out test data for the global model
  * @param models     creates the workers' models
  * @param strategy   the server algorithm
- * @param uplink     compressor for client-to-server updates
+ * @param compression uplink and downlink compression
  * @param training   local training settings
  */
 public record SimulationSpec(long seed, int rounds, int threads, int evalEvery, List<Dataset> clientData,
-                             Dataset test, ModelFactory models, Strategy strategy, GradientCompressor uplink,
+                             Dataset test, ModelFactory models, Strategy strategy, Compression compression,
                              LocalTraining training) {
     /** Validates the fields and copies the list. */
     public SimulationSpec {
@@ -42,7 +42,7 @@ public record SimulationSpec(long seed, int rounds, int threads, int evalEvery, 
         Objects.requireNonNull(test, "test");
         Objects.requireNonNull(models, "models");
         Objects.requireNonNull(strategy, "strategy");
-        Objects.requireNonNull(uplink, "uplink");
+        Objects.requireNonNull(compression, "compression");
         Objects.requireNonNull(training, "training");
     }
 }

@@ -2,15 +2,21 @@ package org.dml4j.sim;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
+import org.dml4j.compress.Compressors;
 import org.dml4j.compress.IdentityCompressor;
 import org.dml4j.compress.UpdateCodec;
 import org.dml4j.core.DivergenceException;
 import org.dml4j.data.Dataset;
+import org.dml4j.compress.adaptive.DagcR;
+import org.dml4j.fl.Compression;
+import org.dml4j.fl.DataAware;
 import org.dml4j.fl.FedAvg;
 import org.dml4j.fl.LocalTraining;
 import org.dml4j.fl.RoundMetrics;
@@ -103,14 +109,26 @@ class FederatedSimulationTest {
     }
 
     private static SimulationResult run(int threads, boolean poisonClient2) {
+        return run(threads, poisonClient2, Compression.uplinkOnly(new IdentityCompressor()), 0.6);
+    }
+
+    private static List<Dataset> clients(boolean poisonClient2) {
         List<Dataset> clients = new ArrayList<>();
         for (int c = 0; c < 7; c++) {
             clients.add(data(20 + 13 * c, c, poisonClient2 && c == 2));
         }
-        SimulationSpec spec = new SimulationSpec(11, 6, threads, 2, clients, data(50, 99, false), FakeModel::new,
-                new FedAvg("fedavg", 0.6, 1, 1f, 0f), new IdentityCompressor(),
+        return clients;
+    }
+
+    private static SimulationSpec spec(int threads, boolean poisonClient2, Compression compression, double fraction) {
+        return new SimulationSpec(11, 6, threads, 2, clients(poisonClient2), data(50, 99, false), FakeModel::new,
+                new FedAvg("fedavg", fraction, 1, 1f, 0f), compression,
                 new LocalTraining(8, 1, 0, round -> 0.1, 0f, 0f));
-        try (FederatedSimulation sim = new FederatedSimulation(spec)) {
+    }
+
+    private static SimulationResult run(int threads, boolean poisonClient2, Compression compression,
+                                        double fraction) {
+        try (FederatedSimulation sim = new FederatedSimulation(spec(threads, poisonClient2, compression, fraction))) {
             return sim.run((m, t) -> { });
         }
     }
@@ -148,5 +166,56 @@ class FederatedSimulationTest {
         for (RoundMetrics m : r.rounds()) {
             assertEquals(m.clients() - m.failed(), m.elementsUp() / 4);
         }
+    }
+
+    @Test
+    void dagcGivesEveryClientItsOwnRatio() {
+        Compression dagc = new Compression(Compressors.create("topk", Map.of("ratio", 0.5)), DataAware.DAGC_R, 0.5,
+                null);
+        double[] levels;
+        try (FederatedSimulation sim = new FederatedSimulation(spec(1, false, dagc, 1.0))) {
+            levels = sim.uplinkLevels();
+        }
+        double[] sizes = new double[7];
+        for (int c = 0; c < 7; c++) {
+            sizes[c] = 20 + 13 * c;
+        }
+        assertArrayEquals(DagcR.assign(sizes, 0.5), levels, 1e-12);
+        long expected = 0;
+        for (double d : levels) {
+            expected += (long) Math.ceil(d * 4);
+        }
+        SimulationResult r = run(2, false, dagc, 1.0);
+        for (RoundMetrics m : r.rounds()) {
+            assertEquals(expected, m.elementsUp(), "k_i = ceil(delta_i * d) for every client, every round");
+            assertEquals(expected / 28.0, m.densityUp(), 1e-12);
+            assertEquals(1.0, m.densityDown());
+        }
+    }
+
+    @Test
+    void dataAwareNeedsACompressorWithThatLevel() {
+        Compression bad = new Compression(new IdentityCompressor(), DataAware.DAGC_R, 0.1, null);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new FederatedSimulation(spec(1, false, bad, 1.0)).close());
+        assertTrue(e.getMessage().contains("dagc-r") && e.getMessage().contains("identity"), e.getMessage());
+    }
+
+    @Test
+    void downlinkCompressionIsSentToEveryClientAndStaysDeterministic() {
+        Compression down = new Compression(new IdentityCompressor(), DataAware.UNIFORM, Double.NaN,
+                Compressors.create("topk", Map.of("k", 2)));
+        SimulationResult one = run(1, false, down, 0.6);
+        SimulationResult two = run(2, false, down, 0.6);
+        assertArrayEquals(one.finalParams(), two.finalParams());
+        long broadcast = Compressors.create("topk", Map.of("k", 2)).newState(4, new SplittableRandom(1))
+                .compress(new float[] {1, 2, 3, 4}).wireBytes();
+        for (RoundMetrics m : one.rounds()) {
+            assertEquals(7 * broadcast, m.bytesDown(), "the pool's 7 clients all receive the broadcast");
+            assertEquals(14, m.elementsDown());
+            assertEquals(0.5, m.densityDown());
+        }
+        double dense = run(1, false).rounds().get(5).testLoss();
+        assertEquals(dense, one.rounds().get(5).testLoss(), 0.05 * dense, "error feedback keeps the model on course");
     }
 }

@@ -18,7 +18,8 @@ import org.dml4j.sim.RoundTiming;
 public final class MetricsCsv {
     /** Header of {@code metrics.csv}. */
     public static final String HEADER = "round,clients,failed,learning_rate,train_loss,test_loss,test_accuracy,"
-            + "elements_up,bytes_up,bytes_down,total_bytes_up,total_bytes_down";
+            + "elements_up,bytes_up,density_up,elements_down,bytes_down,density_down,total_bytes_up,total_bytes_down";
+    private static final int FIELDS = 15;
     /** Header of {@code timing.csv}. */
     public static final String TIMING_HEADER = "round,wall_seconds,train_seconds,eval_seconds,elapsed_seconds,threads";
 
@@ -35,7 +36,9 @@ public final class MetricsCsv {
             sb.append(m.round()).append(',').append(m.clients()).append(',').append(m.failed()).append(',')
                     .append(m.learningRate()).append(',').append(m.trainLoss()).append(',').append(m.testLoss())
                     .append(',').append(m.testAccuracy()).append(',').append(m.elementsUp()).append(',')
-                    .append(m.bytesUp()).append(',').append(m.bytesDown()).append(',').append(m.totalBytesUp())
+                    .append(m.bytesUp()).append(',').append(m.densityUp()).append(',').append(m.elementsDown())
+                    .append(',').append(m.bytesDown()).append(',').append(m.densityDown()).append(',')
+                    .append(m.totalBytesUp())
                     .append(',').append(m.totalBytesDown()).append('\n');
         }
         AtomicFiles.writeString(file, sb.toString());
@@ -76,14 +79,16 @@ public final class MetricsCsv {
                 continue;
             }
             String[] f = lines.get(i).split(",");
-            if (f.length != 12) {
-                throw new IllegalArgumentException(file + " line " + (i + 1) + ": expected 12 fields, got " + f.length);
+            if (f.length != FIELDS) {
+                throw new IllegalArgumentException(file + " line " + (i + 1) + ": expected " + FIELDS + " fields, got "
+                        + f.length);
             }
             try {
                 out.add(new RoundMetrics(Integer.parseInt(f[0]), Integer.parseInt(f[1]), Integer.parseInt(f[2]),
                         Double.parseDouble(f[3]), Double.parseDouble(f[4]), Double.parseDouble(f[5]),
-                        Double.parseDouble(f[6]), Long.parseLong(f[7]), Long.parseLong(f[8]), Long.parseLong(f[9]),
-                        Long.parseLong(f[10]), Long.parseLong(f[11])));
+                        Double.parseDouble(f[6]), Long.parseLong(f[7]), Long.parseLong(f[8]),
+                        Double.parseDouble(f[9]), Long.parseLong(f[10]), Long.parseLong(f[11]),
+                        Double.parseDouble(f[12]), Long.parseLong(f[13]), Long.parseLong(f[14])));
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException(file + " line " + (i + 1) + ": " + e.getMessage());
             }
