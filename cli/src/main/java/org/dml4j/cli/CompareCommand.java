@@ -81,17 +81,32 @@ public final class CompareCommand implements Callable<Integer> {
         }
         Path report = out.resolve("report.html");
         AtomicFiles.writeString(report, HtmlReport.render("dml4j compare", summaries, tgt, List.of()));
-        String pct = String.format(Locale.ROOT, "%.0f%%", tgt * 100);
-        System.out.printf(Locale.ROOT, "%-20s %10s %10s %12s %10s %10s %10s%n", "run", "final acc", "best acc",
-                "rounds to " + pct, "MB to " + pct, "total MB", "seconds");
-        for (RunSummary s : summaries) {
-            int r = s.roundsTo(tgt);
-            System.out.printf(Locale.ROOT, "%-20s %9.2f%% %9.2f%% %12s %10s %10.1f %10.1f%n", s.name(),
-                    s.finalAccuracy() * 100, s.bestAccuracy() * 100, r < 0 ? "-" : Integer.toString(r),
-                    r < 0 ? "-" : String.format(Locale.ROOT, "%.1f", s.bytesTo(tgt) / 1e6), s.totalBytes() / 1e6,
-                    s.wallSeconds());
-        }
-        System.err.println("compare: wrote " + report);
+        String table = table(summaries, tgt);
+        AtomicFiles.writeString(out.resolve("summary.md"), table);
+        System.out.print(table);
+        System.err.println("compare: wrote " + report + " and " + out.resolve("summary.md"));
         return 0;
+    }
+
+    /**
+     * @param runs   the runs, in order
+     * @param target the accuracy target
+     * @return a Markdown table: accuracy, rounds and bytes to the target, uplink traffic and realised density
+     */
+    static String table(List<RunSummary> runs, double target) {
+        String pct = String.format(Locale.ROOT, "%.0f%%", target * 100);
+        StringBuilder sb = new StringBuilder();
+        sb.append("| run | final acc | best acc | rounds to ").append(pct).append(" | uplink MB to ").append(pct)
+                .append(" | uplink MB | uplink density | total MB | seconds |\n");
+        sb.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (RunSummary s : runs) {
+            int r = s.roundsTo(target);
+            sb.append(String.format(Locale.ROOT, "| %s | %.2f%% | %.2f%% | %s | %s | %.3f | %s | %.1f | %.1f |%n",
+                    s.name(), s.finalAccuracy() * 100, s.bestAccuracy() * 100, r < 0 ? "–" : Integer.toString(r),
+                    r < 0 ? "–" : String.format(Locale.ROOT, "%.3f", s.bytesUpTo(target) / 1e6),
+                    s.totalBytesUp() / 1e6, HtmlReport.density(s.meanDensityUp()), s.totalBytes() / 1e6,
+                    s.wallSeconds()));
+        }
+        return sb.toString();
     }
 }

@@ -6,11 +6,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.dml4j.cli.config.ConfigTree;
 import org.dml4j.compress.CompressorProvider;
+import org.dml4j.compress.Compressors;
 import org.dml4j.compress.GradientCompressor;
 import org.dml4j.core.SeedTree;
 import org.dml4j.data.DataSplits;
@@ -97,7 +96,7 @@ public final class Experiment {
         ObjectNode part = tree.table("partition").deepCopy();
         clients = (int) positive(ConfigTree.getLong(part, "clients", 10, "partition"), "partition", "clients");
         part.remove("clients");
-        partitioner = PartitionerProvider.create(typeOr(part, "partition", "iid"), plainMap(part));
+        partitioner = PartitionerProvider.create(typeOr(part, "partition", "iid"), ConfigTree.plain(part));
 
         ObjectNode model = tree.table("model");
         modelProvider = Models.provider(ConfigTree.type(model, "model"));
@@ -157,14 +156,18 @@ public final class Experiment {
                     + String.join(", ", CompressorProvider.REGISTRY.names()) + ")");
         }
         String type = typeOr(table, where, defaultType);
-        CompressorProvider cp = CompressorProvider.REGISTRY.get(type);
+        CompressorProvider.REGISTRY.get(type); // unknown types list the known ones
         if (type.equals("gamma-fedht") && !table.has("rates")) {
             ArrayNode rates = table.putArray("rates");
             for (int r = 0; r < rounds; r++) {
                 rates.add(schedule.rate(r));
             }
         }
-        return cp.create(ConfigTree.bind(table, cp.configType(), where));
+        try {
+            return Compressors.create(type, ConfigTree.plain(table));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("[" + where + "] " + e.getMessage(), e);
+        }
     }
 
     /**
@@ -188,25 +191,6 @@ public final class Experiment {
 
     private static String typeOr(ObjectNode table, String where, String def) {
         return table.has("type") ? ConfigTree.type(table, where) : def;
-    }
-
-    private static Map<String, Object> plainMap(ObjectNode node) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        node.fields().forEachRemaining(e -> {
-            JsonNode v = e.getValue();
-            Object o;
-            if (v.isIntegralNumber()) {
-                o = v.asLong();
-            } else if (v.isNumber()) {
-                o = v.asDouble();
-            } else if (v.isBoolean()) {
-                o = v.asBoolean();
-            } else {
-                o = v.asText();
-            }
-            m.put(e.getKey(), o);
-        });
-        return m;
     }
 
     /** @return the run name */

@@ -10,6 +10,7 @@ import org.dml4j.cli.report.MetricsCsv;
 import org.dml4j.cli.report.RunSummary;
 import org.dml4j.core.AtomicFiles;
 import org.dml4j.core.RunManifest;
+import org.dml4j.fl.Compression;
 import org.dml4j.fl.RoundMetrics;
 import org.dml4j.sim.FederatedSimulation;
 import org.dml4j.sim.RoundTiming;
@@ -41,14 +42,30 @@ public final class ExperimentRunner {
         List<RoundTiming> timings = new ArrayList<>();
         Progress progress = new Progress(log, terminal, exp.name(), exp.rounds());
         progress.update(0, "");
+        String[] lastEval = {""};
         try (FederatedSimulation sim = new FederatedSimulation(prepared.spec())) {
+            double[] levels = sim.uplinkLevels();
+            if (levels != null) {
+                Compression c = prepared.spec().compression();
+                StringBuilder sb = new StringBuilder("compression: ").append(c.uplink().name()).append(", ")
+                        .append(c.dataAware().key()).append(c.dataAware().absolute() ? " thresholds" : " ratios")
+                        .append(" by client:");
+                for (double l : levels) {
+                    sb.append(String.format(Locale.ROOT, " %.4g", l));
+                }
+                log.println(sb);
+            }
             SimulationResult result = sim.run((m, t) -> {
                 metrics.add(m);
                 timings.add(t);
                 MetricsCsv.write(out.resolve("metrics.csv"), metrics);
                 MetricsCsv.writeTiming(out.resolve("timing.csv"), timings);
-                progress.update(m.round(), String.format(Locale.ROOT, "acc %.2f%% loss %.4f %.1f MB",
-                        m.testAccuracy() * 100, m.testLoss(), m.totalBytes() / 1e6));
+                if (!Double.isNaN(m.testAccuracy())) {
+                    lastEval[0] = String.format(Locale.ROOT, "acc %.2f%% loss %.4f ", m.testAccuracy() * 100,
+                            m.testLoss());
+                }
+                progress.update(m.round(), String.format(Locale.ROOT, "%s%.1f MB", lastEval[0],
+                        m.totalBytes() / 1e6));
             });
             assert result.rounds().size() == metrics.size();
         } finally {
@@ -81,6 +98,10 @@ public final class ExperimentRunner {
         log.printf(Locale.ROOT, "%s: final accuracy %.2f%% (best %.2f%%) after %d rounds, %.1f MB on the wire, "
                 + "%.1f s%n", s.name(), s.finalAccuracy() * 100, s.bestAccuracy() * 100, s.metrics().size(),
                 s.totalBytes() / 1e6, wall);
+        if (s.meanDensityUp() < 1) {
+            log.printf(Locale.ROOT, "  uplink %.2f MB, realised density %s of the dense values%n", s.totalBytesUp() / 1e6,
+                    HtmlReport.density(s.meanDensityUp()));
+        }
         int r = s.roundsTo(target);
         if (r > 0) {
             log.printf(Locale.ROOT, "  reached %.0f%% in round %d after %.1f s and %.1f MB%n", target * 100, r,

@@ -320,6 +320,15 @@ public final class ConfigTree {
         return JSON.convertValue(root, LinkedHashMap.class);
     }
 
+    /**
+     * @param table a table of the tree
+     * @return its keys and values as plain maps, lists, strings, numbers and booleans
+     */
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> plain(ObjectNode table) {
+        return JSON.convertValue(table, LinkedHashMap.class);
+    }
+
     /** @return the tree as TOML text ({@code [tables]}, inline tables below them); it parses back to the same tree */
     public String toToml() {
         return TomlWriter.write(toMap());

@@ -38,7 +38,8 @@ public final class HtmlReport {
         String pct = String.format(Locale.ROOT, "%.0f%%", target * 100);
         sb.append("<table><tr><th>run</th><th>rounds</th><th>final accuracy</th><th>best accuracy</th>")
                 .append("<th>rounds to ").append(pct).append("</th><th>MB to ").append(pct).append("</th>")
-                .append("<th>seconds to ").append(pct).append("</th><th>total MB</th><th>wall seconds</th></tr>\n");
+                .append("<th>uplink MB to ").append(pct).append("</th><th>seconds to ").append(pct)
+                .append("</th><th>uplink MB</th><th>uplink density</th><th>total MB</th><th>wall seconds</th></tr>\n");
         for (RunSummary r : runs) {
             long bt = r.bytesTo(target);
             sb.append("<tr><td>").append(SvgChart.esc(r.name())).append("</td><td>").append(r.metrics().size())
@@ -46,7 +47,9 @@ public final class HtmlReport {
                     .append(pctOf(r.bestAccuracy())).append("</td><td>")
                     .append(r.roundsTo(target) < 0 ? "not reached" : Integer.toString(r.roundsTo(target)))
                     .append("</td><td>").append(bt < 0 ? "–" : String.format(Locale.ROOT, "%.1f", bt / 1e6))
-                    .append("</td><td>").append(num(r.secondsTo(target))).append("</td><td>")
+                    .append("</td><td>").append(mb(r.bytesUpTo(target))).append("</td><td>")
+                    .append(num(r.secondsTo(target))).append("</td><td>").append(mb(r.totalBytesUp()))
+                    .append("</td><td>").append(density(r.meanDensityUp())).append("</td><td>")
                     .append(String.format(Locale.ROOT, "%.1f", r.totalBytes() / 1e6)).append("</td><td>")
                     .append(num(r.wallSeconds())).append("</td></tr>\n");
         }
@@ -55,6 +58,12 @@ public final class HtmlReport {
                 RoundMetrics::testAccuracy));
         sb.append(chart("Test accuracy by bytes on the wire", "MB sent (up + down)", "test accuracy", runs,
                 m -> m.totalBytes() / 1e6, RoundMetrics::testAccuracy));
+        if (runs.stream().anyMatch(r -> r.meanDensityUp() < 1)) {
+            sb.append(chart("Test accuracy by uplink bytes", "MB sent by clients", "test accuracy", runs,
+                    m -> m.totalBytesUp() / 1e6, RoundMetrics::testAccuracy));
+            sb.append(chart("Realised uplink density by round", "round", "values sent / dense values", runs,
+                    m -> m.round(), RoundMetrics::densityUp));
+        }
         sb.append(chart("Test loss by round", "round", "test loss", runs, m -> m.round(), RoundMetrics::testLoss));
         sb.append(chart("Test loss by bytes on the wire", "MB sent (up + down)", "test loss", runs,
                 m -> m.totalBytes() / 1e6, RoundMetrics::testLoss));
@@ -100,6 +109,18 @@ public final class HtmlReport {
 
     private static String pctOf(double v) {
         return Double.isNaN(v) ? "–" : String.format(Locale.ROOT, "%.2f%%", v * 100);
+    }
+
+    private static String mb(long bytes) {
+        return bytes < 0 ? "–" : String.format(Locale.ROOT, "%.2f", bytes / 1e6);
+    }
+
+    /**
+     * @param v a fraction
+     * @return it as a percentage with three significant digits ("1.00%", "0.100%"), or a dash for NaN
+     */
+    public static String density(double v) {
+        return Double.isNaN(v) ? "–" : String.format(Locale.ROOT, "%.3g%%", v * 100);
     }
 
     private static String num(double v) {

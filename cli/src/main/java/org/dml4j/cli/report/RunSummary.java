@@ -68,6 +68,40 @@ public record RunSummary(String name, List<RoundMetrics> metrics, List<RoundTimi
 
     /**
      * @param target an accuracy in [0, 1]
+     * @return bytes sent by clients until the first round that reaches it, or -1
+     */
+    public long bytesUpTo(double target) {
+        for (RoundMetrics m : metrics) {
+            if (m.testAccuracy() >= target) {
+                return m.totalBytesUp();
+            }
+        }
+        return -1;
+    }
+
+    /** @return bytes sent by clients over the whole run */
+    public long totalBytesUp() {
+        return metrics.isEmpty() ? 0 : metrics.get(metrics.size() - 1).totalBytesUp();
+    }
+
+    /**
+     * @return the realised uplink ratio over the run: values sent by clients over the dense values of their replies,
+     *     averaged over rounds weighted by replies (NaN without successful replies)
+     */
+    public double meanDensityUp() {
+        double sent = 0;
+        double dense = 0;
+        for (RoundMetrics m : metrics) {
+            if (m.densityUp() > 0) {
+                sent += m.elementsUp();
+                dense += m.elementsUp() / m.densityUp();
+            }
+        }
+        return dense == 0 ? Double.NaN : sent / dense;
+    }
+
+    /**
+     * @param target an accuracy in [0, 1]
      * @return wall seconds until the first round that reaches it, or NaN
      */
     public double secondsTo(double target) {
