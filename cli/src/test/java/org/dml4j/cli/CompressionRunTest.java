@@ -11,6 +11,8 @@ import org.dml4j.cli.report.MetricsCsv;
 import org.dml4j.fl.RoundMetrics;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** Compressed runs from the command line: data-aware levels, schedules that follow the round, the downlink. */
 class CompressionRunTest {
@@ -69,6 +71,34 @@ class CompressionRunTest {
             assertTrue(m.densityDown() >= 0.1 && m.densityDown() < 0.11, "density down " + m.densityDown());
             assertEquals(1.0, m.densityUp());
             assertTrue(m.bytesDown() < m.bytesUp() / 4, m.toString());
+        }
+    }
+
+    /** Every registered compressor runs end to end from an experiment file, on the MLP's layer layout. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "topk|ratio = 0.1\\nper-layer = true\\nerror-feedback = true",
+        "randk|ratio = 0.1\\nunbiased = true",
+        "threshold|threshold = 0.01\\nerror-feedback = true",
+        "dgc|ratio = 0.1\\nwarmup-rounds = 1\\nper-layer = true",
+        "qsgd|levels = 7",
+        "sign|error-feedback = true",
+        "terngrad|per-layer = true",
+        "powersgd|rank = 2\\nerror-feedback = true",
+        "fp16|error-feedback = false",
+        "bf16|error-feedback = false",
+        "accordion|compressor = \"topk\"\\nconservative = 0.2\\naggressive = 0.05\\nper-layer = true",
+    })
+    void everyCompressorRunsFromTheCommandLine(String type, String keys, @TempDir Path dir) throws Exception {
+        Path file = write(dir, "[compressor]\ntype = \"" + type + "\"\n" + keys.replace("\\n", "\n") + "\n");
+        assertEquals(0, RunCommandTest.run("run", file.toString(), "--set", "run.rounds=2", "--out",
+                dir.resolve("r").toString()));
+        List<RoundMetrics> rows = MetricsCsv.read(dir.resolve("r/metrics.csv"));
+        assertEquals(2, rows.size());
+        for (RoundMetrics m : rows) {
+            assertEquals(0, m.failed(), type);
+            assertTrue(m.bytesUp() < m.bytesDown(), type + " must send less than the dense model: " + m);
+            assertTrue(m.testAccuracy() > 0.2, type + " still trains: " + m);
         }
     }
 }
