@@ -40,11 +40,6 @@ public final class FlClient {
         return id;
     }
 
-    /** @return this client's uplink compressor state */
-    public CompressorState uplink() {
-        return uplink;
-    }
-
     /** @return the local data */
     public Dataset data() {
         return data;

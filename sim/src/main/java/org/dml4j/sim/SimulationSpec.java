@@ -18,7 +18,7 @@ import org.dml4j.fl.Strategy;
  * @param test       held-out test data for the global model
  * @param models     creates the workers' models
  * @param strategy   the server algorithm
- * @param compression uplink and downlink compression
+ * @param compression uplink and downlink compression (per-client levels included)
  * @param training   local training settings
  */
 public record SimulationSpec(long seed, int rounds, int threads, int evalEvery, List<Dataset> clientData,
