@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Reproduces every number of docs/results.md: the three compression experiments of issue 3.
-#   bash examples/compression/run-experiments.sh            # logistic regression, full grid (~8 min on 2 cores)
-#   bash examples/compression/run-experiments.sh cnn        # the CNN subset, SR = 100 and #C = 3 (~35 min)
+#   bash examples/compression/run-experiments.sh            # logistic regression, full grid, 48 runs (~6 min on 2 cores)
+#   bash examples/compression/run-experiments.sh cnn        # the CNN subset, SR = 100 and #C = 3, 14 runs (~25 min)
 # Each run writes runs/compression/<model>/<experiment>/<cell>/<method>/ (metrics.csv, report.html, run.log, ...).
 # Each cell gets an overlay report and a Markdown table from `dml4j compare` (<cell>/report.html, <cell>/summary.md),
 # and all tables are gathered in runs/compression/<model>-results.md. Finished runs are kept when the script is
