@@ -99,8 +99,8 @@ public final class ExperimentRunner {
                 + "%.1f s%n", s.name(), s.finalAccuracy() * 100, s.bestAccuracy() * 100, s.metrics().size(),
                 s.totalBytes() / 1e6, wall);
         if (s.meanDensityUp() < 1) {
-            log.printf(Locale.ROOT, "  uplink %.2f MB, realised density %s of the dense values%n", s.totalBytesUp() / 1e6,
-                    HtmlReport.density(s.meanDensityUp()));
+            log.printf(Locale.ROOT, "  uplink %.2f MB, realised density %s of the dense values%n",
+                    s.totalBytesUp() / 1e6, HtmlReport.density(s.meanDensityUp()));
         }
         int r = s.roundsTo(target);
         if (r > 0) {
