@@ -45,12 +45,18 @@ public record RunSummary(String name, List<RoundMetrics> metrics, List<RoundTimi
      * @return the first round whose accuracy reaches it, or -1
      */
     public int roundsTo(double target) {
+        RoundMetrics m = firstReaching(target);
+        return m == null ? -1 : m.round();
+    }
+
+    /** @return the first round whose test accuracy reaches {@code target}, or null */
+    private RoundMetrics firstReaching(double target) {
         for (RoundMetrics m : metrics) {
             if (m.testAccuracy() >= target) {
-                return m.round();
+                return m;
             }
         }
-        return -1;
+        return null;
     }
 
     /**
@@ -58,12 +64,8 @@ public record RunSummary(String name, List<RoundMetrics> metrics, List<RoundTimi
      * @return bytes on the wire (both ways) until the first round that reaches it, or -1
      */
     public long bytesTo(double target) {
-        for (RoundMetrics m : metrics) {
-            if (m.testAccuracy() >= target) {
-                return m.totalBytes();
-            }
-        }
-        return -1;
+        RoundMetrics m = firstReaching(target);
+        return m == null ? -1 : m.totalBytes();
     }
 
     /**
@@ -71,12 +73,8 @@ public record RunSummary(String name, List<RoundMetrics> metrics, List<RoundTimi
      * @return bytes sent by clients until the first round that reaches it, or -1
      */
     public long bytesUpTo(double target) {
-        for (RoundMetrics m : metrics) {
-            if (m.testAccuracy() >= target) {
-                return m.totalBytesUp();
-            }
-        }
-        return -1;
+        RoundMetrics m = firstReaching(target);
+        return m == null ? -1 : m.totalBytesUp();
     }
 
     /** @return bytes sent by clients over the whole run */
