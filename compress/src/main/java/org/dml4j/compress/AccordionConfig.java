@@ -46,6 +46,16 @@ public record AccordionConfig(String compressor, double conservative, double agg
         ValueFormat.parse(values, "values");
     }
 
+    /**
+     * @param conservative the ratio of critical rounds
+     * @param aggressive   the ratio otherwise
+     * @return a whole-vector fp32 Top-k config with the default η and without error feedback, as a config file
+     *     without those keys gives
+     */
+    public static AccordionConfig topk(double conservative, double aggressive) {
+        return new AccordionConfig("topk", conservative, aggressive, null, false, null, false, null);
+    }
+
     /** @return a copy of the segments, or null */
     @Override
     public int[] segments() {

@@ -23,6 +23,16 @@ public record GammaFedHtConfig(double lambda0, double alpha, double[] rates, Boo
         ValueFormat.parse(values, "values");
     }
 
+    /**
+     * @param lambda0 threshold scale λ_0
+     * @param alpha   exponent α
+     * @param rates   learning rate of every round
+     * @return an fp32 config with error feedback, as a config file without those keys gives
+     */
+    public static GammaFedHtConfig of(double lambda0, double alpha, double[] rates) {
+        return new GammaFedHtConfig(lambda0, alpha, rates, true, null);
+    }
+
     /** @return a copy of the rates */
     @Override
     public double[] rates() {

@@ -7,16 +7,21 @@ package org.dml4j.compress;
  * @param warmStart     reuse the previous round's Q as the starting point (default true, as in the paper)
  * @param shapes        layer shapes of the vector ({@code [[rows, cols], [n], ...]}); when null, the
  *                      {@link UpdateLayout} passed to {@code newState} gives them
- * @param errorFeedback wrap in {@link ErrorFeedback} (the paper always does)
+ * @param errorFeedback wrap in {@link ErrorFeedback}; default true, from a config file as from {@link #of} (the paper
+ *                      always uses it)
  * @param values        wire format of the factors: {@code "fp32"} (default), {@code "fp16"} or {@code "bf16"}
  */
-public record PowerSgdConfig(int rank, Boolean warmStart, int[][] shapes, boolean errorFeedback, String values)
+public record PowerSgdConfig(int rank, Boolean warmStart, int[][] shapes, Boolean errorFeedback,
+        String values)
         implements CompressorConfig {
     /** Validates and applies defaults. */
     public PowerSgdConfig {
         Checks.atLeast("rank", rank, 1);
         if (warmStart == null) {
             warmStart = Boolean.TRUE;
+        }
+        if (errorFeedback == null) {
+            errorFeedback = Boolean.TRUE;
         }
         if (shapes != null) {
             shapes = new UpdateLayout(shapes).shapes();
