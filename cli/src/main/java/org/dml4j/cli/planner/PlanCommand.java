@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.dml4j.core.AtomicFiles;
 import org.dml4j.core.Json;
+import org.dml4j.planner.ConfigText;
 import org.dml4j.planner.GradientCompression;
 import org.dml4j.planner.MemoryBreakdown;
 import org.dml4j.planner.ParallelConfig;
@@ -35,11 +36,14 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code dml4j plan --model PRESET|FILE --cluster PRESET|FILE --global-batch N [--top N] [--export megatron|deepspeed]
- * [--out DIR]}: searches data, tensor, pipeline and expert parallelism, micro-batch size, pipeline schedule,
+ * {@code dml4j plan --model PRESET|FILE --cluster PRESET|FILE --global-batch N [--top N] [--evaluate PLAN]
+ * [--json FILE] [--export megatron|deepspeed] [--out DIR]}: searches data, tensor, pipeline and expert parallelism, micro-batch size, pipeline schedule,
  * recomputation, ZeRO stage and gradient compression for the model on the cluster, prints the best plans as a table
  * with the best plan's time and memory breakdown, and writes the chosen exports (and {@code plans.json}) atomically
- * into the output folder.
+ * into the output folder. With {@code --evaluate "tp=..,pp=..,..."} it evaluates that one plan instead (see
+ * {@link ConfigText} for the keys) and prints its iteration time, TFLOP/s per GPU, MFU, peak memory per stage and
+ * time breakdown; {@code --json FILE} writes the same predictions as JSON ({@code iteration_seconds},
+ * {@code tflops_per_gpu}, {@code mfu}, {@code peak_memory_gib}, ...).
  *
  * <pre>
  * Narayanan et al., SC 2021 (Megatron-LM); Rajbhandari et al., SC 2020 (ZeRO); Korthikanti et al. 2022.
@@ -107,6 +111,18 @@ public final class PlanCommand implements Callable<Integer> {
             description = "memory per GPU kept for the runtime (default: 2)")
     double reservedGib;
 
+    @Option(names = "--evaluate", paramLabel = "PLAN",
+            description = {"evaluate one fixed plan instead of searching, as key=value pairs: tp, pp, dp (default: "
+                + "GPUs / (tp x pp)), ep, mb, schedule, v, recompute (none|selective|full), zero (0-3), sp, overlap, "
+                + "compression, layout (blocks per stage, e.g. 7/8x14/7)",
+                "e.g. \"tp=8,pp=64,dp=6,mb=1,schedule=interleaved,v=2,recompute=full,zero=1,sp=true\""})
+    String evaluate;
+
+    @Option(names = "--json", paramLabel = "FILE",
+            description = "write the evaluated (or best) plan's predictions as JSON: iteration_seconds, "
+                + "tflops_per_gpu, mfu, peak_memory_gib, per-stage memory and the time breakdown")
+    Path json;
+
     /** Creates the command; picocli fills the options. */
     public PlanCommand() {
     }
@@ -139,25 +155,41 @@ public final class PlanCommand implements Callable<Integer> {
         }
         PlanRequest request = new PlanRequest(m, c, globalBatch, space);
         PrintWriter w = spec.commandLine().getOut();
-        long t0 = System.nanoTime();
-        SearchResult result = Planner.search(request, top);
-        double secs = (System.nanoTime() - t0) / 1e9;
-        printHeader(w, request, result, secs);
-        printTable(w, result.plans());
-        printDetails(w, result.best());
+        Plan chosen;
+        SearchResult result = null;
+        if (evaluate != null) {
+            ParallelConfig config = ConfigText.parse(evaluate, c.gpus());
+            chosen = Planner.evaluate(request, config);
+            printModel(w, request);
+            printEvaluation(w, chosen);
+        } else {
+            long t0 = System.nanoTime();
+            result = Planner.search(request, top);
+            double secs = (System.nanoTime() - t0) / 1e9;
+            printModel(w, request);
+            printSearch(w, result, secs);
+            printTable(w, result.plans());
+            printDetails(w, result.best());
+            chosen = result.best();
+        }
+        if (json != null) {
+            AtomicFiles.writeString(json, Json.write(evaluationJson(request, chosen)));
+            w.println("wrote " + json);
+        }
         if (!exporters.isEmpty()) {
             for (PlanExporter ex : exporters) {
                 Path file = out.resolve(ex.fileName());
-                AtomicFiles.writeString(file, ex.export(request, result.best()));
+                AtomicFiles.writeString(file, ex.export(request, chosen));
                 w.println("wrote " + file);
                 if (ex instanceof DeepSpeedExporter ds) {
-                    for (String note : ds.notes(request, result.best())) {
+                    for (String note : ds.notes(request, chosen)) {
                         w.println("  note: " + note);
                     }
                 }
             }
             Path plans = out.resolve("plans.json");
-            AtomicFiles.writeString(plans, Json.write(plansJson(request, result)));
+            AtomicFiles.writeString(plans, Json.write(plansJson(request,
+                    result != null ? result.plans() : List.of(chosen))));
             w.println("wrote " + plans);
         }
         w.flush();
@@ -168,12 +200,39 @@ public final class PlanCommand implements Callable<Integer> {
         return ModelPresets.exists(m.name()) ? m.name() : "'" + m.name() + "'";
     }
 
-    private static void printHeader(PrintWriter w, PlanRequest r, SearchResult res, double secs) {
+    private static void printModel(PrintWriter w, PlanRequest r) {
         ModelSpec m = r.model();
         w.printf(Locale.ROOT, "model %s: %.1f B parameters, %d blocks, sequence %d, %s%n", name(m),
                 m.parameterCount() / 1e9, m.blocks(), m.seqLength(), m.precision().key());
         w.printf(Locale.ROOT, "cluster %s: %s, %d GPUs; global batch %d%n", r.cluster().name(),
                 r.cluster().describe(), r.cluster().gpus(), r.globalBatch());
+    }
+
+    private static void printEvaluation(PrintWriter w, Plan p) {
+        w.printf(Locale.ROOT, "%nplan: %s (%s)%n", p.config().label(), ConfigText.format(p.config()));
+        w.printf(Locale.ROOT, "  iteration time %.3f s, %.1f TFLOP/s per GPU, MFU %.1f%%, %.1f samples/s, %d "
+                        + "micro-batches per pipeline%n", p.iterationSeconds(), p.tflopsPerGpu(), 100 * p.mfu(),
+                p.samplesPerSecond(), p.microbatches());
+        w.printf(Locale.ROOT, "  peak memory %.1f of %.1f GiB per GPU (most loaded stage)%n", p.peakMemoryBytes() / GIB,
+                p.memoryLimitBytes() / GIB);
+        TimeBreakdown t = p.time();
+        double total = t.total();
+        w.printf(Locale.ROOT, "  time on the critical stage: compute %s, recompute %s, tensor-parallel %s, pipeline "
+                        + "bubble %s, pipeline p2p %s, exposed data-parallel %s, ZeRO gathers %s, expert all-to-all "
+                        + "%s, compression %s, optimizer %s%n", pct(t.compute(), total), pct(t.recompute(), total),
+                pct(t.tensorParallel(), total), pct(t.bubble(), total), pct(t.pipelineP2p(), total),
+                pct(t.dataParallel(), total), pct(t.zeroGather(), total), pct(t.expertParallel(), total),
+                pct(t.compression(), total), pct(t.optimizer(), total));
+        w.printf(Locale.ROOT, "  %5s %-12s %6s %6s %9s %14s%n", "stage", "gpu", "first", "blocks", "busy (s)",
+                "peak GiB");
+        for (StageSummary s : p.stages()) {
+            w.printf(Locale.ROOT, "  %5d %-12s %6d %6d %9.3f %14s%n", s.stage(), s.gpuType(), s.firstBlock(),
+                    s.blocks(), s.busySeconds(), String.format(Locale.ROOT, "%.1f/%.0f", s.memoryBytes() / GIB,
+                            s.memoryLimitBytes() / GIB));
+        }
+    }
+
+    private static void printSearch(PrintWriter w, SearchResult res, double secs) {
         w.printf(Locale.ROOT, "searched %d configurations in %.2f s: %d over memory by bound, %d evaluated, %d cut by "
                         + "the time bound, %d pipelines simulated%n%n", res.candidates(), secs, res.memoryPruned(),
                 res.evaluated(), res.boundSkipped(), res.simulations());
@@ -204,7 +263,7 @@ public final class PlanCommand implements Callable<Integer> {
                         + "expert all-to-all %s, pipeline p2p %s, bubble %s, data-parallel %s, compression %s, "
                         + "optimizer %s%n", total, pct(t.compute(), total), pct(t.recompute(), total),
                 pct(t.tensorParallel(), total), pct(t.expertParallel(), total), pct(t.pipelineP2p(), total),
-                pct(t.bubble(), total), pct(t.dataParallel(), total), pct(t.compression(), total),
+                pct(t.bubble(), total), pct(t.dataParallel() + t.zeroGather(), total), pct(t.compression(), total),
                 pct(t.optimizer(), total));
         MemoryBreakdown mem = best.memory();
         w.printf(Locale.ROOT, "  peak memory %.1f of %.1f GiB per GPU: weights %.1f, gradients %.1f, optimizer %.1f, "
@@ -247,7 +306,64 @@ public final class PlanCommand implements Callable<Integer> {
         return String.format(Locale.ROOT, "%.2f s (%.1f%%)", x, 100 * x / total);
     }
 
-    private static Map<String, Object> plansJson(PlanRequest r, SearchResult res) {
+    /** The {@code --json} document: the plan's predictions under snake_case keys. */
+    static Map<String, Object> evaluationJson(PlanRequest r, Plan p) {
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("format_version", 1);
+        root.put("model", r.model().name());
+        root.put("cluster", r.cluster().describe());
+        root.put("gpus", p.gpus());
+        root.put("global_batch", r.globalBatch());
+        root.put("plan", p.config().label());
+        root.put("config", ConfigText.format(p.config()));
+        root.put("cost_model", p.costModel());
+        root.put("iteration_seconds", p.iterationSeconds());
+        root.put("tflops_per_gpu", p.tflopsPerGpu());
+        root.put("mfu", p.mfu());
+        root.put("peak_memory_gib", p.peakMemoryBytes() / GIB);
+        root.put("memory_limit_gib", p.memoryLimitBytes() / GIB);
+        root.put("samples_per_second", p.samplesPerSecond());
+        root.put("microbatches", p.microbatches());
+        root.put("bubble_fraction", p.bubbleFraction());
+        TimeBreakdown t = p.time();
+        Map<String, Object> tb = new LinkedHashMap<>();
+        tb.put("compute", t.compute());
+        tb.put("recompute", t.recompute());
+        tb.put("tensor_parallel", t.tensorParallel());
+        tb.put("pipeline_bubble", t.bubble());
+        tb.put("pipeline_p2p", t.pipelineP2p());
+        tb.put("data_parallel", t.dataParallel());
+        tb.put("zero_gather", t.zeroGather());
+        tb.put("expert_all_to_all", t.expertParallel());
+        tb.put("compression", t.compression());
+        tb.put("optimizer", t.optimizer());
+        root.put("time_seconds", tb);
+        MemoryBreakdown mem = p.memory();
+        Map<String, Object> mb = new LinkedHashMap<>();
+        mb.put("weights", mem.weights() / GIB);
+        mb.put("gradients", mem.gradients() / GIB);
+        mb.put("optimizer", mem.optimizer() / GIB);
+        mb.put("activations", mem.activations() / GIB);
+        mb.put("working", mem.working() / GIB);
+        mb.put("other", mem.other() / GIB);
+        root.put("peak_memory_breakdown_gib", mb);
+        List<Object> stages = new ArrayList<>();
+        for (StageSummary s : p.stages()) {
+            Map<String, Object> st = new LinkedHashMap<>();
+            st.put("stage", s.stage());
+            st.put("gpu", s.gpuType());
+            st.put("first_block", s.firstBlock());
+            st.put("blocks", s.blocks());
+            st.put("busy_seconds", s.busySeconds());
+            st.put("peak_memory_gib", s.memoryBytes() / GIB);
+            st.put("memory_limit_gib", s.memoryLimitBytes() / GIB);
+            stages.add(st);
+        }
+        root.put("stages", stages);
+        return root;
+    }
+
+    private static Map<String, Object> plansJson(PlanRequest r, List<Plan> plansList) {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("format-version", 1);
         root.put("model", r.model().name());
@@ -255,7 +371,7 @@ public final class PlanCommand implements Callable<Integer> {
         root.put("gpus", r.cluster().gpus());
         root.put("global-batch", r.globalBatch());
         List<Object> list = new ArrayList<>();
-        for (Plan p : res.plans()) {
+        for (Plan p : plansList) {
             ParallelConfig c = p.config();
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("label", c.label());
@@ -286,6 +402,7 @@ public final class PlanCommand implements Callable<Integer> {
             tb.put("pipeline-p2p", t.pipelineP2p());
             tb.put("bubble", t.bubble());
             tb.put("data-parallel", t.dataParallel());
+            tb.put("zero-gather", t.zeroGather());
             tb.put("compression", t.compression());
             tb.put("optimizer", t.optimizer());
             m.put("time-seconds", tb);

@@ -206,14 +206,9 @@ final class AnalyticEvaluator implements PlanEvaluator {
                 throw new IllegalArgumentException("layer split " + Arrays.toString(split) + " must sum to the "
                         + "model's " + blocks + " blocks, got " + sum);
             }
-            if (c.chunks() > 1) {
-                for (int s : split) {
-                    if (s % c.chunks() != 0) {
-                        throw new IllegalArgumentException("layer split " + Arrays.toString(split) + ": every stage "
-                                + "must hold a multiple of v = " + c.chunks() + " blocks");
-                    }
-                }
-            }
+            // with v > 1 a stage need not hold a multiple of v blocks (Llama 3 405B: 126 layers on 16 x 8 virtual
+            // stages, one fewer on the first and last); each chunk is costed as 1/v of its stage, which is exact
+            // for equal chunks and an approximation otherwise
         }
     }
 
@@ -691,6 +686,7 @@ final class AnalyticEvaluator implements PlanEvaluator {
         double[] busy;
         double[] peakAct;
         double[] exposed;
+        double[] gather;
         double[] codec;
         double[] optimizer;
         double bubbleFraction;
@@ -703,37 +699,41 @@ final class AnalyticEvaluator implements PlanEvaluator {
         double[] dpc = l.dataParallel(0);
         double share = l.bucketShare(0);
         boolean ov = c.overlapGradReduce();
-        double perMicro = 0;
-        double endExposed;
+        double reduce;
+        double gather;
         switch (c.zeroStage()) {
             case 2 -> {
                 double rs = dpc[0];
-                perMicro = ov ? overlapped(rs, l.b[0] + l.w[0], share) : rs;
+                reduce = l.m * (ov ? overlapped(rs, l.b[0] + l.w[0], share) : rs);
                 double ag = dpc[1];
-                endExposed = ov ? overlapped(ag, l.f[0], share) : ag;
+                gather = ov ? overlapped(ag, l.f[0], share) : ag;
             }
             case 3 -> {
+                // per micro-batch: gather for the forward, gather for the backward plus the gradients'
+                // reduce-scatter (dpc[1] holds both halves)
                 double gatherF = dpc[0];
                 double gatherBAndReduce = dpc[1];
-                perMicro = ov ? overlapped(gatherF, l.f[0], share)
-                        + overlapped(gatherBAndReduce, l.b[0] + l.w[0], share) : gatherF + gatherBAndReduce;
-                endExposed = 0;
+                double backward = ov ? overlapped(gatherBAndReduce, l.b[0] + l.w[0], share) : gatherBAndReduce;
+                gather = l.m * ((ov ? overlapped(gatherF, l.f[0], share) : gatherF) + backward / 2);
+                reduce = l.m * backward / 2;
             }
             default -> {
                 double rs = dpc[0];
                 double ag = dpc[1];
                 double window = l.b[0] + l.w[0];
-                endExposed = ov ? overlapped(rs, window, share) + overlapped(ag, l.f[0], share) : rs + ag;
+                reduce = ov ? overlapped(rs, window, share) : rs;
+                gather = ov ? overlapped(ag, l.f[0], share) : ag;
             }
         }
         double busy = l.m * fbw;
         t.lastFinish = new double[] {busy};
         t.busy = new double[] {busy};
         t.peakAct = new double[] {l.act[0]};
-        t.exposed = new double[] {l.m * perMicro + endExposed};
+        t.exposed = new double[] {reduce};
+        t.gather = new double[] {gather};
         t.codec = new double[] {dpc[2]};
         t.optimizer = new double[] {l.optimizer(0)};
-        t.iteration = busy + t.exposed[0] + dpc[2] + t.optimizer[0];
+        t.iteration = busy + reduce + gather + dpc[2] + t.optimizer[0];
         t.critical = 0;
         t.bubbleFraction = 0;
         return t;
@@ -747,6 +747,7 @@ final class AnalyticEvaluator implements PlanEvaluator {
         t.busy = new double[p];
         t.peakAct = new double[p];
         t.exposed = new double[p];
+        t.gather = new double[p];
         t.codec = new double[p];
         t.optimizer = new double[p];
         double pipe = tl.iterationTime();
@@ -760,16 +761,20 @@ final class AnalyticEvaluator implements PlanEvaluator {
             double rs = dpc[0];
             double ag = dpc[1];
             double exposed;
+            double gathered;
             if (c.overlapGradReduce()) {
                 double window = (pipe - t.lastFinish[d]) + (l.b[d] + l.w[d]) / l.v;
-                exposed = overlapped(rs, window, share) + overlapped(ag, l.f[d] / l.v, share);
+                exposed = overlapped(rs, window, share);
+                gathered = overlapped(ag, l.f[d] / l.v, share);
             } else {
-                exposed = rs + ag;
+                exposed = rs;
+                gathered = ag;
             }
             t.exposed[d] = exposed;
+            t.gather[d] = gathered;
             t.codec[d] = dpc[2];
             t.optimizer[d] = l.optimizer(d);
-            double end = t.lastFinish[d] + exposed + dpc[2] + t.optimizer[d];
+            double end = t.lastFinish[d] + exposed + gathered + dpc[2] + t.optimizer[d];
             if (end > best) {
                 best = end;
                 t.critical = d;
@@ -888,7 +893,7 @@ final class AnalyticEvaluator implements PlanEvaluator {
         double p2p = m * l.p2p[d];
         double bubble = t.lastFinish[d] - (compute + rec + tp + ep + p2p);
         TimeBreakdown time = new TimeBreakdown(compute, rec, tp, ep, p2p, Math.max(0, bubble), t.exposed[d],
-                t.codec[d], t.optimizer[d]);
+                t.gather[d], t.codec[d], t.optimizer[d]);
         // memory: the GPU closest to (or most over) its limit
         int md = 0;
         for (int s = 1; s < l.p; s++) {

@@ -1,0 +1,128 @@
+package org.dml4j.cli.planner;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.dml4j.cli.Main;
+import org.dml4j.planner.model.ModelPresets;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** {@code dml4j plan --evaluate}: one fixed plan's predictions on the terminal and in {@code --json}. */
+class PlanCommandTest {
+    @TempDir
+    Path dir;
+
+    /** Runs {@code dml4j plan ARGS} through {@link Main}, capturing what it prints. */
+    private static String run(int expected, String... args) {
+        PrintStream stdout = System.out;
+        PrintStream stderr = System.err;
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        PrintStream capture = new PrintStream(buf, true, StandardCharsets.UTF_8);
+        int rc;
+        try {
+            System.setOut(capture);
+            System.setErr(capture);
+            String[] all = new String[args.length + 1];
+            all[0] = "plan";
+            System.arraycopy(args, 0, all, 1, args.length);
+            rc = Main.execute(all);
+        } finally {
+            System.setOut(stdout);
+            System.setErr(stderr);
+        }
+        String text = buf.toString(StandardCharsets.UTF_8);
+        assertEquals(expected, rc, text);
+        return text;
+    }
+
+    @Test
+    void evaluatesTheIssuesExampleAndWritesJson() throws IOException {
+        Path json = dir.resolve("out/eval.json");
+
+        String text = run(0, "--model", "megatron-1t", "--cluster", "dgx-a100:384", "--global-batch", "3072",
+                "--evaluate", "tp=8,pp=64,dp=6,mb=1,schedule=interleaved,v=2,recompute=full,zero=1,sp=true",
+                "--json", json.toString());
+
+        JsonNode root = new ObjectMapper().readTree(json.toFile());
+        for (String key : new String[] {"iteration_seconds", "tflops_per_gpu", "mfu", "peak_memory_gib"}) {
+            assertTrue(root.get(key).asDouble() > 0, key + " in " + root);
+        }
+        assertEquals(64, root.get("stages").size());
+        assertTrue(root.get("time_seconds").has("zero_gather") && root.get("time_seconds").has("pipeline_bubble"));
+        double sum = 0;
+        for (JsonNode part : root.get("time_seconds")) {
+            sum += part.asDouble();
+        }
+        assertEquals(root.get("iteration_seconds").asDouble(), sum, 1e-6 * sum, "the breakdown adds up");
+        assertTrue(text.contains("iteration time") && text.contains("ZeRO gathers") && text.contains("stage"), text);
+        assertTrue(text.contains(String.format(java.util.Locale.ROOT, "%.1f TFLOP/s per GPU",
+                root.get("tflops_per_gpu").asDouble())), text);
+    }
+
+    @Test
+    void badKeyIsNamedAndNothingIsWritten() {
+        Path json = dir.resolve("bad.json");
+
+        String text = run(2, "--model", "megatron-1.7b", "--cluster", "dgx-a100:4", "--global-batch", "512",
+                "--evaluate", "tp=2,pipeline=4", "--json", json.toString());
+
+        assertTrue(text.contains("unknown key 'pipeline'"), text);
+        assertFalse(Files.exists(json));
+    }
+
+    @Test
+    void planThatDoesNotFitNamesTheStage() {
+        String text = run(2, "--model", "megatron-145.6b", "--cluster", "dgx-a100:1", "--global-batch", "8",
+                "--evaluate", "tp=8");
+
+        assertTrue(text.contains("does not fit") && text.contains("stage 0"), text);
+    }
+
+    static Stream<String> presets() {
+        return ModelPresets.names().stream();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("presets")
+    void everyPresetEvaluates(String preset) throws IOException {
+        Path json = dir.resolve(preset + ".json");
+
+        run(0, "--model", preset, "--cluster", "dgx-h100:128", "--global-batch", "512", "--evaluate",
+                "tp=8,pp=16,mb=1,schedule=1f1b,recompute=full,zero=1,sp=true", "--json", json.toString());
+
+        JsonNode root = new ObjectMapper().readTree(json.toFile());
+        assertTrue(root.get("mfu").asDouble() > 0 && root.get("mfu").asDouble() < 1, root.toString());
+        assertEquals(16, root.get("stages").size());
+    }
+
+    @Test
+    void userModelFilesEvaluate() throws IOException {
+        Path examples = Path.of("..", "examples", "planner");
+        Path gpt = dir.resolve("gpt.json");
+        Path cnn = dir.resolve("cnn.json");
+
+        run(0, "--model", examples.resolve("gpt-13b.json").toString(), "--cluster", "dgx-a100:4",
+                "--global-batch", "64", "--evaluate", "tp=4,pp=2,recompute=selective,sp=true,layout=18/22", "--json",
+                gpt.toString());
+        run(0, "--model", examples.resolve("layers-cnn.json").toString(), "--cluster", "dgx-a100:1",
+                "--global-batch", "256", "--evaluate", "mb=4", "--json", cnn.toString());
+
+        JsonNode g = new ObjectMapper().readTree(gpt.toFile());
+        assertEquals(18, g.get("stages").get(0).get("blocks").asInt());
+        assertEquals(22, g.get("stages").get(1).get("blocks").asInt());
+        assertTrue(new ObjectMapper().readTree(cnn.toFile()).get("tflops_per_gpu").asDouble() > 0);
+    }
+}
