@@ -12,9 +12,14 @@ import org.dml4j.core.FloatKernels;
  *   <li>momentum correction: {@code u ← m u + g}, {@code v ← v + u};</li>
  *   <li>the threshold is the Top-k threshold of a sample of v ({@code sampleRatio} of each layer); entries of v at or
  *       above it are selected and, if more than k, reduced to the exact Top-k of the selection (hierarchical
- *       selection); fewer than k may be sent when the sample overestimates;</li>
+ *       selection). [reconstructed] When the sample overestimates and fewer than k pass, the count of those that
+ *       passed moves the threshold down the sample and the layer is gathered again (the exact Top-k when that still
+ *       falls short), so every layer sends exactly {@code k = ceil(density * layerSize)} entries: the same entries
+ *       and traffic as Top-k on v. The paper does not correct the undershoot; uncorrected, a 1% sample sent about
+ *       87% of k on heavy-tailed updates;</li>
  *   <li>momentum factor masking: the sent coordinates of u and v are cleared (v keeps the value-format rounding
- *       error);</li>
+ *       error, zero in fp32), so the momentum of a sent coordinate does not push it again (the paper's
+ *       {@code u ← u ⊙ ¬mask}, {@code v ← v ⊙ ¬mask});</li>
  *   <li>warm-up: density {@code max(ratio, 0.25^(round+1))} during the first {@code warmupRounds} rounds.</li>
  * </ol>
  *

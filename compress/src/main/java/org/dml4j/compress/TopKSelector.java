@@ -36,14 +36,20 @@ final class TopKSelector {
     private int[] candIdx = new int[0];
     private float[] candVal = new float[0];
     private long fallbacks;
+    private long corrections;
 
     TopKSelector(CompressKernels kernels) {
         this.kernels = kernels;
     }
 
-    /** @return how many times the sampled path fell back to the radix select (for tests and tuning) */
+    /** @return how many times a sampled path fell back to the exact path (for tests and tuning) */
     long fallbacks() {
         return fallbacks;
+    }
+
+    /** @return how many times DGC's sampled threshold sent too few and the candidate count corrected it */
+    long corrections() {
+        return corrections;
     }
 
     /**
@@ -325,11 +331,14 @@ final class TopKSelector {
     }
 
     /**
-     * DGC's selection: the threshold is the Top-k threshold of a stratified sample of {@code m} elements; entries at
-     * or above it are gathered and, when there are more than {@code k}, the exact Top-k of them is kept. May keep
-     * fewer than {@code k} when the sample overestimates the threshold. Writes to {@code outIdx/outVal} from 0.
+     * DGC's selection, corrected to exact k: the threshold is the Top-k threshold of a stratified sample of {@code m}
+     * elements; entries at or above it are gathered and, when there are more than {@code k}, the exact Top-k of them
+     * is kept (the paper's hierarchical selection). When the sample overestimated the threshold and fewer than
+     * {@code k} entries pass it, the candidate count corrects it: the threshold moves down the same sample to the rank
+     * the count says holds k entries (plus a margin) and the slice is gathered again; if that still falls short, the
+     * exact {@link #select} runs. Either way exactly {@code k} entries are written, the same ones as {@link #select}.
      *
-     * @return the number of entries written
+     * @return the number of entries written, always {@code k}
      */
     int selectSampled(float[] x, int off, int n, int k, int m, int[] outIdx, float[] outVal, int pos) {
         if (k == 0 || n <= SMALL || k == n) {
@@ -346,8 +355,27 @@ final class TopKSelector {
         }
         int r = (int) Math.max(1, Math.min(ms, Math.ceil((double) k * ms / n)));
         int t = Math.min(kthLargest(s, 0, ms, r), 0x7F7FFFFF);
-        int cap = Math.max(candIdx.length, 2 * k + 64);
-        candidates(cap);
+        int c = gatherCandidates(x, off, n, t, k);
+        if (c < k) {
+            corrections++;
+            // c entries of the slice pass the sample's r-th largest: about r * k / c sample entries hold k of them
+            double want = (double) r * k / Math.max(1, c);
+            int r2 = (int) Math.min(ms, Math.ceil(want + 3 * Math.sqrt(want) + 4));
+            t = r2 >= ms ? 0 : Math.min(kthLargest(s, 0, ms, r2), 0x7F7FFFFF);
+            c = gatherCandidates(x, off, n, t, k);
+            if (c < k) {
+                fallbacks++;
+                select(x, off, n, k, outIdx, outVal, pos);
+                return k;
+            }
+        }
+        selectAmongCandidates(c, k, t, outIdx, outVal, pos);
+        return k;
+    }
+
+    /** Gathers the entries with magnitude bits {@code >= t} into the candidate buffers, growing them as needed. */
+    private int gatherCandidates(float[] x, int off, int n, int t, int k) {
+        candidates(Math.max(candIdx.length, 2 * k + 64));
         int c = kernels.gatherAtLeast(x, off, n, Float.intBitsToFloat(t), off, candIdx, candVal, 0, candIdx.length);
         if (c < 0) {
             throw nonFinite(x, off, n);
@@ -356,12 +384,6 @@ final class TopKSelector {
             candidates(c);
             kernels.gatherAtLeast(x, off, n, Float.intBitsToFloat(t), off, candIdx, candVal, 0, candIdx.length);
         }
-        if (c <= k) {
-            System.arraycopy(candIdx, 0, outIdx, pos, c);
-            System.arraycopy(candVal, 0, outVal, pos, c);
-            return c;
-        }
-        selectAmongCandidates(c, k, t, outIdx, outVal, pos);
-        return k;
+        return c;
     }
 }

@@ -1,12 +1,16 @@
 package org.dml4j.compress;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class DgcCompressorTest extends GradientCompressorContract {
     @Override
@@ -29,14 +33,99 @@ class DgcCompressorTest extends GradientCompressorContract {
     }
 
     @Test
-    void sendsAboutKAndNeverMoreOnLargeLayers() {
+    void sendsExactlyKDuringAndAfterWarmUp() {
         CompressorState s = new DgcCompressor(new DgcConfig(0.01, 0.9, null, 3, 0.01, false, null, null))
                 .newState(50_000, new SplittableRandom(1));
         for (int round = 0; round < 6; round++) {
             s.beginRound(round);
             long k = (long) Math.ceil(DgcCompressor.density(round, 0.01, 3) * 50_000);
-            long sent = s.compress(Unbiased.vector(50_000, round)).elements();
-            assertTrue(sent <= k && sent >= k / 2, "round " + round + " sent " + sent + " of " + k);
+            assertEquals(k, s.compress(Unbiased.vector(50_000, round)).elements(), "round " + round);
+        }
+    }
+
+    /** Heavy-tailed layers: lognormal-scaled Gaussians and a Gaussian ratio (Cauchy), as gradients often are. */
+    private static float[] heavyTailed(int[] layers, long seed) {
+        int dim = Arrays.stream(layers).sum();
+        SplittableRandom r = new SplittableRandom(seed);
+        float[] x = new float[dim];
+        for (int i = 0; i < dim; i++) {
+            x[i] = (float) (i % 2 == 0 ? r.nextGaussian() * Math.exp(0.5 * r.nextGaussian())
+                    : r.nextGaussian() / (Math.abs(r.nextGaussian()) + 1e-3));
+        }
+        return x;
+    }
+
+    @ParameterizedTest
+    @ValueSource(doubles = {0.001, 0.01})
+    void realisedKEqualsTopKOnEveryLayerOfHeavyTailedUpdates(double density) {
+        int[] layers = {400_000, 120_000, 30_000, 6_000, 900};
+        UpdateLayout layout = UpdateLayout.ofSizes(layers);
+        CompressorState dgc = new DgcCompressor(new DgcConfig(density, 0.9, null, 0, null, true, null, null))
+                .newState(layout, new SplittableRandom(1));
+        CompressorState topk = new TopKCompressor(new TopKConfig(density, null, true, null, false, null))
+                .newState(layout, new SplittableRandom(1));
+        for (int round = 0; round < 8; round++) {
+            float[] g = heavyTailed(layers, round);
+            SparseUpdate d = (SparseUpdate) dgc.compress(g);
+            SparseUpdate t = (SparseUpdate) topk.compress(g);
+            int[] dCount = perLayer(d, layers);
+            int[] tCount = perLayer(t, layers);
+            for (int l = 0; l < layers.length; l++) {
+                assertEquals(Math.ceil(density * layers[l]), tCount[l]);
+                assertTrue(Math.abs(dCount[l] - tCount[l]) <= 0.01 * tCount[l], "round " + round + " layer " + l
+                        + ": DGC sent " + dCount[l] + ", Top-k " + tCount[l]);
+            }
+            if (round == 0) {
+                // v = g in the first round: DGC's selection is Top-k's
+                assertArrayEquals(t.indices(), d.indices());
+            }
+        }
+    }
+
+    private static int[] perLayer(SparseUpdate u, int[] layers) {
+        int[] count = new int[layers.length];
+        int l = 0;
+        int end = layers[0];
+        for (int i : u.indices()) {
+            while (i >= end) {
+                end += layers[++l];
+            }
+            count[l]++;
+        }
+        return count;
+    }
+
+    @Test
+    void followsThePapersAlgorithmOverRounds() {
+        // Reference of Lin et al.'s Algorithm (momentum correction, exact Top-k of v, factor masking) on dense arrays.
+        int n = 20_000;
+        double ratio = 0.005;
+        float m = 0.7f;
+        CompressorState s = new DgcCompressor(new DgcConfig(ratio, (double) m, null, 0, null, false, null, null))
+                .newState(n, new SplittableRandom(1));
+        float[] u = new float[n];
+        float[] v = new float[n];
+        int k = (int) Math.ceil(ratio * n);
+        for (int round = 0; round < 5; round++) {
+            float[] g = heavyTailed(new int[] {n}, 100 + round);
+            for (int i = 0; i < n; i++) {
+                u[i] = m * u[i] + g[i];
+                v[i] += u[i];
+            }
+            Integer[] order = new Integer[n];
+            for (int i = 0; i < n; i++) {
+                order[i] = i;
+            }
+            float[] vv = v.clone();
+            Arrays.sort(order, (a, b) -> Float.compare(Math.abs(vv[b]), Math.abs(vv[a])));
+            float[] want = new float[n];
+            for (int j = 0; j < k; j++) {
+                int i = order[j];
+                want[i] = v[i];
+                u[i] = 0f;
+                v[i] = 0f;
+            }
+            assertArrayEquals(want, s.compress(g).toDense(), 1e-4f, "round " + round);
         }
     }
 
