@@ -85,8 +85,11 @@ public final class CandidateSpace {
                                             if (!c.isNone() && (z > 0 || dp == 1)) {
                                                 continue;
                                             }
-                                            out.add(new ParallelConfig(tp, pp, dp, ep, mb, sched, v, r, z, sp, c,
-                                                    s.overlapGradReduce(), null));
+                                            ParallelConfig pc = new ParallelConfig(tp, pp, dp, ep, mb, sched, v, r,
+                                                    z, sp, c, s.overlapGradReduce(), null);
+                                            if (s.target().runs(model, pc)) {
+                                                out.add(pc);
+                                            }
                                         }
                                     }
                                 }

@@ -40,12 +40,13 @@ import java.util.TreeSet;
  * @param unevenSplits      whether 1-chunk schedules may split blocks unevenly across stages
  * @param reservedMemory    bytes per GPU kept for the CUDA context, communication buffers and fragmentation
  * @param adaptiveOpsLimit  largest {@code p * m} for which the adaptive schedule is tried
+ * @param target            the stack the plans must launch on ({@link LaunchTarget#ANY}: no restriction)
  */
 public record SearchSpace(List<Integer> tensorParallel, List<Integer> pipelineParallel, List<Integer> expertParallel,
                           List<Integer> microBatches, int maxMicroBatch, List<String> schedules, int maxChunks,
                           Set<Recompute> recompute, Set<Integer> zeroStages, List<GradientCompression> compressions,
                           Set<Boolean> sequenceParallel, boolean overlapGradReduce, boolean unevenSplits,
-                          double reservedMemory, int adaptiveOpsLimit) {
+                          double reservedMemory, int adaptiveOpsLimit, LaunchTarget target) {
     /** The default reserve: 2 GiB per GPU. */
     public static final double DEFAULT_RESERVED_MEMORY = 2.0 * 1024 * 1024 * 1024;
     /** Default schedules: every published one but GPipe, and our adaptive one. */
@@ -92,6 +93,7 @@ public record SearchSpace(List<Integer> tensorParallel, List<Integer> pipelinePa
         if (!(reservedMemory >= 0) || Double.isInfinite(reservedMemory)) {
             throw new IllegalArgumentException("reserved memory must be a finite number >= 0, got " + reservedMemory);
         }
+        Objects.requireNonNull(target, "target");
         if (adaptiveOpsLimit < 0) {
             throw new IllegalArgumentException("adaptive ops limit must be >= 0, got " + adaptiveOpsLimit);
         }
@@ -116,7 +118,7 @@ public record SearchSpace(List<Integer> tensorParallel, List<Integer> pipelinePa
     public static SearchSpace defaults() {
         return new SearchSpace(List.of(), List.of(), List.of(), List.of(), 16, DEFAULT_SCHEDULES, 16,
                 EnumSet.allOf(Recompute.class), Set.of(0, 1, 2, 3), GradientCompression.presets(), Set.of(true),
-                true, true, DEFAULT_RESERVED_MEMORY, 2048);
+                true, true, DEFAULT_RESERVED_MEMORY, 2048, LaunchTarget.ANY);
     }
 
     /**
@@ -126,7 +128,7 @@ public record SearchSpace(List<Integer> tensorParallel, List<Integer> pipelinePa
     public SearchSpace withTensorParallel(List<Integer> tp) {
         return new SearchSpace(tp, pipelineParallel, expertParallel, microBatches, maxMicroBatch, schedules, maxChunks,
                 recompute, zeroStages, compressions, sequenceParallel, overlapGradReduce, unevenSplits,
-                reservedMemory, adaptiveOpsLimit);
+                reservedMemory, adaptiveOpsLimit, target);
     }
 
     /**
@@ -136,7 +138,7 @@ public record SearchSpace(List<Integer> tensorParallel, List<Integer> pipelinePa
     public SearchSpace withPipelineParallel(List<Integer> pp) {
         return new SearchSpace(tensorParallel, pp, expertParallel, microBatches, maxMicroBatch, schedules, maxChunks,
                 recompute, zeroStages, compressions, sequenceParallel, overlapGradReduce, unevenSplits,
-                reservedMemory, adaptiveOpsLimit);
+                reservedMemory, adaptiveOpsLimit, target);
     }
 
     /**
@@ -146,7 +148,7 @@ public record SearchSpace(List<Integer> tensorParallel, List<Integer> pipelinePa
     public SearchSpace withExpertParallel(List<Integer> ep) {
         return new SearchSpace(tensorParallel, pipelineParallel, ep, microBatches, maxMicroBatch, schedules, maxChunks,
                 recompute, zeroStages, compressions, sequenceParallel, overlapGradReduce, unevenSplits,
-                reservedMemory, adaptiveOpsLimit);
+                reservedMemory, adaptiveOpsLimit, target);
     }
 
     /**
@@ -156,7 +158,7 @@ public record SearchSpace(List<Integer> tensorParallel, List<Integer> pipelinePa
     public SearchSpace withMicroBatches(List<Integer> mb) {
         return new SearchSpace(tensorParallel, pipelineParallel, expertParallel, mb, maxMicroBatch, schedules,
                 maxChunks, recompute, zeroStages, compressions, sequenceParallel, overlapGradReduce, unevenSplits,
-                reservedMemory, adaptiveOpsLimit);
+                reservedMemory, adaptiveOpsLimit, target);
     }
 
     /**
@@ -166,7 +168,7 @@ public record SearchSpace(List<Integer> tensorParallel, List<Integer> pipelinePa
     public SearchSpace withMaxMicroBatch(int max) {
         return new SearchSpace(tensorParallel, pipelineParallel, expertParallel, microBatches, max, schedules,
                 maxChunks, recompute, zeroStages, compressions, sequenceParallel, overlapGradReduce, unevenSplits,
-                reservedMemory, adaptiveOpsLimit);
+                reservedMemory, adaptiveOpsLimit, target);
     }
 
     /**
@@ -176,7 +178,7 @@ public record SearchSpace(List<Integer> tensorParallel, List<Integer> pipelinePa
     public SearchSpace withSchedules(List<String> s) {
         return new SearchSpace(tensorParallel, pipelineParallel, expertParallel, microBatches, maxMicroBatch, s,
                 maxChunks, recompute, zeroStages, compressions, sequenceParallel, overlapGradReduce, unevenSplits,
-                reservedMemory, adaptiveOpsLimit);
+                reservedMemory, adaptiveOpsLimit, target);
     }
 
     /**
@@ -186,7 +188,7 @@ public record SearchSpace(List<Integer> tensorParallel, List<Integer> pipelinePa
     public SearchSpace withRecompute(Set<Recompute> r) {
         return new SearchSpace(tensorParallel, pipelineParallel, expertParallel, microBatches, maxMicroBatch,
                 schedules, maxChunks, r, zeroStages, compressions, sequenceParallel, overlapGradReduce, unevenSplits,
-                reservedMemory, adaptiveOpsLimit);
+                reservedMemory, adaptiveOpsLimit, target);
     }
 
     /**
@@ -196,7 +198,7 @@ public record SearchSpace(List<Integer> tensorParallel, List<Integer> pipelinePa
     public SearchSpace withZeroStages(Set<Integer> z) {
         return new SearchSpace(tensorParallel, pipelineParallel, expertParallel, microBatches, maxMicroBatch,
                 schedules, maxChunks, recompute, z, compressions, sequenceParallel, overlapGradReduce, unevenSplits,
-                reservedMemory, adaptiveOpsLimit);
+                reservedMemory, adaptiveOpsLimit, target);
     }
 
     /**
@@ -206,7 +208,7 @@ public record SearchSpace(List<Integer> tensorParallel, List<Integer> pipelinePa
     public SearchSpace withCompressions(List<GradientCompression> c) {
         return new SearchSpace(tensorParallel, pipelineParallel, expertParallel, microBatches, maxMicroBatch,
                 schedules, maxChunks, recompute, zeroStages, c, sequenceParallel, overlapGradReduce, unevenSplits,
-                reservedMemory, adaptiveOpsLimit);
+                reservedMemory, adaptiveOpsLimit, target);
     }
 
     /**
@@ -216,7 +218,7 @@ public record SearchSpace(List<Integer> tensorParallel, List<Integer> pipelinePa
     public SearchSpace withSequenceParallel(Set<Boolean> sp) {
         return new SearchSpace(tensorParallel, pipelineParallel, expertParallel, microBatches, maxMicroBatch,
                 schedules, maxChunks, recompute, zeroStages, compressions, sp, overlapGradReduce, unevenSplits,
-                reservedMemory, adaptiveOpsLimit);
+                reservedMemory, adaptiveOpsLimit, target);
     }
 
     /**
@@ -226,7 +228,7 @@ public record SearchSpace(List<Integer> tensorParallel, List<Integer> pipelinePa
     public SearchSpace withOverlapGradReduce(boolean on) {
         return new SearchSpace(tensorParallel, pipelineParallel, expertParallel, microBatches, maxMicroBatch,
                 schedules, maxChunks, recompute, zeroStages, compressions, sequenceParallel, on, unevenSplits,
-                reservedMemory, adaptiveOpsLimit);
+                reservedMemory, adaptiveOpsLimit, target);
     }
 
     /**
@@ -236,7 +238,7 @@ public record SearchSpace(List<Integer> tensorParallel, List<Integer> pipelinePa
     public SearchSpace withUnevenSplits(boolean on) {
         return new SearchSpace(tensorParallel, pipelineParallel, expertParallel, microBatches, maxMicroBatch,
                 schedules, maxChunks, recompute, zeroStages, compressions, sequenceParallel, overlapGradReduce, on,
-                reservedMemory, adaptiveOpsLimit);
+                reservedMemory, adaptiveOpsLimit, target);
     }
 
     /**
@@ -246,7 +248,7 @@ public record SearchSpace(List<Integer> tensorParallel, List<Integer> pipelinePa
     public SearchSpace withReservedMemory(double bytes) {
         return new SearchSpace(tensorParallel, pipelineParallel, expertParallel, microBatches, maxMicroBatch,
                 schedules, maxChunks, recompute, zeroStages, compressions, sequenceParallel, overlapGradReduce,
-                unevenSplits, bytes, adaptiveOpsLimit);
+                unevenSplits, bytes, adaptiveOpsLimit, target);
     }
 
     /**
@@ -256,7 +258,7 @@ public record SearchSpace(List<Integer> tensorParallel, List<Integer> pipelinePa
     public SearchSpace withAdaptiveOpsLimit(int limit) {
         return new SearchSpace(tensorParallel, pipelineParallel, expertParallel, microBatches, maxMicroBatch,
                 schedules, maxChunks, recompute, zeroStages, compressions, sequenceParallel, overlapGradReduce,
-                unevenSplits, reservedMemory, limit);
+                unevenSplits, reservedMemory, limit, target);
     }
 
     /**
@@ -266,6 +268,16 @@ public record SearchSpace(List<Integer> tensorParallel, List<Integer> pipelinePa
     public SearchSpace withMaxChunks(int max) {
         return new SearchSpace(tensorParallel, pipelineParallel, expertParallel, microBatches, maxMicroBatch,
                 schedules, max, recompute, zeroStages, compressions, sequenceParallel, overlapGradReduce,
-                unevenSplits, reservedMemory, adaptiveOpsLimit);
+                unevenSplits, reservedMemory, adaptiveOpsLimit, target);
+    }
+
+    /**
+     * @param t the stack the plans must launch on
+     * @return a copy keeping only plans it can run
+     */
+    public SearchSpace withTarget(LaunchTarget t) {
+        return new SearchSpace(tensorParallel, pipelineParallel, expertParallel, microBatches, maxMicroBatch,
+                schedules, maxChunks, recompute, zeroStages, compressions, sequenceParallel, overlapGradReduce,
+                unevenSplits, reservedMemory, adaptiveOpsLimit, t);
     }
 }

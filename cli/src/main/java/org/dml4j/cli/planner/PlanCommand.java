@@ -12,6 +12,7 @@ import org.dml4j.core.AtomicFiles;
 import org.dml4j.core.Json;
 import org.dml4j.planner.ConfigText;
 import org.dml4j.planner.GradientCompression;
+import org.dml4j.planner.LaunchTarget;
 import org.dml4j.planner.MemoryBreakdown;
 import org.dml4j.planner.ParallelConfig;
 import org.dml4j.planner.Plan;
@@ -43,7 +44,9 @@ import picocli.CommandLine.Spec;
  * into the output folder. With {@code --evaluate "tp=..,pp=..,..."} it evaluates that one plan instead (see
  * {@link ConfigText} for the keys) and prints its iteration time, TFLOP/s per GPU, MFU, peak memory per stage and
  * time breakdown; {@code --json FILE} writes the same predictions as JSON ({@code iteration_seconds},
- * {@code tflops_per_gpu}, {@code mfu}, {@code peak_memory_gib}, ...).
+ * {@code tflops_per_gpu}, {@code mfu}, {@code peak_memory_gib}, ...). {@code --target megatron|deepspeed} keeps only
+ * plans that stack can launch as exported; without it, an export whose stack cannot run the best plan gets the best
+ * plan it can run (searched again, its own prediction printed and written in the export's header).
  *
  * <pre>
  * Narayanan et al., SC 2021 (Megatron-LM); Rajbhandari et al., SC 2020 (ZeRO); Korthikanti et al. 2022.
@@ -118,6 +121,10 @@ public final class PlanCommand implements Callable<Integer> {
                 "e.g. \"tp=8,pp=64,dp=6,mb=1,schedule=interleaved,v=2,recompute=full,zero=1,sp=true\""})
     String evaluate;
 
+    @Option(names = "--target", paramLabel = "STACK", defaultValue = "any",
+            description = "keep only plans this stack can launch as exported: any (default), megatron, deepspeed")
+    String target;
+
     @Option(names = "--json", paramLabel = "FILE",
             description = "write the evaluated (or best) plan's predictions as JSON: iteration_seconds, "
                 + "tflops_per_gpu, mfu, peak_memory_gib, per-stage memory and the time breakdown")
@@ -141,8 +148,9 @@ public final class PlanCommand implements Callable<Integer> {
             m = m.withPrecision(Precision.parse("--precision", precision));
         }
         ClusterSpec c = ClusterFiles.resolve(cluster);
+        LaunchTarget launch = LaunchTarget.parse(target);
         SearchSpace space = SearchSpace.defaults().withTensorParallel(tp).withPipelineParallel(pp)
-                .withMaxMicroBatch(maxMicroBatch).withReservedMemory(reservedGib * GIB);
+                .withMaxMicroBatch(maxMicroBatch).withReservedMemory(reservedGib * GIB).withTarget(launch);
         if (!schedules.isEmpty()) {
             space = space.withSchedules(schedules);
         }
@@ -159,6 +167,10 @@ public final class PlanCommand implements Callable<Integer> {
         SearchResult result = null;
         if (evaluate != null) {
             ParallelConfig config = ConfigText.parse(evaluate, c.gpus());
+            String why = launch.whyNot(m, config);
+            if (why != null) {
+                throw new IllegalArgumentException("--evaluate: " + launch.key() + " cannot run this plan: " + why);
+            }
             chosen = Planner.evaluate(request, config);
             printModel(w, request);
             printEvaluation(w, chosen);
@@ -178,11 +190,21 @@ public final class PlanCommand implements Callable<Integer> {
         }
         if (!exporters.isEmpty()) {
             for (PlanExporter ex : exporters) {
+                Plan exported = chosen;
+                String why = ex.target().whyNot(m, chosen.config());
+                if (why != null && evaluate == null) {
+                    exported = Planner.search(request.withSpace(space.withTarget(ex.target())), 1).best();
+                    w.printf(Locale.ROOT, "note: the best plan cannot run on %s (%s); %s gets the best plan it can "
+                                    + "run: %s, %.3f s per iteration (%+.1f%%), %.1f TFLOP/s per GPU%n", ex.name(), why,
+                            ex.fileName(), exported.config().label(), exported.iterationSeconds(),
+                            100 * (exported.iterationSeconds() / chosen.iterationSeconds() - 1),
+                            exported.tflopsPerGpu());
+                }
                 Path file = out.resolve(ex.fileName());
-                AtomicFiles.writeString(file, ex.export(request, chosen));
+                AtomicFiles.writeString(file, ex.export(request, exported));
                 w.println("wrote " + file);
                 if (ex instanceof DeepSpeedExporter ds) {
-                    for (String note : ds.notes(request, chosen)) {
+                    for (String note : ds.notes(request, exported)) {
                         w.println("  note: " + note);
                     }
                 }

@@ -125,4 +125,30 @@ class PlanCommandTest {
         assertEquals(22, g.get("stages").get(1).get("blocks").asInt());
         assertTrue(new ObjectMapper().readTree(cnn.toFile()).get("tflops_per_gpu").asDouble() > 0);
     }
+
+    @Test
+    void targetMegatronReturnsAPlanMegatronRunsAndExportsFallBackToOne() throws IOException {
+        Path a = dir.resolve("target");
+        Path b = dir.resolve("fallback");
+
+        String targeted = run(0, "--model", "megatron-1t", "--cluster", "dgx-a100:384", "--global-batch", "3072",
+                "--top", "3", "--target", "megatron", "--export", "megatron", "--out", a.toString());
+        String fallback = run(0, "--model", "megatron-1t", "--cluster", "dgx-a100:384", "--global-batch", "3072",
+                "--top", "1", "--export", "megatron", "--out", b.toString());
+
+        for (String bad : new String[] {"zb-", "adaptive"}) {
+            assertFalse(targeted.contains(bad), targeted);
+        }
+        assertTrue(fallback.contains("note: the best plan cannot run on megatron"), fallback);
+        assertEquals(Files.readString(a.resolve("megatron-args.sh")), Files.readString(b.resolve("megatron-args.sh")),
+                "the fallback export is the best plan --target megatron finds");
+    }
+
+    @Test
+    void evaluatingAPlanTheTargetCannotRunIsAClearError() {
+        String text = run(2, "--model", "megatron-1t", "--cluster", "dgx-a100:384", "--global-batch", "3072",
+                "--target", "megatron", "--evaluate", "tp=8,pp=16,schedule=zb-v,v=2,recompute=full,zero=1,sp=true");
+
+        assertTrue(text.contains("megatron cannot run this plan: schedule zb-v"), text);
+    }
 }

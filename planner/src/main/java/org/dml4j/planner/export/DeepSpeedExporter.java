@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.dml4j.core.Json;
+import org.dml4j.planner.LaunchTarget;
 import org.dml4j.planner.ParallelConfig;
 import org.dml4j.planner.Plan;
 import org.dml4j.planner.PlanRequest;
@@ -13,13 +14,20 @@ import org.dml4j.planner.Recompute;
 import org.dml4j.planner.model.Precision;
 
 /**
- * Exports a plan as a DeepSpeed JSON configuration: batch sizes ({@code train_batch_size},
- * {@code train_micro_batch_size_per_gpu}, {@code gradient_accumulation_steps}), precision, the ZeRO stage with
- * communication overlap and bucket sizes, activation checkpointing, the pipeline section and AutoTP's tensor-parallel
- * size. Settings DeepSpeed takes in code rather than in the file (pipeline stage count and layer split for
- * {@code PipelineModule}, expert-parallel size for {@code deepspeed.moe.layer.MoE}) are written into the
- * {@code pipeline} section's keys DeepSpeed reads and listed in the returned {@link #notes} so the command line can
- * print them; the JSON stays a valid DeepSpeed configuration.
+ * Exports a plan as a DeepSpeed JSON configuration for a Megatron-DeepSpeed model (the path the notes recommend:
+ * tensor, sequence and expert parallelism come from the model code, pipeline stages from {@code PipelineModule}):
+ * batch sizes ({@code train_batch_size}, {@code train_micro_batch_size_per_gpu}, {@code gradient_accumulation_steps}),
+ * precision, the ZeRO stage with communication overlap and bucket sizes, activation checkpointing and the pipeline
+ * engine's options. Only keys DeepSpeed reads are written (deepspeedai/DeepSpeed commit
+ * edaa7221267243c7be7fb49c5d5f5c4fb97b4641: {@code deepspeed/runtime/config.py}, {@code zero/config.py},
+ * {@code activation_checkpointing/config.py}; of the {@code pipeline} section {@code deepspeed/runtime/pipe/engine.py}
+ * reads {@code activation_checkpoint_interval}, {@code pipe_partitioned} and {@code grad_partitioned}, while
+ * {@code stages} and {@code partition} are defaults nothing reads). AutoTP's {@code tensor_parallel.autotp_size} is
+ * not written: it would partition again a Megatron-DeepSpeed model whose layers are already tensor-parallel. What
+ * the file cannot carry is listed by {@link #notes}.
+ *
+ * <p>Only plans DeepSpeed can run are exported ({@link LaunchTarget#DEEPSPEED}: 1F1B pipelines, no ZeRO-2/3 with a
+ * pipeline, no top-k/QSGD compression); others are refused with the reason.
  *
  * <pre>
  * Rasley et al., "DeepSpeed", KDD 2020; Rajbhandari et al., "ZeRO", SC 2020; DeepSpeed configuration JSON reference
@@ -44,10 +52,20 @@ public final class DeepSpeedExporter implements PlanExporter {
     }
 
     @Override
+    public LaunchTarget target() {
+        return LaunchTarget.DEEPSPEED;
+    }
+
+    @Override
     public String export(PlanRequest request, Plan plan) {
         Objects.requireNonNull(request, "request");
         Objects.requireNonNull(plan, "plan");
         ParallelConfig c = plan.config();
+        String why = LaunchTarget.DEEPSPEED.whyNot(request.model(), c);
+        if (why != null) {
+            throw new IllegalArgumentException("plan " + c.label() + " cannot be exported for DeepSpeed: " + why
+                    + "; search with --target deepspeed for the best plan DeepSpeed can run");
+        }
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("train_batch_size", request.globalBatch());
         root.put("train_micro_batch_size_per_gpu", c.microBatch());
@@ -82,17 +100,10 @@ public final class DeepSpeedExporter implements PlanExporter {
         }
         if (c.pp() > 1) {
             Map<String, Object> pipe = new LinkedHashMap<>();
-            pipe.put("stages", c.pp());
-            pipe.put("partition", "uniform");
             pipe.put("activation_checkpoint_interval", c.recompute() == Recompute.FULL ? 1 : 0);
             pipe.put("pipe_partitioned", c.tp() > 1);
             pipe.put("grad_partitioned", c.tp() > 1);
             root.put("pipeline", pipe);
-        }
-        if (c.tp() > 1) {
-            Map<String, Object> tp = new LinkedHashMap<>();
-            tp.put("autotp_size", c.tp());
-            root.put("tensor_parallel", tp);
         }
         root.put("gradient_clipping", 1.0);
         root.put("steps_per_print", 10);
@@ -112,10 +123,12 @@ public final class DeepSpeedExporter implements PlanExporter {
         List<String> notes = new ArrayList<>();
         if (c.pp() > 1) {
             notes.add("build the model as deepspeed.pipe.PipelineModule(num_stages=" + c.pp() + ") with layers per "
-                    + "stage " + java.util.Arrays.toString(c.layerSplit()) + " (partition_method='uniform' when even)");
-            if (!c.schedule().equals("1f1b")) {
-                notes.add("DeepSpeed runs 1F1B; the plan's schedule " + c.schedule() + " is what dml4j predicted");
-            }
+                    + "stage " + java.util.Arrays.toString(c.layerSplit()) + " (partition_method='uniform' when even, "
+                    + "else 'type:...' or a custom split)");
+        }
+        if (c.tp() > 1) {
+            notes.add("tensor parallelism comes from the model code (Megatron-DeepSpeed: --tensor-model-parallel-size "
+                    + c.tp() + "); the JSON has no tensor_parallel section so AutoTP does not partition it again");
         }
         if (c.ep() > 1) {
             notes.add("create MoE layers with deepspeed.moe.layer.MoE(ep_size=" + c.ep() + ")");

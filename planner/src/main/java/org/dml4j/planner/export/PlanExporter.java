@@ -1,5 +1,6 @@
 package org.dml4j.planner.export;
 
+import org.dml4j.planner.LaunchTarget;
 import org.dml4j.planner.Plan;
 import org.dml4j.planner.PlanRequest;
 
@@ -22,12 +23,17 @@ public interface PlanExporter {
     String fileName();
 
     /**
+     * @return the stack the export launches on; {@link #export} accepts only plans it {@link LaunchTarget#runs}
+     */
+    LaunchTarget target();
+
+    /**
      * @param request the request the plan answers (model shape, cluster, batch)
      * @param plan    the plan
      * @return the file content; choices the framework cannot express are stated in comments or notes, never dropped
      *         silently
-     * @throws IllegalArgumentException when the model cannot be expressed at all (e.g. a generic layer list for
-     *                                  Megatron-LM's GPT script)
+     * @throws IllegalArgumentException when the target cannot run the plan as predicted (e.g. a generic layer list
+     *                                  for Megatron-LM's GPT script, or a schedule it lacks), naming why
      */
     String export(PlanRequest request, Plan plan);
 }

@@ -46,16 +46,17 @@ class ExportersTest {
     }
 
     @Test
-    void megatronNotesWhatItCannotExpress() {
+    void megatronWritesInterleavingSelectiveRecomputationAndTheDistributedOptimizer() {
         // Prepare
-        Plan plan = Planner.evaluate(TRILLION, new ParallelConfig(8, 16, 24, 1, 1, "zb-v", 2, Recompute.SELECTIVE, 1,
-                true, GradientCompression.NONE, true, null));
+        Plan plan = Planner.evaluate(TRILLION, new ParallelConfig(8, 16, 24, 1, 1, "interleaved", 2,
+                Recompute.SELECTIVE, 1, true, GradientCompression.NONE, true, null));
 
         // Execute
         String script = new MegatronExporter().export(TRILLION, plan);
 
         // Assert
-        assertTrue(script.contains("# NOTE: schedule zb-v is not in Megatron-LM"), script);
+        assertTrue(!script.contains("NOTE"), script);
+        assertTrue(script.contains("export CUDA_DEVICE_MAX_CONNECTIONS=1"), script);
         assertTrue(script.contains("--num-layers-per-virtual-pipeline-stage 4"), script);
         assertTrue(script.contains("--sequence-parallel"), script);
         assertTrue(script.contains("--recompute-granularity selective"), script);
@@ -78,7 +79,9 @@ class ExportersTest {
 
         // Assert
         assertTrue(e.getMessage().contains("generic layer list"), e.getMessage());
-        assertTrue(new DeepSpeedExporter().export(req, plan).contains("train_batch_size"));
+        PlanRequest ds = req.withSpace(org.dml4j.planner.SearchSpace.defaults().withTarget(
+                org.dml4j.planner.LaunchTarget.DEEPSPEED));
+        assertTrue(new DeepSpeedExporter().export(ds, Planner.search(ds, 1).best()).contains("train_batch_size"));
     }
 
     @Test
@@ -99,11 +102,14 @@ class ExportersTest {
         assertTrue(root.get("bf16").get("enabled").asBoolean());
         assertEquals(1, root.get("zero_optimization").get("stage").asInt());
         assertTrue(root.get("zero_optimization").get("overlap_comm").asBoolean());
-        assertEquals(2, root.get("pipeline").get("stages").asInt());
         assertEquals(1, root.get("pipeline").get("activation_checkpoint_interval").asInt());
-        assertEquals(2, root.get("tensor_parallel").get("autotp_size").asInt());
+        assertTrue(root.get("pipeline").get("pipe_partitioned").asBoolean());
+        assertTrue(!root.get("pipeline").has("stages") && !root.get("pipeline").has("partition"),
+                "stages and partition are read by nothing in DeepSpeed");
+        assertTrue(!root.has("tensor_parallel"), "AutoTP would partition the Megatron-DeepSpeed layers again");
         assertTrue(root.get("activation_checkpointing").get("partition_activations").asBoolean());
         List<String> notes = new DeepSpeedExporter().notes(req, plan);
         assertTrue(notes.get(0).contains("PipelineModule(num_stages=2)"), notes.toString());
+        assertTrue(notes.get(1).contains("--tensor-model-parallel-size 2"), notes.toString());
     }
 }
