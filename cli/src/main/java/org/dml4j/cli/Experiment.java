@@ -8,9 +8,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.dml4j.cli.config.ConfigTree;
+import org.dml4j.compress.CompressorConfig;
 import org.dml4j.compress.CompressorProvider;
 import org.dml4j.compress.Compressors;
-import org.dml4j.compress.GradientCompressor;
 import org.dml4j.core.SeedTree;
 import org.dml4j.data.DataSplits;
 import org.dml4j.data.Dataset;
@@ -30,6 +30,7 @@ import org.dml4j.model.schedule.LearningRateSchedule;
 import org.dml4j.model.schedule.LearningRateScheduleProvider;
 import org.dml4j.model.schedule.LearningRateSchedules;
 import org.dml4j.model.schedule.ScheduleConfig;
+import org.dml4j.sim.DelayModel;
 import org.dml4j.sim.ModelFactory;
 import org.dml4j.sim.SimulationSpec;
 
@@ -139,9 +140,9 @@ public final class Experiment {
             }
             meanLevel = ConfigTree.getDouble(co, key, Double.NaN, "compressor");
         }
-        GradientCompressor uplink = compressor(co, "compressor", "identity", schedule, rounds);
+        CompressorConfig uplink = compressor(co, "compressor", "identity", schedule, rounds);
         ObjectNode down = tree.table("downlink").deepCopy();
-        GradientCompressor downlink = down.isEmpty() ? null : compressor(down, "downlink", null, schedule, rounds);
+        CompressorConfig downlink = down.isEmpty() ? null : compressor(down, "downlink", null, schedule, rounds);
         compression = new Compression(uplink, dataAware, meanLevel, downlink);
     }
 
@@ -149,14 +150,14 @@ public final class Experiment {
      * Binds a compressor table. γ-FedHT's per-round learning rates default to the training schedule's, since its
      * threshold follows the stepsize of every round (γ_0 … γ_T must be known before training).
      */
-    private static GradientCompressor compressor(ObjectNode table, String where, String defaultType,
+    private static CompressorConfig compressor(ObjectNode table, String where, String defaultType,
                                                  LearningRateSchedule schedule, int rounds) {
         if (defaultType == null && !table.has("type")) {
             throw new IllegalArgumentException("[" + where + "] needs type = \"...\" (known: "
                     + String.join(", ", CompressorProvider.REGISTRY.names()) + ")");
         }
         String type = typeOr(table, where, defaultType);
-        CompressorProvider.REGISTRY.get(type); // unknown types list the known ones
+        CompressorProvider provider = CompressorProvider.REGISTRY.get(type); // unknown types list the known ones
         if (type.equals("gamma-fedht") && !table.has("rates")) {
             ArrayNode rates = table.putArray("rates");
             for (int r = 0; r < rounds; r++) {
@@ -164,7 +165,9 @@ public final class Experiment {
             }
         }
         try {
-            return Compressors.create(type, ConfigTree.plain(table));
+            CompressorConfig config = Compressors.bind(provider.configType(), ConfigTree.plain(table));
+            provider.create(config); // the provider's own checks, before any data is loaded
+            return config;
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("[" + where + "] " + e.getMessage(), e);
         }
@@ -242,7 +245,7 @@ public final class Experiment {
         SeedTree init = root.child("model-init");
         ModelFactory models = () -> modelProvider.create(modelConfig, shape, classes, init);
         return new Prepared(new SimulationSpec(seed, rounds, threads, evalEvery, shards, test, models, strategy,
-                compression, training), partition);
+                compression, training, DelayModel.NONE), partition);
     }
 
     /**

@@ -12,6 +12,7 @@ import org.dml4j.core.AtomicFiles;
 import org.dml4j.core.RunManifest;
 import org.dml4j.fl.Compression;
 import org.dml4j.fl.RoundMetrics;
+import org.dml4j.sim.DelayModel;
 import org.dml4j.sim.FederatedSimulation;
 import org.dml4j.sim.RoundTiming;
 import org.dml4j.sim.SimulationResult;
@@ -47,7 +48,7 @@ public final class ExperimentRunner {
             double[] levels = sim.uplinkLevels();
             if (levels != null) {
                 Compression c = prepared.spec().compression();
-                StringBuilder sb = new StringBuilder("compression: ").append(c.uplink().name()).append(", ")
+                StringBuilder sb = new StringBuilder("compression: ").append(c.uplinkCompressor().name()).append(", ")
                         .append(c.dataAware().key()).append(c.dataAware().absolute() ? " thresholds" : " ratios")
                         .append(" by client:");
                 for (double l : levels) {
@@ -58,7 +59,7 @@ public final class ExperimentRunner {
             SimulationResult result = sim.run((m, t) -> {
                 metrics.add(m);
                 timings.add(t);
-                MetricsCsv.write(out.resolve("metrics.csv"), metrics);
+                MetricsCsv.write(out.resolve("metrics.csv"), metrics, prepared.spec().delays() != DelayModel.NONE);
                 MetricsCsv.writeTiming(out.resolve("timing.csv"), timings);
                 if (!Double.isNaN(m.testAccuracy())) {
                     lastEval[0] = String.format(Locale.ROOT, "acc %.2f%% loss %.4f ", m.testAccuracy() * 100,

@@ -3,11 +3,14 @@ package org.dml4j.fl;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
- * Federated Averaging, and FedProx when {@code mu > 0}.
+ * Federated Averaging, and FedProx when {@code mu > 0}: the barrier case of the event-driven {@link Strategy}.
  *
  * <pre>
  * H. B. McMahan, E. Moore, D. Ramage, S. Hampson, B. Agüera y Arcas.
@@ -15,14 +18,19 @@ import java.util.SplittableRandom;
  *
  * T. Li, A. K. Sahu, M. Zaheer, M. Sanjabi, A. Talwalkar, V. Smith.
  * Federated Optimization in Heterogeneous Networks. MLSys 2020.   (FedProx)
+ *
+ * K. Bonawitz et al. Towards Federated Learning at Scale: System Design. MLSys 2019.   (over-selection, deadline)
  * </pre>
  *
- * <p>Each round samples {@code max(minClients, round(fraction · n))} clients uniformly without replacement; each trains
- * {@link LocalTraining#stepsFor} steps at the scheduled learning rate (with the proximal term {@code (mu/2)||w − w_t||²}
- * for FedProx) and returns its delta {@code Δ_i = w_i − w_t}. The new model is
- * {@code w_{t+1} = w_t + η_s · Σ_i (n_i / Σ_j n_j) Δ_i} over the successful replies, summed in client-id order.
+ * <p>Each round wants {@code k = max(minClients, round(fraction · n))} clients. It samples {@code ceil(k · (1 +
+ * overSelect))} of the idle clients uniformly without replacement, each trains {@link LocalTraining#stepsFor} steps at
+ * the learning rate the schedule gives the current version (with the proximal term {@code (mu/2)||w − w_t||²} for
+ * FedProx) and returns its delta {@code Δ_i = w_i − w_t}. The round closes when {@code k} of them have answered (all
+ * of them without over-selection) or when the deadline passes; the others are cancelled as stragglers. The new model
+ * is {@code w_{t+1} = w_t + η_s · Σ_i (n_i / Σ_j n_j) Δ_i} over the successful replies, summed in client-id order, so
+ * arrival order never changes the result.
  *
- * <p>One instance per experiment; deterministic given the generator.
+ * <p>One instance per run; deterministic given the coordinator's seeds.
  */
 public final class FedAvg implements Strategy {
     private static final System.Logger LOG = System.getLogger(FedAvg.class.getName());
@@ -31,6 +39,15 @@ public final class FedAvg implements Strategy {
     private final int minClients;
     private final float serverLearningRate;
     private final float mu;
+    private final double overSelect;
+    private final double deadline;
+    // the open round
+    private final List<Reply.Ok> buffer = new ArrayList<>();
+    private final Set<Integer> cohort = new HashSet<>();
+    private int wanted;
+    private int done;
+    private int failed;
+    private boolean open;
 
     /**
      * @param name               type name reported in metrics
@@ -38,17 +55,23 @@ public final class FedAvg implements Strategy {
      * @param minClients         lower bound on clients per round, at least 1
      * @param serverLearningRate server step η_s applied to the averaged delta, positive
      * @param mu                 FedProx proximal coefficient, 0 for FedAvg
+     * @param overSelect         extra fraction of clients dispatched, at least 0 (0.3 dispatches 30% more)
+     * @param deadline           seconds after which a round closes with what arrived; 0 for none
      */
-    public FedAvg(String name, double fraction, int minClients, float serverLearningRate, float mu) {
-        validate(fraction, minClients, serverLearningRate, mu);
+    public FedAvg(String name, double fraction, int minClients, float serverLearningRate, float mu,
+                  double overSelect, double deadline) {
+        validate(fraction, minClients, serverLearningRate, mu, overSelect, deadline);
         this.name = name;
         this.fraction = fraction;
         this.minClients = minClients;
         this.serverLearningRate = serverLearningRate;
         this.mu = mu;
+        this.overSelect = overSelect;
+        this.deadline = deadline;
     }
 
-    private static void validate(double fraction, int minClients, float serverLearningRate, float mu) {
+    private static void validate(double fraction, int minClients, float serverLearningRate, float mu,
+                                 double overSelect, double deadline) {
         if (!(fraction > 0 && fraction <= 1)) {
             throw new IllegalArgumentException("fraction must be in (0, 1], got " + fraction);
         }
@@ -61,6 +84,12 @@ public final class FedAvg implements Strategy {
         if (!(mu >= 0) || !Float.isFinite(mu)) {
             throw new IllegalArgumentException("mu must be >= 0, got " + mu);
         }
+        if (!(overSelect >= 0) || !Double.isFinite(overSelect)) {
+            throw new IllegalArgumentException("over-select must be >= 0, got " + overSelect);
+        }
+        if (!(deadline >= 0) || !Double.isFinite(deadline)) {
+            throw new IllegalArgumentException("deadline must be >= 0 seconds (0 for none), got " + deadline);
+        }
     }
 
     @Override
@@ -70,26 +99,119 @@ public final class FedAvg implements Strategy {
 
     /**
      * @param n pool size
-     * @return clients sampled per round
+     * @return clients aggregated per round
      */
     public int clientsPerRound(int n) {
         return Math.min(n, Math.max(minClients, (int) Math.round(fraction * n)));
     }
 
     @Override
-    public RoundPlan configureRound(int round, ClientPool pool, LocalTraining training, SplittableRandom rng) {
-        int n = pool.size();
-        int k = clientsPerRound(n);
-        int[] ids = sampleWithoutReplacement(n, k, rng);
-        float lr = (float) training.schedule().rate(round - 1); // schedules count rounds from 0
-        List<ClientInstruction> out = new ArrayList<>(k);
-        for (int id : ids) {
-            out.add(new ClientInstruction(id, training.stepsFor(pool.client(id).numSamples()), lr, mu));
+    public void onEvent(Event event, CoordinatorContext ctx) {
+        switch (event) {
+            case Event.Start s -> startRound(ctx);
+            case Event.Idle i -> {
+                if (!open) {
+                    startRound(ctx);
+                }
+            }
+            case Event.ReplyArrived r -> {
+                if (open && cohort.contains(r.reply().participant())) {
+                    done++;
+                    if (r.reply() instanceof Reply.Ok ok) {
+                        buffer.add(ok);
+                    } else {
+                        failed++;
+                    }
+                    maybeClose(ctx, false);
+                }
+            }
+            case Event.Lost l -> {
+                if (open && l.taskId() >= 0 && cohort.contains(l.participant())) {
+                    done++;
+                    failed++;
+                    maybeClose(ctx, false);
+                }
+            }
+            case Event.Timer t -> {
+                if (open && t.tag() == ctx.version()) {
+                    maybeClose(ctx, true);
+                }
+            }
         }
-        return new RoundPlan(round, out);
     }
 
-    /** Partial Fisher–Yates: k distinct ids in [0, n), returned sorted. */
+    private void startRound(CoordinatorContext ctx) {
+        int[] idle = ctx.idle();
+        int k = clientsPerRound(ctx.pool().size());
+        int m = Math.min(idle.length, (int) Math.ceil(k * (1 + overSelect) - 1e-9));
+        if (m == 0) {
+            return; // wait for an Idle event
+        }
+        int version = ctx.version();
+        int[] picks = sampleWithoutReplacement(idle.length, m, ctx.random("sample", version + 1));
+        float lr = (float) ctx.training().schedule().rate(version); // schedules count versions from 0
+        buffer.clear();
+        cohort.clear();
+        done = 0;
+        failed = 0;
+        wanted = Math.min(k, m);
+        open = true;
+        for (int pick : picks) {
+            int id = idle[pick];
+            cohort.add(id);
+            ctx.dispatch(id, ctx.training().stepsFor(ctx.pool().client(id).numSamples()), lr, mu, Double.NaN);
+        }
+        if (deadline > 0) {
+            ctx.timer(deadline, version);
+        }
+    }
+
+    private void maybeClose(CoordinatorContext ctx, boolean deadlinePassed) {
+        if (!deadlinePassed && done < wanted && done < cohort.size()) {
+            return;
+        }
+        open = false;
+        for (int id : cohort.stream().sorted().toList()) {
+            if (ctx.busy(id)) {
+                ctx.cancel(id, deadlinePassed ? "deadline" : "over-selected straggler");
+            }
+        }
+        if (failed > 0) {
+            LOG.log(Level.WARNING, "round " + (ctx.version() + 1) + ": " + failed + " of " + done
+                    + " clients failed and were left out of the average");
+        }
+        buffer.sort(Comparator.comparingInt(Reply.Ok::participant));
+        List<Reply.Ok> applied = List.copyOf(buffer);
+        ctx.commit(average(ctx.model(), applied, serverLearningRate), applied);
+        if (!ctx.finished()) {
+            startRound(ctx);
+        }
+    }
+
+    /**
+     * {@code w + η_s · Σ_i (n_i / Σ_j n_j) Δ_i}, summed in the given order.
+     *
+     * @param global             the current parameters; not modified
+     * @param replies            the updates
+     * @param serverLearningRate η_s
+     * @return the new parameters (a new array; a copy of {@code global} without replies)
+     */
+    public static float[] average(float[] global, List<Reply.Ok> replies, float serverLearningRate) {
+        float[] next = global.clone();
+        long total = 0;
+        for (Reply.Ok ok : replies) {
+            total += ok.numSamples();
+        }
+        if (total == 0) {
+            return next;
+        }
+        for (Reply.Ok ok : replies) {
+            ok.update().addTo(next, (float) (serverLearningRate * ok.numSamples() / (double) total));
+        }
+        return next;
+    }
+
+    /** Partial Fisher–Yates: k distinct indices in [0, n), returned sorted. */
     static int[] sampleWithoutReplacement(int n, int k, SplittableRandom rng) {
         int[] perm = new int[n];
         for (int i = 0; i < n; i++) {
@@ -106,49 +228,25 @@ public final class FedAvg implements Strategy {
         return ids;
     }
 
-    @Override
-    public float[] aggregate(int round, float[] global, List<ClientReply> replies) {
-        float[] next = global.clone();
-        long total = 0;
-        int failed = 0;
-        for (ClientReply r : replies) {
-            if (r instanceof ClientReply.Ok ok) {
-                total += ok.numSamples();
-            } else {
-                failed++;
-            }
-        }
-        if (failed > 0) {
-            LOG.log(Level.WARNING, "round " + round + ": " + failed + " of " + replies.size()
-                    + " clients failed and were left out of the average");
-        }
-        if (total == 0) {
-            return next;
-        }
-        for (ClientReply r : replies) {
-            if (r instanceof ClientReply.Ok ok) {
-                ok.update().addTo(next, (float) (serverLearningRate * ok.numSamples() / (double) total));
-            }
-        }
-        return next;
-    }
-
     /**
      * FedAvg settings.
      *
      * @param fraction           fraction of clients per round, in (0, 1]
      * @param minClients         at least this many clients per round
      * @param serverLearningRate server step applied to the averaged delta
+     * @param overSelect         extra fraction of clients dispatched (stragglers beyond the wanted number are cut)
+     * @param deadline           seconds (on the run's clock) after which a round closes; 0 for none
      */
-    public record FedAvgConfig(double fraction, int minClients, float serverLearningRate) implements StrategyConfig {
+    public record FedAvgConfig(double fraction, int minClients, float serverLearningRate, double overSelect,
+                               double deadline) implements StrategyConfig {
         /** Validates the fields. */
         public FedAvgConfig {
-            validate(fraction, minClients, serverLearningRate, 0f);
+            validate(fraction, minClients, serverLearningRate, 0f, overSelect, deadline);
         }
 
-        /** @return fraction 0.1, at least 1 client, server learning rate 1 */
+        /** @return fraction 0.1, at least 1 client, server learning rate 1, no over-selection, no deadline */
         public static FedAvgConfig defaults() {
-            return new FedAvgConfig(0.1, 1, 1f);
+            return new FedAvgConfig(0.1, 1, 1f, 0, 0);
         }
     }
 
@@ -159,17 +257,19 @@ public final class FedAvg implements Strategy {
      * @param minClients         at least this many clients per round
      * @param serverLearningRate server step applied to the averaged delta
      * @param mu                 proximal coefficient, at least 0
+     * @param overSelect         extra fraction of clients dispatched (stragglers beyond the wanted number are cut)
+     * @param deadline           seconds (on the run's clock) after which a round closes; 0 for none
      */
-    public record FedProxConfig(double fraction, int minClients, float serverLearningRate, float mu)
-            implements StrategyConfig {
+    public record FedProxConfig(double fraction, int minClients, float serverLearningRate, float mu,
+                                double overSelect, double deadline) implements StrategyConfig {
         /** Validates the fields. */
         public FedProxConfig {
-            validate(fraction, minClients, serverLearningRate, mu);
+            validate(fraction, minClients, serverLearningRate, mu, overSelect, deadline);
         }
 
-        /** @return fraction 0.1, at least 1 client, server learning rate 1, mu 0.01 */
+        /** @return fraction 0.1, at least 1 client, server learning rate 1, mu 0.01, no over-selection or deadline */
         public static FedProxConfig defaults() {
-            return new FedProxConfig(0.1, 1, 1f, 0.01f);
+            return new FedProxConfig(0.1, 1, 1f, 0.01f, 0, 0);
         }
     }
 
@@ -188,7 +288,8 @@ public final class FedAvg implements Strategy {
         @Override
         public Strategy create(StrategyConfig config) {
             FedAvgConfig c = (FedAvgConfig) config;
-            return new FedAvg(name(), c.fraction(), c.minClients(), c.serverLearningRate(), 0f);
+            return new FedAvg(name(), c.fraction(), c.minClients(), c.serverLearningRate(), 0f, c.overSelect(),
+                    c.deadline());
         }
     }
 
@@ -207,7 +308,8 @@ public final class FedAvg implements Strategy {
         @Override
         public Strategy create(StrategyConfig config) {
             FedProxConfig c = (FedProxConfig) config;
-            return new FedAvg(name(), c.fraction(), c.minClients(), c.serverLearningRate(), c.mu());
+            return new FedAvg(name(), c.fraction(), c.minClients(), c.serverLearningRate(), c.mu(),
+                    c.overSelect(), c.deadline());
         }
     }
 }

@@ -5,39 +5,55 @@ import java.util.SplittableRandom;
 import org.dml4j.compress.CompressedUpdate;
 import org.dml4j.compress.CompressorState;
 import org.dml4j.core.Dml4jException;
+import org.dml4j.core.SeedTree;
 import org.dml4j.data.Dataset;
 import org.dml4j.model.Model;
 import org.dml4j.model.TrainResult;
 
 /**
- * The client side of a round: load the global parameters into a worker's model, train locally, and return the
- * compressed delta {@code w_local − w_global}. Failures (divergence, a rejected update) become a
- * {@link ClientReply.Failed} reply rather than an exception.
+ * The client participant: load the task's starting parameters into a worker's model, train locally, and return the
+ * compressed delta {@code w_local − w_start}. Failures (divergence, a rejected update) become a {@link Reply.Failed}
+ * rather than an exception.
  *
- * <p>One instance per client. It keeps the client's local data and its compressor state (error-feedback residual)
- * across rounds; it borrows a {@link Model} from the executing worker for each round. Not thread-safe: a client runs
- * one round at a time.
+ * <p>One instance per client. It keeps the client's local data and its compressor state (error-feedback residual,
+ * adaptive level) across tasks; it borrows a {@link Model} from the executing worker for each task. Its randomness
+ * for a task comes from the task's seed path under the run's seed. Not thread-safe: a client runs one task at a time.
  */
-public final class FlClient {
+public final class FlClient implements Participant {
     private final int id;
     private final Dataset data;
     private final CompressorState uplink;
+    private final LocalTraining training;
+    private final SeedTree seeds;
+    private final boolean absoluteLevels;
     private float[] scratch;
 
     /**
-     * @param id     client id
-     * @param data   local training data
-     * @param uplink this client's compressor state for its uploads
+     * @param id             client id
+     * @param data           local training data
+     * @param uplink         this client's compressor state for its uploads
+     * @param training       batch size, momentum and weight decay of local training
+     * @param seeds          the run's root seed, under which the tasks' seed paths are resolved
+     * @param absoluteLevels whether a task's level is a threshold (else a ratio)
      */
-    public FlClient(int id, Dataset data, CompressorState uplink) {
+    public FlClient(int id, Dataset data, CompressorState uplink, LocalTraining training, SeedTree seeds,
+                    boolean absoluteLevels) {
         this.id = id;
         this.data = Objects.requireNonNull(data, "data");
         this.uplink = Objects.requireNonNull(uplink, "uplink");
+        this.training = Objects.requireNonNull(training, "training");
+        this.seeds = Objects.requireNonNull(seeds, "seeds");
+        this.absoluteLevels = absoluteLevels;
     }
 
-    /** @return the client id */
+    @Override
     public int id() {
         return id;
+    }
+
+    @Override
+    public int numSamples() {
+        return data.size();
     }
 
     /** @return the local data */
@@ -45,40 +61,52 @@ public final class FlClient {
         return data;
     }
 
-    /**
-     * Runs one round.
-     *
-     * @param model       a worker's model, used exclusively by this call
-     * @param global      the parameters the client starts from (the global model, or the clients' replica of it
-     *                    under downlink compression); not modified
-     * @param round       the round, from 1; the compressor state is told it (schedules such as DGC warm-up and
-     *                    γ-FedHT thresholds follow it)
-     * @param instruction what the strategy asked
-     * @param training    local training settings
-     * @param rng         this client's generator for this round
-     * @return the reply
-     */
-    public ClientReply runRound(Model model, float[] global, int round, ClientInstruction instruction,
-                                LocalTraining training, SplittableRandom rng) {
-        if (instruction.clientId() != id) {
-            throw new IllegalArgumentException("instruction for client " + instruction.clientId()
-                    + " given to client " + id);
+    @Override
+    public Reply run(Task task, Model model) {
+        if (task.participant() != id) {
+            throw new IllegalArgumentException("task for participant " + task.participant() + " given to client "
+                    + id);
         }
+        float[] start = task.model();
         try {
-            model.setParams(global);
-            TrainResult r = model.train(data, training.trainSpec(instruction, global), rng);
-            if (scratch == null || scratch.length != global.length) {
-                scratch = new float[global.length];
+            model.setParams(start);
+            SplittableRandom rng = resolve(seeds, task.seedPath()).random();
+            TrainResult r = model.train(data, training.trainSpec(task), rng);
+            if (scratch == null || scratch.length != start.length) {
+                scratch = new float[start.length];
             }
             model.getParams(scratch);
             for (int i = 0; i < scratch.length; i++) {
-                scratch[i] -= global[i];
+                scratch[i] -= start[i];
             }
-            uplink.beginRound(round - 1); // compressor schedules count rounds from 0
+            uplink.beginRound(task.version()); // compressor schedules follow the model version
+            if (!Double.isNaN(task.level())) {
+                if (absoluteLevels) {
+                    uplink.setThreshold(task.level());
+                } else {
+                    uplink.setRatio(task.level());
+                }
+            }
             CompressedUpdate u = uplink.compress(scratch);
-            return new ClientReply.Ok(id, data.size(), u, r.meanLoss(), r.steps());
-        } catch (Dml4jException | IllegalArgumentException e) {
-            return new ClientReply.Failed(id, e.getMessage());
+            return new Reply.Ok(id, task.id(), task.version(), u, data.size(), r.meanLoss(), r.steps(), 0, 0);
+        } catch (Dml4jException | IllegalArgumentException | UnsupportedOperationException e) {
+            return new Reply.Failed(id, task.id(), task.version(), String.valueOf(e.getMessage()));
         }
+    }
+
+    /**
+     * @param root a seed tree
+     * @param path slash-separated children: numbers are indices, anything else labels ({@code client/3/5})
+     * @return the node at that path
+     */
+    public static SeedTree resolve(SeedTree root, String path) {
+        SeedTree t = root;
+        for (String part : path.split("/")) {
+            if (part.isEmpty()) {
+                throw new IllegalArgumentException("empty segment in seed path '" + path + "'");
+            }
+            t = part.chars().allMatch(Character::isDigit) ? t.child(Long.parseLong(part)) : t.child(part);
+        }
+        return t;
     }
 }

@@ -6,7 +6,7 @@ import org.dml4j.model.TrainSpec;
 
 /**
  * How clients train locally: mini-batch size, amount of local work, the learning-rate schedule over rounds, momentum
- * and weight decay. Strategies read it to build their {@link ClientInstruction}s.
+ * and weight decay. Strategies read it to build their {@link Task}s.
  *
  * @param batchSize   samples per SGD step
  * @param localEpochs passes over the local data per round (used when {@code localSteps == 0})
@@ -50,12 +50,11 @@ public record LocalTraining(int batchSize, int localEpochs, int localSteps, Lear
     }
 
     /**
-     * @param instruction what the strategy asked of one client
-     * @param proxCenter  the global parameters (used only with a proximal term)
+     * @param task what the coordinator asked of one participant; its model is the proximal centre
      * @return the model's training spec
      */
-    public TrainSpec trainSpec(ClientInstruction instruction, float[] proxCenter) {
-        return new TrainSpec(instruction.localSteps(), batchSize, instruction.learningRate(), momentum, weightDecay,
-                instruction.proxMu(), instruction.proxMu() > 0 ? proxCenter : null);
+    public TrainSpec trainSpec(Task task) {
+        return new TrainSpec(task.localSteps(), batchSize, task.learningRate(), momentum, weightDecay,
+                task.proxMu(), task.proxMu() > 0 ? task.model() : null);
     }
 }

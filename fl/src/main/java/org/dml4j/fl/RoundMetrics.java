@@ -1,14 +1,15 @@
 package org.dml4j.fl;
 
 /**
- * What one round did. Everything here is deterministic given the seed (wall-clock time is kept elsewhere), so a
- * metrics file written from these records is byte-identical across thread counts.
+ * What one model version did (a round of a synchronous strategy, one server update of an asynchronous one).
+ * Everything here is deterministic given the seed (wall-clock time is kept elsewhere), so a metrics file written from
+ * these records is byte-identical across thread counts.
  *
- * @param round          the round, from 1
- * @param clients        clients selected
- * @param failed         clients whose reply failed
- * @param learningRate   local learning rate used
- * @param trainLoss      mean local training loss over the successful clients, sample-weighted
+ * @param round          the version made, from 1
+ * @param clients        tasks dispatched since the previous version
+ * @param failed         tasks that failed, were lost or were cancelled since the previous version
+ * @param learningRate   local learning rate of the first task dispatched since the previous version (NaN if none)
+ * @param trainLoss      mean local training loss over the applied replies, sample-weighted
  * @param testLoss       loss of the new global model on the test set (NaN when not evaluated this round)
  * @param testAccuracy   its accuracy (NaN when not evaluated)
  * @param elementsUp     values sent by clients
@@ -20,11 +21,12 @@ package org.dml4j.fl;
  * @param densityDown    the realised downlink ratio: values sent over the dense values of the model broadcasts
  * @param totalBytesUp   bytes sent by clients up to and including this round
  * @param totalBytesDown bytes sent to clients up to and including this round
+ * @param simSeconds     the run's clock when the version was made (virtual seconds in the simulator)
  */
 public record RoundMetrics(int round, int clients, int failed, double learningRate, double trainLoss,
                            double testLoss, double testAccuracy, long elementsUp, long bytesUp, double densityUp,
                            long elementsDown, long bytesDown, double densityDown, long totalBytesUp,
-                           long totalBytesDown) {
+                           long totalBytesDown, double simSeconds) {
     /** @return total bytes on the wire so far, both directions */
     public long totalBytes() {
         return totalBytesUp + totalBytesDown;

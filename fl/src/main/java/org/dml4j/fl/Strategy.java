@@ -1,36 +1,25 @@
 package org.dml4j.fl;
 
-import java.util.List;
-import java.util.SplittableRandom;
-
 /**
- * A federated-learning server algorithm, after Flower's {@code Strategy}: it decides which clients train in a round
- * and what they do ({@link #configureRound}), then folds their replies into the new global model
- * ({@link #aggregate}). Strategies do no I/O, so the same strategy runs in the simulator and over gRPC.
+ * A federated-learning server algorithm as a reaction to events, after Flower's {@code Strategy}: on
+ * {@link Event.Start}, {@link Event.ReplyArrived}, {@link Event.Idle}, {@link Event.Timer} and {@link Event.Lost} it
+ * decides whom to dispatch and when to fold what it buffered into a new global model, through the
+ * {@link CoordinatorContext}. Synchronous FedAvg is the barrier case (dispatch a cohort, wait for all of it,
+ * aggregate); FedAsync, FedBuff and FedLuck are other rules over the same events.
  *
- * <p>Call order per round: {@code configureRound}, then exactly one {@code aggregate} with the replies of the clients
- * of that plan, sorted by client id (arrival order must never change the result).
+ * <p>Strategies do no I/O and read no clock but {@link CoordinatorContext#now()}, so the same strategy runs in the
+ * simulator and over a network. Every implementation passes the contract suite in this module's test-jar
+ * ({@code StrategyContract}).
  *
- * <p>Threading: one instance per experiment, called from one thread. Deterministic given the generator.
+ * <p>Threading: one instance per run, called from the coordinator's thread. Deterministic given the context's seeds.
  */
 public interface Strategy {
     /** @return the type name, e.g. {@code "fedavg"} */
     String name();
 
     /**
-     * @param round    the round, from 1
-     * @param pool     the clients
-     * @param training local training settings
-     * @param rng      this round's generator (client sampling)
-     * @return the plan
+     * @param event what happened
+     * @param ctx   the coordinator: the current model, the participants, and the actions
      */
-    RoundPlan configureRound(int round, ClientPool pool, LocalTraining training, SplittableRandom rng);
-
-    /**
-     * @param round   the round
-     * @param global  the current global parameters; not modified
-     * @param replies the replies, sorted by client id; failed ones included
-     * @return the new global parameters (a new array)
-     */
-    float[] aggregate(int round, float[] global, List<ClientReply> replies);
+    void onEvent(Event event, CoordinatorContext ctx);
 }

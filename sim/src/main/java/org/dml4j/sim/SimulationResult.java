@@ -1,16 +1,19 @@
 package org.dml4j.sim;
 
 import java.util.List;
+import org.dml4j.fl.RoundMetrics;
+import org.dml4j.fl.RunStats;
 
 /**
  * Outcome of a simulation.
  *
- * @param rounds      per-round metrics, in order
- * @param timings     per-round wall-clock timing, in order
+ * @param rounds      per-version metrics, in order
+ * @param timings     per-version wall-clock timing, in order
  * @param finalParams the final global parameters
+ * @param stats       per-participant counts and the staleness histogram
  */
-public record SimulationResult(List<org.dml4j.fl.RoundMetrics> rounds, List<RoundTiming> timings,
-                               float[] finalParams) {
+public record SimulationResult(List<RoundMetrics> rounds, List<RoundTiming> timings, float[] finalParams,
+                               RunStats stats) {
     /** Copies the lists. */
     public SimulationResult {
         rounds = List.copyOf(rounds);

@@ -11,7 +11,7 @@ import org.dml4j.fl.Strategy;
  * Everything a federated simulation needs, already resolved.
  *
  * @param seed       root seed: client sampling, sample order and compressor randomness derive from it
- * @param rounds     number of rounds, at least 1
+ * @param rounds     number of model versions (rounds of a synchronous strategy), at least 1
  * @param threads    worker threads training clients in parallel, at least 1; results do not depend on it
  * @param evalEvery  evaluate the global model every this many rounds (and always after the last), at least 1
  * @param clientData local training data, one per client, in client-id order
@@ -20,10 +20,11 @@ import org.dml4j.fl.Strategy;
  * @param strategy   the server algorithm
  * @param compression uplink and downlink compression (per-client levels included)
  * @param training   local training settings
+ * @param delays     compute and transfer times in virtual seconds ({@link DelayModel#NONE}: the clock stays at 0)
  */
 public record SimulationSpec(long seed, int rounds, int threads, int evalEvery, List<Dataset> clientData,
                              Dataset test, ModelFactory models, Strategy strategy, Compression compression,
-                             LocalTraining training) {
+                             LocalTraining training, DelayModel delays) {
     /** Validates the fields and copies the list. */
     public SimulationSpec {
         if (rounds < 1) {
@@ -44,5 +45,6 @@ public record SimulationSpec(long seed, int rounds, int threads, int evalEvery, 
         Objects.requireNonNull(strategy, "strategy");
         Objects.requireNonNull(compression, "compression");
         Objects.requireNonNull(training, "training");
+        Objects.requireNonNull(delays, "delays");
     }
 }

@@ -1,6 +1,7 @@
 /**
- * In-process simulation of federated training. {@link org.dml4j.sim.FederatedSimulation} trains the sampled clients
- * of each round in parallel on worker threads, each with its own model, aggregates their replies in client-id order
- * and counts the bytes sent each way; the result is identical whatever the thread count.
+ * In-process simulation of federated training: {@link org.dml4j.sim.FederatedSimulation} runs the coordinator of
+ * module {@code fl} over {@link org.dml4j.sim.SimTransport}, the simulated transport on a virtual clock, whose
+ * participants train eagerly on worker threads while their results are released in virtual-time order; compute and
+ * transfer times come from a {@link org.dml4j.sim.DelayModel}. The result is identical whatever the thread count.
  */
 package org.dml4j.sim;

@@ -20,6 +20,8 @@ public final class MetricsCsv {
     public static final String HEADER = "round,clients,failed,learning_rate,train_loss,test_loss,test_accuracy,"
             + "elements_up,bytes_up,density_up,elements_down,bytes_down,density_down,total_bytes_up,total_bytes_down";
     private static final int FIELDS = 15;
+    /** The virtual-time column, written when the run has a network or device model. */
+    public static final String SIM_SECONDS = "sim_seconds";
     /** Header of {@code timing.csv}. */
     public static final String TIMING_HEADER = "round,wall_seconds,train_seconds,eval_seconds,elapsed_seconds,threads";
 
@@ -27,11 +29,13 @@ public final class MetricsCsv {
     }
 
     /**
-     * @param file    destination
-     * @param metrics rounds in order
+     * @param file       destination
+     * @param metrics    rounds in order
+     * @param simSeconds whether to add the {@value #SIM_SECONDS} column (virtual time); without a network or device
+     *                   model the clock stays at 0 and the file is as it was before virtual time existed
      */
-    public static void write(Path file, List<RoundMetrics> metrics) {
-        StringBuilder sb = new StringBuilder(HEADER).append('\n');
+    public static void write(Path file, List<RoundMetrics> metrics, boolean simSeconds) {
+        StringBuilder sb = new StringBuilder(HEADER).append(simSeconds ? "," + SIM_SECONDS : "").append('\n');
         for (RoundMetrics m : metrics) {
             sb.append(m.round()).append(',').append(m.clients()).append(',').append(m.failed()).append(',')
                     .append(m.learningRate()).append(',').append(m.trainLoss()).append(',').append(m.testLoss())
@@ -39,7 +43,11 @@ public final class MetricsCsv {
                     .append(m.bytesUp()).append(',').append(m.densityUp()).append(',').append(m.elementsDown())
                     .append(',').append(m.bytesDown()).append(',').append(m.densityDown()).append(',')
                     .append(m.totalBytesUp())
-                    .append(',').append(m.totalBytesDown()).append('\n');
+                    .append(',').append(m.totalBytesDown());
+            if (simSeconds) {
+                sb.append(',').append(m.simSeconds());
+            }
+            sb.append('\n');
         }
         AtomicFiles.writeString(file, sb.toString());
     }
@@ -70,17 +78,19 @@ public final class MetricsCsv {
         } catch (IOException e) {
             throw new UncheckedIOException("could not read " + file, e);
         }
-        if (lines.isEmpty() || !lines.get(0).equals(HEADER)) {
-            throw new IllegalArgumentException(file + " is not a dml4j metrics.csv (line 1 must be: " + HEADER + ")");
+        if (lines.isEmpty() || !(lines.get(0).equals(HEADER) || lines.get(0).equals(HEADER + "," + SIM_SECONDS))) {
+            throw new IllegalArgumentException(file + " is not a dml4j metrics.csv (line 1 must be: " + HEADER
+                    + "[," + SIM_SECONDS + "])");
         }
+        int fields = lines.get(0).equals(HEADER) ? FIELDS : FIELDS + 1;
         List<RoundMetrics> out = new ArrayList<>();
         for (int i = 1; i < lines.size(); i++) {
             if (lines.get(i).isBlank()) {
                 continue;
             }
             String[] f = lines.get(i).split(",");
-            if (f.length != FIELDS) {
-                throw new IllegalArgumentException(file + " line " + (i + 1) + ": expected " + FIELDS + " fields, got "
+            if (f.length != fields) {
+                throw new IllegalArgumentException(file + " line " + (i + 1) + ": expected " + fields + " fields, got "
                         + f.length);
             }
             try {
@@ -88,7 +98,8 @@ public final class MetricsCsv {
                         Double.parseDouble(f[3]), Double.parseDouble(f[4]), Double.parseDouble(f[5]),
                         Double.parseDouble(f[6]), Long.parseLong(f[7]), Long.parseLong(f[8]),
                         Double.parseDouble(f[9]), Long.parseLong(f[10]), Long.parseLong(f[11]),
-                        Double.parseDouble(f[12]), Long.parseLong(f[13]), Long.parseLong(f[14])));
+                        Double.parseDouble(f[12]), Long.parseLong(f[13]), Long.parseLong(f[14]),
+                        fields > FIELDS ? Double.parseDouble(f[15]) : Double.NaN));
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException(file + " line " + (i + 1) + ": " + e.getMessage());
             }

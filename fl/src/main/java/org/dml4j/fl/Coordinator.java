@@ -1,0 +1,480 @@
+package org.dml4j.fl;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.SplittableRandom;
+import org.dml4j.compress.CompressedUpdate;
+import org.dml4j.compress.DownlinkCompressor;
+import org.dml4j.compress.GradientCompressor;
+import org.dml4j.compress.UpdateLayout;
+import org.dml4j.core.SeedTree;
+import org.dml4j.model.EvalResult;
+
+/**
+ * The server side of every federated mode: it runs the {@link Strategy} over the events of a {@link Transport} and
+ * does what is common to all strategies: building self-contained {@link Task}s (version, model or replica, steps,
+ * learning rate, compression level, seed path), the downlink broadcast with its replica (server-side error
+ * feedback), byte accounting in both directions, evaluation, one metrics row per model version, per-participant
+ * counts, the staleness histogram and the event log. It does no I/O and reads no clock but the transport's.
+ *
+ * <p>Downlink: without a downlink compressor each task carries the dense global model (its bytes are counted per
+ * task). With one, the first dispatch from a version broadcasts that version's compressed change to every
+ * participant (counted once per participant of the pool) and tasks carry only the version: participants start from
+ * their replica.
+ *
+ * <p>Seed paths: a task's randomness is {@code client/<id>/<version + 1>}, with {@code /<n>} appended for the n-th
+ * (n ≥ 1) further task of the same participant from the same version; {@link CoordinatorContext#random} is
+ * {@code <purpose>/<index>}. Nothing depends on a worker thread, so a run is identical for any thread count.
+ *
+ * <p>Not thread-safe: {@link #run} is called once, and everything happens on the transport's delivering thread.
+ */
+public final class Coordinator implements CoordinatorContext {
+    /** First line of every event log: its format and version (readers reject other versions). */
+    public static final String EVENT_LOG_HEADER = "{\"format\":\"dml4j-events\",\"version\":1}";
+
+    /**
+     * What a coordinator needs besides its strategy, transport, evaluator and listener.
+     *
+     * @param seed         root seed of the run
+     * @param versions     model versions to make before the run ends, at least 1
+     * @param evalEvery    evaluate every this many versions (and always the last), at least 1
+     * @param pool         the participants
+     * @param training     local training settings
+     * @param initialModel version 0 of the global model (copied)
+     * @param downlink     the server's downlink compressor, or null to send dense models
+     * @param layout       the model's layout for the downlink compressor (null when there is none)
+     */
+    public record Settings(long seed, int versions, int evalEvery, ClientPool pool, LocalTraining training,
+                           float[] initialModel, GradientCompressor downlink, UpdateLayout layout) {
+        /** Validates the fields. */
+        public Settings {
+            if (versions < 1) {
+                throw new IllegalArgumentException("rounds must be >= 1, got " + versions);
+            }
+            if (evalEvery < 1) {
+                throw new IllegalArgumentException("eval-every must be >= 1, got " + evalEvery);
+            }
+            Objects.requireNonNull(pool, "pool");
+            Objects.requireNonNull(training, "training");
+            Objects.requireNonNull(initialModel, "initialModel");
+            if (downlink != null) {
+                Objects.requireNonNull(layout, "layout");
+            }
+        }
+    }
+
+    private final Settings settings;
+    private final SeedTree seeds;
+    private final Strategy strategy;
+    private final Transport transport;
+    private final Evaluator evaluator;
+    private final CoordinatorListener listener;
+    private final int dim;
+    private final DownlinkCompressor downlink;
+    private final RunStats stats;
+    // participant state
+    private final long[] taskOf;          // running task id, or -1
+    private final int[] lastVersion;      // version of the participant's last dispatch
+    private final int[] repeats;          // further dispatches from lastVersion
+    private final boolean[] unavailable;
+    private int idleCount;
+    // model
+    private float[] global;
+    private int version;
+    private float[] replica;
+    private int broadcastVersion = -1;
+    private long nextTask;
+    private boolean finished;
+    // the open metrics row
+    private int rowDispatched;
+    private int rowFailed;
+    private double rowLearningRate = Double.NaN;
+    private long rowElementsUp;
+    private long rowBytesUp;
+    private int rowOk;
+    private long rowElementsDown;
+    private long rowBytesDown;
+    private long rowReceivers;
+    private long totalUp;
+    private long totalDown;
+    private final List<RoundMetrics> rows = new ArrayList<>();
+
+    /**
+     * @param settings  the run
+     * @param strategy  the server algorithm
+     * @param transport how participants are reached
+     * @param evaluator evaluates the global model
+     * @param listener  receives rows, log lines and the event log
+     */
+    public Coordinator(Settings settings, Strategy strategy, Transport transport, Evaluator evaluator,
+                       CoordinatorListener listener) {
+        this.settings = settings;
+        this.strategy = Objects.requireNonNull(strategy, "strategy");
+        this.transport = Objects.requireNonNull(transport, "transport");
+        this.evaluator = Objects.requireNonNull(evaluator, "evaluator");
+        this.listener = Objects.requireNonNull(listener, "listener");
+        this.seeds = SeedTree.root(settings.seed());
+        this.global = settings.initialModel().clone();
+        this.dim = global.length;
+        this.downlink = settings.downlink() == null ? null
+                : new DownlinkCompressor(settings.downlink(), settings.layout(), global,
+                        seeds.child("downlink").random());
+        int n = settings.pool().size();
+        this.stats = new RunStats(n);
+        this.taskOf = new long[n];
+        this.lastVersion = new int[n];
+        this.repeats = new int[n];
+        this.unavailable = new boolean[n];
+        Arrays.fill(taskOf, -1);
+        Arrays.fill(lastVersion, -1);
+        this.idleCount = n;
+    }
+
+    /**
+     * Runs the strategy until it has made the final version.
+     *
+     * @return one metrics row per version
+     * @throws StallException when no event can come any more before the final version, naming the virtual time and
+     *                        the participants waited on
+     */
+    public List<RoundMetrics> run() {
+        listener.onEventLog(EVENT_LOG_HEADER);
+        boolean stopped = transport.run(this::deliver);
+        if (!stopped || !finished) {
+            throw new StallException(String.format(java.util.Locale.ROOT,
+                    "the run stalled at %s s (virtual) at version %d of %d: no event can arrive; %s",
+                    Double.toString(now()), version, settings.versions(), waitingOn()));
+        }
+        return List.copyOf(rows);
+    }
+
+    private String waitingOn() {
+        StringBuilder sb = new StringBuilder();
+        int shown = 0;
+        int busyCount = 0;
+        for (int p = 0; p < taskOf.length; p++) {
+            if (taskOf[p] >= 0) {
+                busyCount++;
+                if (shown++ < 20) {
+                    sb.append(shown == 1 ? "" : ", ").append(p);
+                }
+            }
+        }
+        if (busyCount == 0) {
+            return "no participant is running a task and the strategy '" + strategy.name()
+                    + "' scheduled nothing (" + idleCount + " idle, " + countUnavailable() + " unavailable)";
+        }
+        return "waiting on " + busyCount + " participant(s): " + sb + (busyCount > shown ? ", ..." : "");
+    }
+
+    private int countUnavailable() {
+        int c = 0;
+        for (boolean u : unavailable) {
+            c += u ? 1 : 0;
+        }
+        return c;
+    }
+
+    private void deliver(Event e) {
+        if (finished) {
+            return;
+        }
+        switch (e) {
+            case Event.Start s -> event("{\"t\":" + now() + ",\"e\":\"start\",\"participants\":" + taskOf.length + "}");
+            case Event.ReplyArrived r -> {
+                Reply reply = r.reply();
+                int p = reply.participant();
+                if (taskOf[p] != reply.taskId()) {
+                    throw new IllegalStateException("transport delivered a reply to task " + reply.taskId()
+                            + " of participant " + p + ", whose task is " + taskOf[p]);
+                }
+                release(p);
+                if (reply instanceof Reply.Ok ok) {
+                    CompressedUpdate u = ok.update();
+                    rowElementsUp += u.elements();
+                    rowBytesUp += u.wireBytes();
+                    rowOk++;
+                    stats.onAnswered(p);
+                    event("{\"t\":" + now() + ",\"e\":\"reply\",\"task\":" + ok.taskId() + ",\"p\":" + p
+                            + ",\"base\":" + ok.baseVersion() + ",\"bytes\":" + u.wireBytes() + ",\"loss\":"
+                            + ok.trainLoss() + ",\"compute\":" + ok.computeSeconds() + ",\"transfer\":"
+                            + ok.transferSeconds() + "}");
+                } else {
+                    Reply.Failed f = (Reply.Failed) reply;
+                    rowFailed++;
+                    stats.onFailed(p);
+                    event("{\"t\":" + now() + ",\"e\":\"failed\",\"task\":" + f.taskId() + ",\"p\":" + p
+                            + ",\"reason\":" + quote(f.reason()) + "}");
+                }
+            }
+            case Event.Lost l -> {
+                int p = l.participant();
+                if (l.taskId() >= 0) {
+                    if (taskOf[p] != l.taskId()) {
+                        throw new IllegalStateException("transport lost task " + l.taskId() + " of participant "
+                                + p + ", whose task is " + taskOf[p]);
+                    }
+                    release(p);
+                    rowFailed++;
+                    stats.onLost(p);
+                }
+                if (!unavailable[p]) {
+                    unavailable[p] = true;
+                    idleCount--;
+                }
+                event("{\"t\":" + now() + ",\"e\":\"lost\",\"task\":" + l.taskId() + ",\"p\":" + p + ",\"reason\":"
+                        + quote(l.reason()) + "}");
+            }
+            case Event.Idle i -> {
+                int p = i.participant();
+                if (unavailable[p]) {
+                    unavailable[p] = false;
+                    if (taskOf[p] < 0) {
+                        idleCount++;
+                    }
+                }
+                event("{\"t\":" + now() + ",\"e\":\"idle\",\"p\":" + p + "}");
+            }
+            case Event.Timer t -> event("{\"t\":" + now() + ",\"e\":\"timer\",\"tag\":" + t.tag() + "}");
+        }
+        strategy.onEvent(e, this);
+    }
+
+    private void release(int p) {
+        taskOf[p] = -1;
+        if (!unavailable[p]) {
+            idleCount++;
+        }
+    }
+
+    private void event(String json) {
+        listener.onEventLog(json);
+    }
+
+    private static String quote(String s) {
+        StringBuilder sb = new StringBuilder("\"");
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> sb.append("\\\"");
+                case '\\' -> sb.append("\\\\");
+                case '\n' -> sb.append("\\n");
+                default -> {
+                    if (c < 0x20) {
+                        sb.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        sb.append(c);
+                    }
+                }
+            }
+        }
+        return sb.append('"').toString();
+    }
+
+    /** @return per-participant counts and the staleness histogram so far */
+    public RunStats stats() {
+        return stats;
+    }
+
+    /** @return the current global parameters (the final model after {@link #run}) */
+    public float[] globalModel() {
+        return global.clone();
+    }
+
+    @Override
+    public ClientPool pool() {
+        return settings.pool();
+    }
+
+    @Override
+    public LocalTraining training() {
+        return settings.training();
+    }
+
+    @Override
+    public int version() {
+        return version;
+    }
+
+    @Override
+    public int finalVersion() {
+        return settings.versions();
+    }
+
+    @Override
+    public float[] model() {
+        return global;
+    }
+
+    @Override
+    public double now() {
+        return transport.clock().now();
+    }
+
+    @Override
+    public SplittableRandom random(String purpose, long index) {
+        return seeds.child(purpose).child(index).random();
+    }
+
+    @Override
+    public int[] idle() {
+        int[] out = new int[idleCount];
+        int k = 0;
+        for (int p = 0; p < taskOf.length; p++) {
+            if (taskOf[p] < 0 && !unavailable[p]) {
+                out[k++] = p;
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public boolean busy(int participant) {
+        return taskOf[participant] >= 0;
+    }
+
+    @Override
+    public long dispatch(int participant, int localSteps, float learningRate, float proxMu, double level) {
+        if (finished) {
+            throw new IllegalStateException("the run has ended");
+        }
+        if (taskOf[participant] >= 0) {
+            throw new IllegalStateException("participant " + participant + " is running task " + taskOf[participant]);
+        }
+        float[] start;
+        boolean fromReplica = downlink != null;
+        if (fromReplica) {
+            if (broadcastVersion != version) {
+                downlink.state().beginRound(version);
+                CompressedUpdate b = downlink.broadcast(global);
+                replica = downlink.replica();
+                broadcastVersion = version;
+                long receivers = taskOf.length;
+                rowElementsDown += b.elements() * receivers;
+                rowBytesDown += b.wireBytes() * receivers;
+                rowReceivers += receivers;
+                transport.broadcast(new Broadcast(version, b));
+                event("{\"t\":" + now() + ",\"e\":\"broadcast\",\"version\":" + version + ",\"bytes\":"
+                        + b.wireBytes() + "}");
+            }
+            start = replica;
+        } else {
+            start = global;
+        }
+        if (lastVersion[participant] == version) {
+            repeats[participant]++;
+        } else {
+            lastVersion[participant] = version;
+            repeats[participant] = 0;
+        }
+        String seedPath = "client/" + participant + "/" + (version + 1)
+                + (repeats[participant] == 0 ? "" : "/" + repeats[participant]);
+        Task task = new Task(nextTask++, participant, version, start, fromReplica, localSteps, learningRate, proxMu,
+                level, seedPath);
+        if (!fromReplica) {
+            rowElementsDown += dim;
+            rowBytesDown += task.wireBytes();
+            rowReceivers++;
+        }
+        if (rowDispatched == 0) {
+            rowLearningRate = learningRate;
+        }
+        rowDispatched++;
+        taskOf[participant] = task.id();
+        if (!unavailable[participant]) {
+            idleCount--;
+        }
+        stats.onDispatched(participant);
+        event("{\"t\":" + now() + ",\"e\":\"dispatch\",\"task\":" + task.id() + ",\"p\":" + participant
+                + ",\"version\":" + version + ",\"steps\":" + localSteps + ",\"lr\":" + learningRate + ",\"level\":"
+                + (Double.isNaN(level) ? "null" : Double.toString(level)) + ",\"bytes\":" + task.wireBytes() + "}");
+        transport.dispatch(task);
+        return task.id();
+    }
+
+    @Override
+    public void cancel(int participant, String reason) {
+        long task = taskOf[participant];
+        if (task < 0) {
+            throw new IllegalStateException("participant " + participant + " runs no task to cancel");
+        }
+        transport.cancel(participant, task);
+        release(participant);
+        rowFailed++;
+        stats.onCancelled(participant);
+        event("{\"t\":" + now() + ",\"e\":\"cancel\",\"task\":" + task + ",\"p\":" + participant + ",\"reason\":"
+                + quote(reason) + "}");
+    }
+
+    @Override
+    public void commit(float[] next, List<Reply.Ok> applied) {
+        if (finished) {
+            throw new IllegalStateException("the run has ended");
+        }
+        if (next.length != dim) {
+            throw new IllegalArgumentException("model length must be " + dim + ", got " + next.length);
+        }
+        double lossSum = 0;
+        long lossWeight = 0;
+        StringBuilder ids = new StringBuilder();
+        for (Reply.Ok ok : applied) {
+            lossSum += ok.trainLoss() * ok.numSamples();
+            lossWeight += ok.numSamples();
+            stats.onApplied(version - ok.baseVersion());
+            ids.append(ids.isEmpty() ? "" : ",").append(ok.participant());
+        }
+        global = next;
+        version++;
+        double testLoss = Double.NaN;
+        double testAcc = Double.NaN;
+        if (version % settings.evalEvery() == 0 || version == settings.versions()) {
+            EvalResult ev = evaluator.evaluate(global);
+            testLoss = ev.loss();
+            testAcc = ev.accuracy();
+        }
+        totalUp += rowBytesUp;
+        totalDown += rowBytesDown;
+        double densityUp = rowOk == 0 ? Double.NaN : rowElementsUp / ((double) rowOk * dim);
+        double densityDown = rowReceivers == 0 ? Double.NaN : rowElementsDown / ((double) rowReceivers * dim);
+        RoundMetrics m = new RoundMetrics(version, rowDispatched, rowFailed, rowLearningRate,
+                lossWeight == 0 ? Double.NaN : lossSum / lossWeight, testLoss, testAcc, rowElementsUp, rowBytesUp,
+                densityUp, rowElementsDown, rowBytesDown, densityDown, totalUp, totalDown, now());
+        event("{\"t\":" + now() + ",\"e\":\"commit\",\"version\":" + version + ",\"applied\":[" + ids + "]"
+                + ",\"accuracy\":" + (Double.isNaN(testAcc) ? "null" : Double.toString(testAcc)) + "}");
+        rowDispatched = 0;
+        rowFailed = 0;
+        rowLearningRate = Double.NaN;
+        rowElementsUp = 0;
+        rowBytesUp = 0;
+        rowOk = 0;
+        rowElementsDown = 0;
+        rowBytesDown = 0;
+        rowReceivers = 0;
+        rows.add(m);
+        if (version == settings.versions()) {
+            finished = true;
+            transport.stop();
+        }
+        listener.onRow(m);
+    }
+
+    @Override
+    public void timer(double delaySeconds, long tag) {
+        if (!(delaySeconds >= 0) || !Double.isFinite(delaySeconds)) {
+            throw new IllegalArgumentException("timer delay must be finite and >= 0, got " + delaySeconds);
+        }
+        transport.timer(now() + delaySeconds, tag);
+    }
+
+    @Override
+    public void log(String line) {
+        listener.onLog(line);
+    }
+
+    @Override
+    public boolean finished() {
+        return finished;
+    }
+}

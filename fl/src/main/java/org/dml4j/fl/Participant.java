@@ -1,0 +1,27 @@
+package org.dml4j.fl;
+
+import org.dml4j.model.Model;
+
+/**
+ * Whatever stands where a client stands: a client that trains and compresses ({@link FlClient}), later an edge
+ * aggregator (a coordinator of its own clients) or a gossip peer. A transport delivers each {@link Task} to its
+ * participant and carries the {@link Reply} back.
+ *
+ * <p>A participant runs one task at a time; its transport never calls it concurrently.
+ */
+public interface Participant {
+    /** @return its id, {@code 0..n-1} */
+    int id();
+
+    /** @return its local data size (the weight of its updates) */
+    int numSamples();
+
+    /**
+     * Runs a task. Failures are returned as {@link Reply.Failed}, not thrown.
+     *
+     * @param task   the task; its model is read only
+     * @param worker a model borrowed from the executing worker, used exclusively by this call
+     * @return the reply, with zero compute and transfer times (the transport measures them)
+     */
+    Reply run(Task task, Model worker);
+}

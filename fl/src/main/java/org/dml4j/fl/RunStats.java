@@ -1,0 +1,100 @@
+package org.dml4j.fl;
+
+import java.util.Arrays;
+
+/**
+ * Counts of one run: per participant, tasks dispatched, answered, failed, lost and cancelled, plus the staleness
+ * histogram of the applied updates (staleness = the version made minus one, minus the version the update was trained
+ * from: 0 for a synchronous round). Filled by the {@link Coordinator}; read after the run.
+ */
+public final class RunStats {
+    /** Staleness values at or above this share the last bucket of the histogram. */
+    public static final int MAX_STALENESS_BUCKET = 64;
+    private final int[] dispatched;
+    private final int[] answered;
+    private final int[] failed;
+    private final int[] lost;
+    private final int[] cancelled;
+    private final long[] staleness = new long[MAX_STALENESS_BUCKET + 1];
+    private int maxStaleness;
+
+    RunStats(int participants) {
+        dispatched = new int[participants];
+        answered = new int[participants];
+        failed = new int[participants];
+        lost = new int[participants];
+        cancelled = new int[participants];
+    }
+
+    void onDispatched(int p) {
+        dispatched[p]++;
+    }
+
+    void onAnswered(int p) {
+        answered[p]++;
+    }
+
+    void onFailed(int p) {
+        failed[p]++;
+    }
+
+    void onLost(int p) {
+        lost[p]++;
+    }
+
+    void onCancelled(int p) {
+        cancelled[p]++;
+    }
+
+    void onApplied(int stale) {
+        staleness[Math.min(stale, MAX_STALENESS_BUCKET)]++;
+        maxStaleness = Math.max(maxStaleness, stale);
+    }
+
+    /** @return number of participants */
+    public int participants() {
+        return dispatched.length;
+    }
+
+    /** @param p a participant @return tasks sent to it */
+    public int dispatched(int p) {
+        return dispatched[p];
+    }
+
+    /** @param p a participant @return its successful replies */
+    public int answered(int p) {
+        return answered[p];
+    }
+
+    /** @param p a participant @return its failed replies */
+    public int failed(int p) {
+        return failed[p];
+    }
+
+    /** @param p a participant @return its tasks lost (dropout, unavailability) */
+    public int lost(int p) {
+        return lost[p];
+    }
+
+    /** @param p a participant @return its tasks cancelled by the strategy (deadline) */
+    public int cancelled(int p) {
+        return cancelled[p];
+    }
+
+    /** @return applied updates by staleness, the last bucket holding {@value #MAX_STALENESS_BUCKET} and more (a copy) */
+    public long[] stalenessHistogram() {
+        return staleness.clone();
+    }
+
+    /** @return the largest staleness applied */
+    public int maxStaleness() {
+        return maxStaleness;
+    }
+
+    @Override
+    public String toString() {
+        return "RunStats[dispatched=" + Arrays.stream(dispatched).sum() + ", answered="
+                + Arrays.stream(answered).sum() + ", failed=" + Arrays.stream(failed).sum() + ", lost="
+                + Arrays.stream(lost).sum() + ", cancelled=" + Arrays.stream(cancelled).sum() + "]";
+    }
+}
