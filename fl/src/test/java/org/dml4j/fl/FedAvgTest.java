@@ -11,41 +11,45 @@ import java.util.Collections;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.dml4j.compress.DenseUpdate;
+import org.dml4j.fl.testing.LoopbackTransport;
+import org.dml4j.fl.testing.Runs;
+import org.dml4j.fl.testing.StrategyContract;
+import org.dml4j.fl.testing.ToyParticipant;
 import org.junit.jupiter.api.Test;
 
-class FedAvgTest {
-    private static ClientReply ok(int id, int n, float... delta) {
-        return new ClientReply.Ok(id, n, new DenseUpdate(delta), 0.5, 1);
+class FedAvgTest extends StrategyContract {
+    @Override
+    protected Strategy strategy() {
+        return new FedAvg("fedavg", 0.5, 1, 1f, 0f, 0, 0);
+    }
+
+    private static Reply.Ok ok(int id, int n, float... delta) {
+        return new Reply.Ok(id, id, 0, new DenseUpdate(delta), n, 0.5, 1, 0, 0);
     }
 
     @Test
     void aggregatesSampleWeightedDeltasAsComputedByHand() {
         // Prepare: w = [1, 2]; deltas [2, 0] (n=1), [0, 4] (n=3)
-        FedAvg fedAvg = new FedAvg("fedavg", 1.0, 1, 1f, 0f);
         float[] global = {1f, 2f};
         // Execute
-        float[] next = fedAvg.aggregate(1, global, List.of(ok(0, 1, 2f, 0f), ok(1, 3, 0f, 4f)));
+        float[] next = FedAvg.average(global, List.of(ok(0, 1, 2f, 0f), ok(1, 3, 0f, 4f)), 1f);
         // Assert: w + 1/4*[2,0] + 3/4*[0,4] = [1.5, 5]
         assertArrayEquals(new float[] {1.5f, 5f}, next);
         assertArrayEquals(new float[] {1f, 2f}, global, "global must not be modified");
     }
 
     @Test
-    void serverLearningRateScalesTheAverageAndFailuresAreLeftOut() {
-        FedAvg fedAvg = new FedAvg("fedavg", 1.0, 1, 0.5f, 0f);
-        float[] next = fedAvg.aggregate(1, new float[] {0f, 0f},
-                List.of(ok(0, 2, 4f, -2f), new ClientReply.Failed(1, "diverged"), ok(2, 2, 0f, 2f)));
+    void serverLearningRateScalesTheAverage() {
+        float[] next = FedAvg.average(new float[] {0f, 0f}, List.of(ok(0, 2, 4f, -2f), ok(2, 2, 0f, 2f)), 0.5f);
         // 0.5 * (1/2*[4,-2] + 1/2*[0,2]) = [1, 0]
         assertArrayEquals(new float[] {1f, 0f}, next);
-        float[] unchanged = fedAvg.aggregate(2, new float[] {3f}, List.of(new ClientReply.Failed(0, "x")));
-        assertArrayEquals(new float[] {3f}, unchanged);
+        assertArrayEquals(new float[] {3f}, FedAvg.average(new float[] {3f}, List.of(), 1f));
     }
 
     @Test
     void aggregationDoesNotDependOnReplyOrderOnceSorted() {
-        FedAvg fedAvg = new FedAvg("fedavg", 1.0, 1, 1f, 0f);
         SplittableRandom r = new SplittableRandom(3);
-        List<ClientReply> replies = new ArrayList<>();
+        List<Reply.Ok> replies = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
             float[] d = new float[5];
             for (int j = 0; j < d.length; j++) {
@@ -53,11 +57,46 @@ class FedAvgTest {
             }
             replies.add(ok(i, 1 + r.nextInt(100), d));
         }
-        float[] a = fedAvg.aggregate(1, new float[5], replies);
-        List<ClientReply> shuffled = new ArrayList<>(replies);
+        float[] a = FedAvg.average(new float[5], replies, 1f);
+        List<Reply.Ok> shuffled = new ArrayList<>(replies);
         Collections.shuffle(shuffled, new java.util.Random(1));
-        shuffled.sort((x, y) -> Integer.compare(x.clientId(), y.clientId()));
-        assertArrayEquals(a, fedAvg.aggregate(1, new float[5], shuffled));
+        shuffled.sort((x, y) -> Integer.compare(x.participant(), y.participant()));
+        assertArrayEquals(a, FedAvg.average(new float[5], shuffled, 1f));
+    }
+
+    @Test
+    void arrivalOrderDoesNotChangeTheRound() {
+        // the same cohort answering in opposite orders gives the same model
+        List<ToyParticipant> toys = Runs.toys(4, 3, -1);
+        double[] fastFirst = {0.1, 0.2, 0.3, 0.4};
+        double[] slowFirst = {0.4, 0.3, 0.2, 0.1};
+        FedAvg all = new FedAvg("fedavg", 1.0, 1, 1f, 0f, 0, 0);
+        float[] a = Runs.run(all, toys, new LoopbackTransport(toys, fastFirst, new double[4], 0),
+                Runs.training(0.1, 3), 3, new float[3]).model();
+        float[] b = Runs.run(new FedAvg("fedavg", 1.0, 1, 1f, 0f, 0, 0), toys,
+                new LoopbackTransport(toys, slowFirst, new double[4], 0), Runs.training(0.1, 3), 3,
+                new float[3]).model();
+        assertArrayEquals(a, b);
+    }
+
+    @Test
+    void overSelectionCutsTheSlowestAndTheDeadlineClosesTheRound() {
+        List<ToyParticipant> toys = Runs.toys(4, 3, -1);
+        double[] perStep = {1, 2, 3, 100};
+        // k = 2 wanted, 4 dispatched (over-select 1.0): the two fastest are aggregated, the other two cancelled
+        Runs.Result over = Runs.run(new FedAvg("fedavg", 0.5, 1, 1f, 0f, 1.0, 0), toys,
+                new LoopbackTransport(toys, perStep, new double[4], 0), Runs.training(0.1, 1), 2, new float[3]);
+        RoundMetrics first = over.rows().get(0);
+        assertEquals(4, first.clients());
+        assertEquals(2, first.failed(), "two stragglers cancelled");
+        assertEquals(2.0, first.simSeconds(), 1e-12, "the round closes when the second client answers");
+        assertEquals(2, over.coordinator().stats().cancelled(3));
+        // all four wanted, deadline 10 s: client 3 (100 s) is cut at the deadline
+        Runs.Result deadline = Runs.run(new FedAvg("fedavg", 1.0, 1, 1f, 0f, 0, 10), toys,
+                new LoopbackTransport(toys, perStep, new double[4], 0), Runs.training(0.1, 1), 2, new float[3]);
+        assertEquals(10.0, deadline.rows().get(0).simSeconds(), 1e-12);
+        assertEquals(1, deadline.rows().get(0).failed());
+        assertEquals(20.0, deadline.rows().get(1).simSeconds(), 1e-12);
     }
 
     @Test
@@ -71,17 +110,19 @@ class FedAvgTest {
             }
             assertTrue(ids[0] >= 0 && ids[9] < 20);
         }
-        FedAvg f = new FedAvg("fedavg", 0.5, 1, 1f, 0f);
+        FedAvg f = new FedAvg("fedavg", 0.5, 1, 1f, 0f, 0, 0);
         assertEquals(10, f.clientsPerRound(20));
-        assertEquals(3, new FedAvg("fedavg", 0.01, 3, 1f, 0f).clientsPerRound(20));
+        assertEquals(3, new FedAvg("fedavg", 0.01, 3, 1f, 0f, 0, 0).clientsPerRound(20));
     }
 
     @Test
     void badSettingsNameTheField() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new FedAvg.FedAvgConfig(1.5, 1, 1f));
+                () -> new FedAvg.FedAvgConfig(1.5, 1, 1f, 0, 0));
         assertTrue(e.getMessage().contains("fraction") && e.getMessage().contains("1.5"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> new FedAvg.FedProxConfig(0.5, 1, 1f, -1f));
+        e = assertThrows(IllegalArgumentException.class, () -> new FedAvg.FedProxConfig(0.5, 1, 1f, -1f, 0, 0));
         assertTrue(e.getMessage().contains("mu"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new FedAvg.FedAvgConfig(0.5, 1, 1f, 0, -2));
+        assertTrue(e.getMessage().contains("deadline") && e.getMessage().contains("-2"), e.getMessage());
     }
 }

@@ -10,6 +10,8 @@ import org.dml4j.fl.Participant;
 import org.dml4j.fl.Reply;
 import org.dml4j.fl.Task;
 import org.dml4j.fl.Transport;
+import org.dml4j.sim.engine.EventEngine;
+import org.dml4j.sim.engine.EventHandler;
 
 /**
  * The simulated {@link Transport}: participants in this process, time on the virtual clock of a discrete-event
@@ -22,7 +24,7 @@ import org.dml4j.fl.Transport;
  * <p>Not thread-safe: {@link #run} and every call of the coordinator happen on one thread.
  */
 public final class SimTransport implements Transport {
-    private final MiniEngine engine = new MiniEngine();
+    private final EventEngine engine = new EventEngine();
     private final List<? extends Participant> participants;
     private final WorkerPool workers;
     private final DelayModel delays;
@@ -31,10 +33,10 @@ public final class SimTransport implements Transport {
     private final double[] computeSeconds;
     private final double[] downloadSeconds;
     private final CompletableFuture<Reply>[] jobs;
-    private final MiniEngine.Handler onStart = this::start;
-    private final MiniEngine.Handler onComputed = this::computed;
-    private final MiniEngine.Handler onUploaded = this::uploaded;
-    private final MiniEngine.Handler onTimer = this::timerFired;
+    private final EventHandler onStart = this::start;
+    private final EventHandler onComputed = this::computed;
+    private final EventHandler onUploaded = this::uploaded;
+    private final EventHandler onTimer = this::timerFired;
     private final Reply[] replies;
     private Inbox inbox;
     private boolean stopped;

@@ -9,6 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.dml4j.compress.CompressorConfig;
+import org.dml4j.compress.CompressorProvider;
 import org.dml4j.compress.Compressors;
 import org.dml4j.compress.IdentityCompressor;
 import org.dml4j.compress.UpdateCodec;
@@ -108,8 +110,12 @@ class FederatedSimulationTest {
         return new Dataset("d" + seed, f, l, new int[] {4}, 4);
     }
 
+    static CompressorConfig topk(Map<String, ?> options) {
+        return Compressors.bind(CompressorProvider.REGISTRY.get("topk").configType(), options);
+    }
+
     private static SimulationResult run(int threads, boolean poisonClient2) {
-        return run(threads, poisonClient2, Compression.uplinkOnly(new IdentityCompressor()), 0.6);
+        return run(threads, poisonClient2, Compression.uplinkOnly(new IdentityCompressor.IdentityConfig()), 0.6);
     }
 
     private static List<Dataset> clients(boolean poisonClient2) {
@@ -122,8 +128,8 @@ class FederatedSimulationTest {
 
     private static SimulationSpec spec(int threads, boolean poisonClient2, Compression compression, double fraction) {
         return new SimulationSpec(11, 6, threads, 2, clients(poisonClient2), data(50, 99, false), FakeModel::new,
-                new FedAvg("fedavg", fraction, 1, 1f, 0f), compression,
-                new LocalTraining(8, 1, 0, round -> 0.1, 0f, 0f));
+                new FedAvg("fedavg", fraction, 1, 1f, 0f, 0, 0), compression,
+                new LocalTraining(8, 1, 0, round -> 0.1, 0f, 0f), DelayModel.NONE);
     }
 
     private static SimulationResult run(int threads, boolean poisonClient2, Compression compression,
@@ -170,8 +176,7 @@ class FederatedSimulationTest {
 
     @Test
     void dagcGivesEveryClientItsOwnRatio() {
-        Compression dagc = new Compression(Compressors.create("topk", Map.of("ratio", 0.5)), DataAware.DAGC_R, 0.5,
-                null);
+        Compression dagc = new Compression(topk(Map.of("ratio", 0.5)), DataAware.DAGC_R, 0.5, null);
         double[] levels;
         try (FederatedSimulation sim = new FederatedSimulation(spec(1, false, dagc, 1.0))) {
             levels = sim.uplinkLevels();
@@ -195,7 +200,7 @@ class FederatedSimulationTest {
 
     @Test
     void dataAwareNeedsACompressorWithThatLevel() {
-        Compression bad = new Compression(new IdentityCompressor(), DataAware.DAGC_R, 0.1, null);
+        Compression bad = new Compression(new IdentityCompressor.IdentityConfig(), DataAware.DAGC_R, 0.1, null);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> new FederatedSimulation(spec(1, false, bad, 1.0)).close());
         assertTrue(e.getMessage().contains("dagc-r") && e.getMessage().contains("identity"), e.getMessage());
@@ -203,8 +208,8 @@ class FederatedSimulationTest {
 
     @Test
     void downlinkCompressionIsSentToEveryClientAndStaysDeterministic() {
-        Compression down = new Compression(new IdentityCompressor(), DataAware.UNIFORM, Double.NaN,
-                Compressors.create("topk", Map.of("k", 2)));
+        Compression down = new Compression(new IdentityCompressor.IdentityConfig(), DataAware.UNIFORM, Double.NaN,
+                topk(Map.of("k", 2)));
         SimulationResult one = run(1, false, down, 0.6);
         SimulationResult two = run(2, false, down, 0.6);
         assertArrayEquals(one.finalParams(), two.finalParams());
