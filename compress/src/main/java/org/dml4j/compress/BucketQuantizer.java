@@ -1,18 +1,30 @@
 package org.dml4j.compress;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
  * Shared per-worker state of the bucketed quantizers (QSGD, scaled sign, TernGrad): walks the segments and their
- * buckets, asks the subclass for each bucket's scale and codes, and builds a {@link QuantizedUpdate}. Single owner.
+ * buckets, asks the subclass for each bucket's scale, and packs the codes straight into the {@link QuantizedUpdate}
+ * it returns. Codes pass through a window of {@value #WINDOW} bytes that stays in L1 and is packed, at
+ * {@link QuantizedUpdate#bitsPerCode} bits per code, into the result whenever it fills: a call reads the update
+ * (once per bucket while it is in cache) and writes only the packed result, with no temporary of the update's size.
+ * Single owner.
  */
 abstract class BucketQuantizer implements CompressorState {
+    /** Codes per window; a multiple of 8, so every full window packs into whole bytes. */
+    static final int WINDOW = 4096;
+
     final int dim;
     final int[] segments;
     final int bucketSize;
     final int buckets;
     final SplittableRandom rng;
     final CompressKernels kernels = CompressKernels.get();
+    private final byte[] window = new byte[WINDOW];
+    private int inWindow;
+    private byte[] out;
+    private int outPos;
     /** The dither seed of the next call, drawn ahead so that a failed call leaves the state as it was. */
     private int nextSeed;
 
@@ -36,17 +48,70 @@ abstract class BucketQuantizer implements CompressorState {
     abstract int levels();
 
     /**
-     * Quantizes one bucket: writes {@code codes[off, off+n)} and returns the bucket's scale.
+     * Quantizes one bucket: emits its {@code n} codes in order ({@link #putQuantized}, {@link #putZeros} or
+     * {@link #putSigns}) and returns its scale.
      *
+     * @param b    the bucket's number
      * @param seed the call's dither seed
      * @throws IllegalArgumentException when the bucket holds a non-finite value
      */
-    abstract float bucket(float[] x, int off, int n, byte[] codes, int seed);
+    abstract float bucket(float[] x, int off, int n, int b, int seed);
+
+    /** Emits the stochastically rounded codes of {@code x[off, off+n)} (see {@link CompressKernels#quantize}). */
+    final void putQuantized(float[] x, int off, int n, float mul, int seed) {
+        int levels = levels();
+        while (n > 0) {
+            int m = Math.min(n, WINDOW - inWindow);
+            kernels.quantize(x, off, m, mul, levels, seed, off, window, inWindow);
+            advance(m);
+            off += m;
+            n -= m;
+        }
+    }
+
+    /** Emits {@code n} zero codes. */
+    final void putZeros(int n) {
+        byte zero = (byte) (scheme() == QuantizedUpdate.Scheme.SIGN ? 1 : levels());
+        while (n > 0) {
+            int m = Math.min(n, WINDOW - inWindow);
+            Arrays.fill(window, inWindow, inWindow + m, zero);
+            advance(m);
+            n -= m;
+        }
+    }
+
+    /** Emits the sign codes of {@code x[off, off+n)}; returns the sum of magnitudes (not finite for bad input). */
+    final double putSigns(float[] x, int off, int n) {
+        double sum = 0;
+        while (n > 0) {
+            int m = Math.min(n, WINDOW - inWindow);
+            sum += kernels.signs(x, off, m, window, inWindow);
+            advance(m);
+            off += m;
+            n -= m;
+        }
+        return sum;
+    }
+
+    private void advance(int m) {
+        inWindow += m;
+        if (inWindow == WINDOW) {
+            flush();
+        }
+    }
+
+    private void flush() {
+        outPos += kernels.pack(window, 0, inWindow, QuantizedUpdate.bitsPerCode(scheme(), levels()), out, outPos);
+        inWindow = 0;
+    }
 
     @Override
     public CompressedUpdate compress(float[] update) {
         Checks.length(update, dim);
-        byte[] codes = new byte[dim];
+        int bits = QuantizedUpdate.bitsPerCode(scheme(), levels());
+        out = new byte[Math.toIntExact(QuantizedUpdate.packedBytes(dim, bits))];
+        outPos = 0;
+        inWindow = 0;
         float[] scales = new float[buckets];
         int seed = nextSeed;
         int off = 0;
@@ -55,14 +120,18 @@ abstract class BucketQuantizer implements CompressorState {
             int end = off + seg;
             for (int start = off; start < end; start += bucketSize) {
                 int n = Math.min(bucketSize, end - start);
-                scales[b++] = bucket(update, start, n, codes, seed);
+                scales[b] = bucket(update, start, n, b, seed);
+                b++;
             }
             off = end;
         }
+        flush();
+        byte[] packed = out;
+        out = null;
         if (rng != null) {
             nextSeed = rng.nextInt();
         }
-        return QuantizedUpdate.wrap(scheme(), levels(), segments.clone(), bucketSize, scales, codes);
+        return QuantizedUpdate.wrap(scheme(), levels(), segments.clone(), bucketSize, scales, dim, packed);
     }
 
     /** Throws naming the first non-finite value of a bucket. */

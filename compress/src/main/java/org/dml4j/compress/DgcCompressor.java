@@ -113,7 +113,7 @@ public final class DgcCompressor implements GradientCompressor {
         public CompressedUpdate compress(float[] update) {
             Checks.length(update, dim);
             FloatKernels fk = FloatKernels.get();
-            double ss = fk.sumSquares(update, 0, dim);
+            double ss = CompressKernels.get().sumSquares(update, 0, dim);
             if (!Double.isFinite(ss)) {
                 throw TopKSelector.nonFinite(update, 0, dim);
             }

@@ -2,7 +2,6 @@ package org.dml4j.compress;
 
 import java.util.Objects;
 import java.util.SplittableRandom;
-import org.dml4j.core.FloatKernels;
 
 /**
  * QSGD: every bucket is sent as its L2 norm and, per element, a sign and a level in {@code [0, s]} chosen by
@@ -81,17 +80,18 @@ public final class QsgdCompressor implements GradientCompressor {
         }
 
         @Override
-        float bucket(float[] x, int off, int n, byte[] codes, int seed) {
-            double ss = FloatKernels.get().sumSquares(x, off, n);
+        float bucket(float[] x, int off, int n, int b, int seed) {
+            double ss = kernels.sumSquares(x, off, n);
             if (!Double.isFinite(ss)) {
                 throw nonFinite(x, off, n);
             }
             float norm = (float) Math.sqrt(ss);
             float mul = config.levels() / norm;
             if (!(norm > 0f) || !Float.isFinite(mul) || !Float.isFinite(norm)) {
+                putZeros(n);
                 return 0f;
             }
-            kernels.quantize(x, off, n, mul, config.levels(), seed, off, codes, off);
+            putQuantized(x, off, n, mul, seed);
             return norm;
         }
     }

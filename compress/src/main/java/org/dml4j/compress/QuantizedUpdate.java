@@ -11,8 +11,12 @@ import java.util.Objects;
  * {@code scale[b] * code[i] / levels} for the {@link Scheme#SYMMETRIC} scheme (codes in {@code [-levels, levels]};
  * QSGD, TernGrad) and {@code scale[b] * code[i]} for {@link Scheme#SIGN} (codes {@code ±1}; scaled sign).
  *
- * <p>On the wire each code takes {@link #bitsPerCode()} bits: 1 for signs, {@code ceil(log2(2*levels+1))} otherwise
- * (2 bits for ternary, 4 for 7 levels, 8 for 127), packed least significant bit first; scales are fp32.
+ * <p>In memory and on the wire the codes are packed, {@link #bitsPerCode()} bits each, least significant bit first:
+ * 1 for signs, {@code ceil(log2(2*levels+1))} otherwise (2 bits for ternary, 4 for 7 levels, 8 for 127), as
+ * {@code levels + code} (1 for +1 and 0 for -1 for signs); scales are fp32. For the symmetric scheme the wire carries
+ * instead, when that is smaller ({@link #coding()}), the Elias-gamma coding of QSGD: the number of non-zero codes,
+ * then for each non-zero code the gap to the previous one, its sign bit and its magnitude (see {@link Coding}).
+ * {@link #wireBytes()} counts the chosen coding exactly; it scans the codes once, on the first call.
  */
 public final class QuantizedUpdate implements CompressedUpdate {
     /** Largest number of levels (8-bit codes). */
@@ -37,13 +41,49 @@ public final class QuantizedUpdate implements CompressedUpdate {
         }
     }
 
+    /**
+     * How the codes travel on the wire; the encoder picks the smaller and records it (flag byte 7 of the header).
+     *
+     * <p>[reconstructed] {@link #ELIAS_GAMMA} follows the encoding of Alistarh et al. (QSGD, NeurIPS 2017, §3.2):
+     * the paper writes each bucket's norm (32 bits, here the bucket scales, fp32, before the codes), then for every
+     * non-zero coordinate the Elias code of its distance from the previous non-zero coordinate, its sign and the
+     * Elias code of its level. Here the integers are Elias-gamma coded ({@code floor(log2 v)} zero bits, then v in
+     * {@code floor(log2 v) + 1} bits, most significant first; the paper's analysis uses the recursive Elias code),
+     * the stream starts with gamma(nnz + 1), gaps run across buckets and segments over the whole vector (the first
+     * gap is index + 1), the sign bit is 1 for negative codes, and the bits are written least significant bit first
+     * within each byte, the last byte padded with zero bits.
+     */
+    public enum Coding {
+        /** Fixed-width codes, {@link #bitsPerCode()} bits per element. */
+        FIXED(0),
+        /** Elias-gamma coded gaps, signs and levels of the non-zero codes. */
+        ELIAS_GAMMA(1);
+
+        private final int code;
+
+        Coding(int code) {
+            this.code = code;
+        }
+
+        /** @return the code written in the wire header */
+        public int code() {
+            return code;
+        }
+    }
+
     private final int dim;
     private final Scheme scheme;
     private final int levels;
     private final int[] segments;
     private final int bucketSize;
     private final float[] scales;
-    private final byte[] codes;
+    private final int bits;
+    private final byte[] packed;
+    /** Bits of the Elias-gamma stream, computed on first use (-1 before; idempotent, so a race is harmless). */
+    private volatile long eliasBits = -1;
+    /** Codes per byte when codes do not straddle bytes (else 0), and the byte of that many zero codes. */
+    private final int perByte;
+    private final int zeroByte;
 
     /**
      * @param scheme     how codes map to values
@@ -80,24 +120,71 @@ public final class QuantizedUpdate implements CompressedUpdate {
         this.segments = segments.clone();
         this.bucketSize = bucketSize;
         this.scales = scales.clone();
-        this.codes = codes.clone();
+        this.bits = bitsPerCode(scheme, levels);
+        byte[] wire = new byte[codes.length];
+        for (int i = 0; i < codes.length; i++) {
+            wire[i] = (byte) (scheme == Scheme.SIGN ? (codes[i] > 0 ? 1 : 0) : codes[i] + levels);
+        }
+        this.packed = new byte[Math.toIntExact(packedBytes(codes.length, bits))];
+        CompressKernels.scalar().pack(wire, 0, wire.length, bits, packed, 0);
+        this.perByte = perByte(bits);
+        this.zeroByte = zeroByte(scheme, levels, bits);
     }
 
-    private QuantizedUpdate(Scheme scheme, int levels, int[] segments, int bucketSize, float[] scales, byte[] codes,
-            boolean owned) {
-        this.dim = codes.length;
+    private QuantizedUpdate(Scheme scheme, int levels, int[] segments, int bucketSize, float[] scales, int dim,
+            byte[] packed) {
+        this.dim = dim;
         this.scheme = scheme;
         this.levels = levels;
         this.segments = segments;
         this.bucketSize = bucketSize;
         this.scales = scales;
-        this.codes = codes;
+        this.bits = bitsPerCode(scheme, levels);
+        this.packed = packed;
+        this.perByte = perByte(bits);
+        this.zeroByte = zeroByte(scheme, levels, bits);
     }
 
-    /** Wraps arrays handed over by a compressor or the decoder, already validated. */
-    static QuantizedUpdate wrap(Scheme scheme, int levels, int[] segments, int bucketSize, float[] scales,
-            byte[] codes) {
-        return new QuantizedUpdate(scheme, levels, segments, bucketSize, scales, codes, true);
+    private static int perByte(int bits) {
+        return 8 % bits == 0 ? 8 / bits : 0;
+    }
+
+    private static int zeroByte(Scheme scheme, int levels, int bits) {
+        int z = 0;
+        for (int q = 0; q < perByte(bits); q++) {
+            z |= (scheme == Scheme.SIGN ? 1 : levels) << (q * bits);
+        }
+        return z;
+    }
+
+    /**
+     * Wraps arrays handed over by a compressor or the decoder, already validated: {@code packed} holds {@code dim}
+     * wire codes of {@link #bitsPerCode} bits with zero padding bits.
+     */
+    static QuantizedUpdate wrap(Scheme scheme, int levels, int[] segments, int bucketSize, float[] scales, int dim,
+            byte[] packed) {
+        return new QuantizedUpdate(scheme, levels, segments, bucketSize, scales, dim, packed);
+    }
+
+    /** @return bytes of {@code n} packed codes of {@code bits} bits */
+    static long packedBytes(long n, int bits) {
+        return (n * bits + 7) >>> 3;
+    }
+
+    /** @return the wire code ({@code bits} bits, at most 8) that starts at bit {@code bit} of {@code packed} */
+    static int codeAt(byte[] packed, long bit, int bits) {
+        int b = (int) (bit >>> 3);
+        int sh = (int) (bit & 7);
+        int v = packed[b] & 0xFF;
+        if (sh + bits > 8) {
+            v |= (packed[b + 1] & 0xFF) << 8;
+        }
+        return (v >>> sh) & ((1 << bits) - 1);
+    }
+
+    /** @return the length of the Elias-gamma code of {@code v >= 1} */
+    static int gammaBits(long v) {
+        return 2 * (63 - Long.numberOfLeadingZeros(v)) + 1;
     }
 
     static boolean codeOk(Scheme scheme, int levels, int code) {
@@ -155,17 +242,75 @@ public final class QuantizedUpdate implements CompressedUpdate {
         return dim;
     }
 
+    /** @return bytes of the header, layout and scales, before the codes */
+    private long prefixBytes() {
+        return UpdateCodec.HEADER_BYTES + 2L + 4L + 4L + 4L * segments.length + 4L * scales.length;
+    }
+
     @Override
     public long wireBytes() {
-        return UpdateCodec.HEADER_BYTES + 2L + 4L + 4L + 4L * segments.length + 4L * scales.length
-                + ((long) dim * bitsPerCode() + 7) / 8;
+        return prefixBytes() + (coding() == Coding.FIXED ? packed.length : (eliasBits() + 7) >>> 3);
+    }
+
+    /** @return the coding the wire uses: Elias-gamma when its bytes are fewer than the fixed-width codes' */
+    public Coding coding() {
+        if (scheme == Scheme.SIGN) {
+            return Coding.FIXED;
+        }
+        return (eliasBits() + 7) >>> 3 < packed.length ? Coding.ELIAS_GAMMA : Coding.FIXED;
+    }
+
+    /** @return the number of bits of the Elias-gamma stream of the codes (computed once) */
+    long eliasBits() {
+        long e = eliasBits;
+        if (e < 0) {
+            e = computeEliasBits();
+            eliasBits = e;
+        }
+        return e;
+    }
+
+    private long computeEliasBits() {
+        long total = 0;
+        long nnz = 0;
+        long prev = -1;
+        for (int i = nextNonZero(0); i < dim; i = nextNonZero(i + 1)) {
+            nnz++;
+            total += gammaBits(i - prev) + 1 + gammaBits(Math.abs(code(i)));
+            prev = i;
+        }
+        return total + gammaBits(nnz + 1);
+    }
+
+    /**
+     * @param from an element index, at most {@code dim}
+     * @return the first element at or after {@code from} whose code is not zero, or {@code dim}; skips whole bytes of
+     *     zero codes
+     */
+    int nextNonZero(int from) {
+        int zero = scheme == Scheme.SIGN ? 1 : levels;
+        int i = from;
+        while (i < dim) {
+            if (perByte > 0 && i % perByte == 0 && i + perByte <= dim
+                    && (packed[(int) ((long) i * bits >>> 3)] & 0xFF) == zeroByte) {
+                i += perByte;
+            } else if (codeAt(packed, (long) i * bits, bits) != zero) {
+                return i;
+            } else {
+                i++;
+            }
+        }
+        return dim;
     }
 
     @Override
     public void addTo(float[] target, float weight) {
         CompressedUpdate.checkTarget(target, dim);
         CompressKernels k = CompressKernels.get();
-        float perLevel = scheme == Scheme.SIGN ? 1f : 1f / levels;
+        boolean sign = scheme == Scheme.SIGN;
+        float perLevel = sign ? 1f : 1f / levels;
+        int mul = sign ? 2 : 1;
+        int sub = sign ? 1 : levels;
         int off = 0;
         int b = 0;
         for (int seg : segments) {
@@ -174,7 +319,7 @@ public final class QuantizedUpdate implements CompressedUpdate {
                 int n = Math.min(bucketSize, end - start);
                 float s = scales[b++];
                 if (s != 0f) {
-                    k.accumulateCodes(codes, start, n, weight * s * perLevel, target, start);
+                    k.accumulatePacked(packed, bits, start, n, mul, sub, weight * s * perLevel, target, start);
                 }
             }
             off = end;
@@ -193,7 +338,7 @@ public final class QuantizedUpdate implements CompressedUpdate {
 
     /** @return bits per code on the wire */
     public int bitsPerCode() {
-        return bitsPerCode(scheme, levels);
+        return bits;
     }
 
     /** @return elements per bucket */
@@ -216,7 +361,9 @@ public final class QuantizedUpdate implements CompressedUpdate {
      * @return its code
      */
     public int code(int i) {
-        return codes[i];
+        java.util.Objects.checkIndex(i, dim);
+        int c = codeAt(packed, (long) i * bits, bits);
+        return scheme == Scheme.SIGN ? 2 * c - 1 : c - levels;
     }
 
     int[] segmentArray() {
@@ -227,7 +374,8 @@ public final class QuantizedUpdate implements CompressedUpdate {
         return scales;
     }
 
-    byte[] codeArray() {
-        return codes;
+    /** @return the packed wire codes (not a copy) */
+    byte[] packedArray() {
+        return packed;
     }
 }

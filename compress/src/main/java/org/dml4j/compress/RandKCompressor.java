@@ -4,9 +4,11 @@ import java.util.Objects;
 import java.util.SplittableRandom;
 
 /**
- * Rand-k sparsification: keeps k coordinates drawn uniformly without replacement from the worker's seeded generator
- * (Floyd's algorithm on a reusable bitset, O(k + n/64) per call), optionally scaled by {@code n/k} so that
- * {@code E[decoded] = update}.
+ * Rand-k sparsification: keeps k coordinates (per segment) drawn uniformly without replacement (Floyd's algorithm on a
+ * reusable bitset, O(k + n/64) per call), optionally scaled by {@code n/k} so that {@code E[decoded] = update}. Every
+ * call draws a 64-bit seed from the worker's generator and the indices from that seed alone
+ * ({@link #drawIndices}), so the wire carries the seed and the per-segment counts instead of the indices
+ * ({@link SparseUpdate.IndexEncoding#SEEDED}); the server draws the same indices again.
  *
  * <pre>
  * S. U. Stich, J.-B. Cordonnier, M. Jaggi, "Sparsified SGD with Memory", NeurIPS 2018.
@@ -62,6 +64,49 @@ public final class RandKCompressor implements GradientCompressor {
                 config.perLayer(), layout), rng);
     }
 
+    /**
+     * Draws the indices of a Rand-k update: {@code counts[s]} distinct coordinates of segment s, uniformly, by Floyd's
+     * algorithm with a {@link SplittableRandom} seeded with {@code seed}, in increasing order. The codec calls it to
+     * rebuild seeded indices, so it must never change for format version 2.
+     *
+     * @param seed     the call's seed
+     * @param segments segment lengths, each at least 1
+     * @param counts   entries per segment, each in {@code [0, segments[s]]}
+     * @param bits     a cleared bitset of at least {@code sum(segments)} bits; left cleared
+     * @return the indices, sorted
+     */
+    static int[] drawIndices(long seed, int[] segments, int[] counts, long[] bits) {
+        SplittableRandom r = new SplittableRandom(seed);
+        int total = 0;
+        for (int c : counts) {
+            total += c;
+        }
+        int[] idx = new int[total];
+        int off = 0;
+        int pos = 0;
+        for (int s = 0; s < segments.length; s++) {
+            int n = segments[s];
+            for (int j = n - counts[s]; j < n; j++) {
+                int g = off + r.nextInt(j + 1);
+                if ((bits[g >>> 6] & (1L << g)) != 0) {
+                    g = off + j;
+                }
+                bits[g >>> 6] |= 1L << g;
+            }
+            for (int w = off >>> 6; w <= (off + n - 1) >>> 6; w++) {
+                long word = bits[w];
+                // a word shared with the next segment keeps that segment's bits (none are set yet)
+                while (word != 0) {
+                    idx[pos++] = (w << 6) + Long.numberOfTrailingZeros(word);
+                    word &= word - 1;
+                }
+                bits[w] = 0;
+            }
+            off += n;
+        }
+        return idx;
+    }
+
     private final class State implements CompressorState {
         private final int dim;
         private final int[] segments;
@@ -70,12 +115,15 @@ public final class RandKCompressor implements GradientCompressor {
         private final ValueFormat format = ValueFormat.parse(config.values(), "values");
         private double ratio;
         private int fixedK;
+        /** The seed of the next call, drawn ahead so that a failed call leaves the state as it was. */
+        private long nextSeed;
 
         State(int dim, int[] segments, SplittableRandom rng) {
             this.dim = dim;
             this.segments = segments;
             this.rng = Objects.requireNonNull(rng, "rng");
             this.bits = new long[(dim + 63) >>> 6];
+            this.nextSeed = this.rng.nextLong();
             if (config.k() != null) {
                 if (config.k() > dim) {
                     throw new IllegalArgumentException("randk: k = " + config.k() + " is larger than dim " + dim);
@@ -92,45 +140,31 @@ public final class RandKCompressor implements GradientCompressor {
             if (!CompressKernels.get().allFinite(update, 0, dim)) {
                 throw TopKSelector.nonFinite(update, 0, dim);
             }
-            int total = 0;
-            for (int s : segments) {
-                total += fixedK > 0 ? fixedK : Checks.kOf(ratio, s);
+            int[] counts = new int[segments.length];
+            for (int s = 0; s < segments.length; s++) {
+                counts[s] = fixedK > 0 ? fixedK : Checks.kOf(ratio, segments[s]);
             }
-            int[] idx = new int[total];
-            float[] val = new float[total];
-            int off = 0;
+            long seed = nextSeed;
+            int[] idx = drawIndices(seed, segments, counts, bits);
+            float[] val = new float[idx.length];
             int pos = 0;
-            for (int n : segments) {
-                int k = fixedK > 0 ? fixedK : Checks.kOf(ratio, n);
-                for (int j = n - k; j < n; j++) {
-                    int t = rng.nextInt(j + 1);
-                    int g = off + t;
-                    if ((bits[g >>> 6] & (1L << g)) != 0) {
-                        g = off + j;
+            for (int s = 0; s < segments.length; s++) {
+                int n = segments[s];
+                float scale = config.unbiased() ? (float) ((double) n / counts[s]) : 1f;
+                for (int j = 0; j < counts[s]; j++, pos++) {
+                    int i = idx[pos];
+                    float v = update[i] * scale;
+                    if (!Float.isFinite(v)) {
+                        throw new IllegalArgumentException("randk: value " + i + " = " + update[i]
+                                + " overflows when scaled by " + scale);
                     }
-                    bits[g >>> 6] |= 1L << g;
+                    val[pos] = v;
                 }
-                float scale = config.unbiased() ? (float) ((double) n / k) : 1f;
-                for (int w = off >>> 6; w <= (off + n - 1) >>> 6; w++) {
-                    long word = bits[w];
-                    while (word != 0) {
-                        int i = (w << 6) + Long.numberOfTrailingZeros(word);
-                        word &= word - 1;
-                        float v = update[i] * scale;
-                        if (!Float.isFinite(v)) {
-                            throw new IllegalArgumentException("randk: value " + i + " = " + update[i]
-                                    + " overflows when scaled by " + scale);
-                        }
-                        idx[pos] = i;
-                        val[pos] = v;
-                        pos++;
-                    }
-                    bits[w] = 0;
-                }
-                off += n;
             }
-            format.roundInPlace(val, 0, total);
-            return SparseUpdate.wrap(dim, idx, val, format);
+            format.roundInPlace(val, 0, val.length);
+            nextSeed = rng.nextLong();
+            return SparseUpdate.wrapSeeded(dim, idx, val, format,
+                    new SparseUpdate.Seeded(seed, segments.clone(), counts));
         }
 
         @Override

@@ -62,6 +62,16 @@ final class ScalarCompressKernels implements CompressKernels {
     }
 
     @Override
+    public double sumSquares(float[] x, int off, int n) {
+        Objects.checkFromIndexSize(off, n, x.length);
+        double sum = 0;
+        for (int i = off; i < off + n; i++) {
+            sum += (double) x[i] * x[i];
+        }
+        return sum;
+    }
+
+    @Override
     public boolean allFinite(float[] x, int off, int n) {
         Objects.checkFromIndexSize(off, n, x.length);
         for (int i = off; i < off + n; i++) {
@@ -81,7 +91,7 @@ final class ScalarCompressKernels implements CompressKernels {
             float v = x[off + i];
             float u = (CompressKernels.dither(seed, counter0 + i) >>> 8) * 0x1p-24f;
             int level = Math.min(levels, (int) Math.fma(Math.abs(v), mul, u));
-            codes[codesOff + i] = (byte) (v >= 0f ? level : -level);
+            codes[codesOff + i] = (byte) (v >= 0f ? levels + level : levels - level);
         }
     }
 
@@ -92,18 +102,52 @@ final class ScalarCompressKernels implements CompressKernels {
         double sum = 0;
         for (int i = 0; i < n; i++) {
             float v = x[off + i];
-            codes[codesOff + i] = (byte) (v < 0f ? -1 : 1);
+            codes[codesOff + i] = (byte) (v < 0f ? 0 : 1);
             sum += Math.abs(v);
         }
         return sum;
     }
 
     @Override
-    public void accumulateCodes(byte[] codes, int codesOff, int n, float a, float[] y, int yOff) {
+    public int pack(byte[] codes, int codesOff, int n, int bits, byte[] out, int outOff) {
+        return packScalar(codes, codesOff, n, bits, out, outOff);
+    }
+
+    static int packScalar(byte[] codes, int codesOff, int n, int bits, byte[] out, int outOff) {
         Objects.checkFromIndexSize(codesOff, n, codes.length);
-        Objects.checkFromIndexSize(yOff, n, y.length);
+        int nb = (int) (((long) n * bits + 7) >>> 3);
+        Objects.checkFromIndexSize(outOff, nb, out.length);
+        int acc = 0;
+        int nacc = 0;
+        int o = outOff;
         for (int i = 0; i < n; i++) {
-            y[yOff + i] = Math.fma(a, (float) codes[codesOff + i], y[yOff + i]);
+            acc |= (codes[codesOff + i] & 0xFF) << nacc;
+            nacc += bits;
+            if (nacc >= 8) {
+                out[o++] = (byte) acc;
+                acc >>>= 8;
+                nacc -= 8;
+            }
+        }
+        if (nacc > 0) {
+            out[o++] = (byte) acc;
+        }
+        return nb;
+    }
+
+    @Override
+    public void accumulatePacked(byte[] packed, int bits, int first, int n, int mul, int sub, float a, float[] y,
+            int yOff) {
+        Objects.checkFromIndexSize(yOff, n, y.length);
+        if (n == 0) {
+            return;
+        }
+        Objects.checkFromToIndex((int) (((long) first * bits) >>> 3),
+                (int) ((((long) first + n) * bits + 7) >>> 3), packed.length);
+        long bit = (long) first * bits;
+        for (int i = 0; i < n; i++, bit += bits) {
+            int c = QuantizedUpdate.codeAt(packed, bit, bits);
+            y[yOff + i] = Math.fma(a, (float) (c * mul - sub), y[yOff + i]);
         }
     }
 }

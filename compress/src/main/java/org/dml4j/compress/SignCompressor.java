@@ -79,8 +79,8 @@ public final class SignCompressor implements GradientCompressor {
         }
 
         @Override
-        float bucket(float[] x, int off, int n, byte[] codes, int seed) {
-            double l1 = kernels.signs(x, off, n, codes, off);
+        float bucket(float[] x, int off, int n, int b, int seed) {
+            double l1 = putSigns(x, off, n);
             if (!Double.isFinite(l1)) {
                 throw nonFinite(x, off, n);
             }

@@ -7,7 +7,8 @@ import java.util.Objects;
  * thread-safe: the arrays are copied in (or handed over by a compressor) and never mutated.
  *
  * <p>On the wire the indices are written either as gaps in unsigned LEB128 varints or as a bitmap of {@code dim} bits,
- * whichever is smaller (varints on a tie); {@link #indexEncoding()} says which, and {@link #wireBytes()} counts it
+ * whichever is smaller (varints on a tie); indices drawn from a seed (Rand-k) travel as that seed and the per-segment
+ * counts instead when that is smaller still. {@link #indexEncoding()} says which, and {@link #wireBytes()} counts it
  * exactly. Values travel in the {@link ValueFormat} they were rounded to.
  */
 public final class SparseUpdate implements CompressedUpdate {
@@ -16,7 +17,12 @@ public final class SparseUpdate implements CompressedUpdate {
         /** First index, then {@code index[i] - index[i-1] - 1}, each as an unsigned LEB128 varint. */
         VARINT_GAPS(0),
         /** One bit per coordinate, least significant bit first, {@code ceil(dim / 8)} bytes. */
-        BITMAP(1);
+        BITMAP(1),
+        /**
+         * The 8-byte seed, the segment count (4 bytes) and per segment its length and its number of entries (4 bytes
+         * each); the reader draws the indices again with {@link RandKCompressor#drawIndices} (format version 2).
+         */
+        SEEDED(2);
 
         private final int code;
 
@@ -35,6 +41,22 @@ public final class SparseUpdate implements CompressedUpdate {
     private final float[] values;
     private final ValueFormat format;
     private final long varintBytes;
+    /** How the indices were drawn, when they were (Rand-k), else null. */
+    private final Seeded seeded;
+
+    /**
+     * The seed and per-segment counts that determine the indices of a Rand-k update.
+     *
+     * @param seed     the seed of the {@link java.util.SplittableRandom} that drew them
+     * @param segments segment lengths (not copied; never mutated)
+     * @param counts   entries drawn in each segment (not copied; never mutated)
+     */
+    record Seeded(long seed, int[] segments, int[] counts) {
+        /** @return bytes of this encoding of the indices */
+        long bytes() {
+            return 8L + 4L + 8L * segments.length;
+        }
+    }
 
     /**
      * @param dim     length of the dense vector
@@ -72,14 +94,17 @@ public final class SparseUpdate implements CompressedUpdate {
         this.format = format;
         format.roundInPlace(this.values, 0, this.values.length);
         this.varintBytes = varintBytes(this.indices, this.indices.length);
+        this.seeded = null;
     }
 
-    private SparseUpdate(int dim, int[] indices, float[] values, ValueFormat format, long varintBytes) {
+    private SparseUpdate(int dim, int[] indices, float[] values, ValueFormat format, long varintBytes,
+            Seeded seeded) {
         this.dim = dim;
         this.indices = indices;
         this.values = values;
         this.format = format;
         this.varintBytes = varintBytes;
+        this.seeded = seeded;
     }
 
     /**
@@ -87,7 +112,12 @@ public final class SparseUpdate implements CompressedUpdate {
      * to {@code format}.
      */
     static SparseUpdate wrap(int dim, int[] indices, float[] values, ValueFormat format) {
-        return new SparseUpdate(dim, indices, values, format, varintBytes(indices, indices.length));
+        return new SparseUpdate(dim, indices, values, format, varintBytes(indices, indices.length), null);
+    }
+
+    /** As {@link #wrap}, for indices that {@code seeded} determines. */
+    static SparseUpdate wrapSeeded(int dim, int[] indices, float[] values, ValueFormat format, Seeded seeded) {
+        return new SparseUpdate(dim, indices, values, format, varintBytes(indices, indices.length), seeded);
     }
 
     /** @return the bytes of the varint-gap encoding of {@code idx[0, n)} */
@@ -129,7 +159,25 @@ public final class SparseUpdate implements CompressedUpdate {
 
     /** @return the index encoding the codec uses for this update (the smaller one) */
     public IndexEncoding indexEncoding() {
+        long plain = Math.min(varintBytes, bitmapBytes(dim));
+        if (seeded != null && seeded.bytes() < plain) {
+            return IndexEncoding.SEEDED;
+        }
         return varintBytes <= bitmapBytes(dim) ? IndexEncoding.VARINT_GAPS : IndexEncoding.BITMAP;
+    }
+
+    /** @return the seed and counts of seeded indices, or null */
+    Seeded seeded() {
+        return seeded;
+    }
+
+    /** @return bytes of the chosen index encoding */
+    private long indexBytes() {
+        return switch (indexEncoding()) {
+            case VARINT_GAPS -> varintBytes;
+            case BITMAP -> bitmapBytes(dim);
+            case SEEDED -> seeded.bytes();
+        };
     }
 
     /** @return the wire format of the values */
@@ -139,8 +187,7 @@ public final class SparseUpdate implements CompressedUpdate {
 
     @Override
     public long wireBytes() {
-        return UpdateCodec.HEADER_BYTES + 4L + Math.min(varintBytes, bitmapBytes(dim))
-                + (long) format.bytes() * indices.length;
+        return UpdateCodec.HEADER_BYTES + 4L + indexBytes() + (long) format.bytes() * indices.length;
     }
 
     @Override

@@ -79,9 +79,9 @@ public final class TernGradCompressor implements GradientCompressor {
         }
 
         @Override
-        float bucket(float[] x, int off, int n, byte[] codes, int seed) {
+        float bucket(float[] x, int off, int n, int b, int seed) {
             FloatKernels fk = FloatKernels.get();
-            double ss = fk.sumSquares(x, off, n);
+            double ss = kernels.sumSquares(x, off, n);
             if (!Double.isFinite(ss)) {
                 throw nonFinite(x, off, n);
             }
@@ -97,9 +97,10 @@ public final class TernGradCompressor implements GradientCompressor {
             }
             float mul = 1f / scale;
             if (!(scale > 0f) || !Float.isFinite(mul)) {
+                putZeros(n);
                 return 0f;
             }
-            kernels.quantize(x, off, n, mul, 1, seed, off, codes, off);
+            putQuantized(x, off, n, mul, seed);
             return scale;
         }
     }

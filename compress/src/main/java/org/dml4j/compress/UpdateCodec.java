@@ -1,5 +1,6 @@
 package org.dml4j.compress;
 
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -10,10 +11,12 @@ import java.util.Objects;
  * <ul>
  *   <li>dense (kind 1; flag 0 = {@link ValueFormat} code): {@code dim} values;</li>
  *   <li>sparse (kind 2; flag 0 = value format, flag 1 = {@link SparseUpdate.IndexEncoding} code): entry count
- *       (4 bytes), the indices as varint gaps or a bitmap, then the values;</li>
- *   <li>quantized (kind 3; flag 0 = {@link QuantizedUpdate.Scheme} code): levels (2 bytes), bucket size (4), segment
- *       count (4), segment lengths (4 each), one fp32 scale per bucket, then the codes packed least significant bit
- *       first ({@code levels + code} for the symmetric scheme, 1 for +1 and 0 for -1 for signs), padding bits zero;</li>
+ *       (4 bytes), the indices as varint gaps, a bitmap or (version 2) the seed and per-segment counts they were
+ *       drawn from, then the values;</li>
+ *   <li>quantized (kind 3; flag 0 = {@link QuantizedUpdate.Scheme} code, flag 1 = {@link QuantizedUpdate.Coding}
+ *       code, 0 in version 1): levels (2 bytes), bucket size (4), segment count (4), segment lengths (4 each), one
+ *       fp32 scale per bucket, then either the codes packed least significant bit first ({@code levels + code} for
+ *       the symmetric scheme, 1 for +1 and 0 for -1 for signs), padding bits zero, or their Elias-gamma stream;</li>
  *   <li>low-rank (kind 4; flag 0 = value format): block count (4), then per block a type byte and either
  *       {@code rows, cols, rank} (4 bytes each) with P and Q, or a length (4) with the raw values.</li>
  * </ul>
@@ -26,8 +29,12 @@ import java.util.Objects;
  * <p>Thread-safe (stateless).
  */
 public final class UpdateCodec {
-    /** Format version written by this code. */
-    public static final int CURRENT_VERSION = 1;
+    /**
+     * Format version written by this code. Version 2 added the Elias-gamma coding of quantized codes (flag byte 7 of
+     * a quantized update) and seeded sparse indices (index encoding 2); version 1 encodings, which have neither, are
+     * still read.
+     */
+    public static final int CURRENT_VERSION = 2;
     /** Size of the common header. */
     public static final int HEADER_BYTES = 12;
     private static final int MAGIC = 0x554C4D44; // "DMLU" read little endian
@@ -100,6 +107,14 @@ public final class UpdateCodec {
                 w.putVarint(i - prev - 1);
                 prev = i;
             }
+        } else if (enc == SparseUpdate.IndexEncoding.SEEDED) {
+            SparseUpdate.Seeded sd = s.seeded();
+            w.putLong(sd.seed());
+            w.putInt(sd.segments().length);
+            for (int g = 0; g < sd.segments().length; g++) {
+                w.putInt(sd.segments()[g]);
+                w.putInt(sd.counts()[g]);
+            }
         } else {
             int start = w.pos;
             int nb = (int) SparseUpdate.bitmapBytes(s.dim());
@@ -113,9 +128,10 @@ public final class UpdateCodec {
     }
 
     private static void encodeQuantized(QuantizedUpdate q, Writer w) {
+        QuantizedUpdate.Coding coding = q.coding();
         w.put(KIND_QUANTIZED);
         w.put(q.scheme().code());
-        w.put(0);
+        w.put(coding.code());
         w.putInt(q.dim());
         w.putShort(q.levels());
         w.putInt(q.bucketSize());
@@ -127,25 +143,28 @@ public final class UpdateCodec {
         for (float s : q.scaleArray()) {
             w.putInt(Float.floatToRawIntBits(s));
         }
-        byte[] codes = q.codeArray();
-        int bits = q.bitsPerCode();
-        boolean sign = q.scheme() == QuantizedUpdate.Scheme.SIGN;
-        int shift = sign ? 0 : q.levels();
-        long acc = 0;
-        int nacc = 0;
-        for (byte code : codes) {
-            long c = sign ? (code > 0 ? 1 : 0) : code + shift;
-            acc |= c << nacc;
-            nacc += bits;
-            while (nacc >= 8) {
-                w.put((int) acc);
-                acc >>>= 8;
-                nacc -= 8;
-            }
+        if (coding == QuantizedUpdate.Coding.FIXED) {
+            byte[] packed = q.packedArray();
+            System.arraycopy(packed, 0, w.buf, w.pos, packed.length);
+            w.pos += packed.length;
+            return;
         }
-        if (nacc > 0) {
-            w.put((int) acc);
+        int dim = q.dim();
+        long nnz = 0;
+        for (int i = q.nextNonZero(0); i < dim; i = q.nextNonZero(i + 1)) {
+            nnz++;
         }
+        BitWriter bw = new BitWriter(w.buf, w.pos);
+        bw.gamma(nnz + 1);
+        int prev = -1;
+        for (int i = q.nextNonZero(0); i < dim; i = q.nextNonZero(i + 1)) {
+            int c = q.code(i);
+            bw.gamma(i - prev);
+            bw.bit(c < 0 ? 1 : 0);
+            bw.gamma(Math.abs(c));
+            prev = i;
+        }
+        w.pos = bw.finish();
     }
 
     private static void encodeLowRank(LowRankUpdate l, Writer w) {
@@ -192,9 +211,9 @@ public final class UpdateCodec {
             throw new MalformedUpdateException("bad magic at byte 0: not a dml4j update");
         }
         int version = r.getByte();
-        if (version != CURRENT_VERSION) {
+        if (version < 1 || version > CURRENT_VERSION) {
             throw new MalformedUpdateException("unsupported update format version " + version + " at byte 4; this"
-                    + " reader knows version " + CURRENT_VERSION);
+                    + " reader knows versions 1 to " + CURRENT_VERSION);
         }
         int kind = r.getByte();
         int flag0 = r.getByte();
@@ -205,8 +224,8 @@ public final class UpdateCodec {
         }
         CompressedUpdate u = switch (kind) {
             case KIND_DENSE -> decodeDense(r, dim, flag0, flag1);
-            case KIND_SPARSE -> decodeSparse(r, dim, flag0, flag1);
-            case KIND_QUANTIZED -> decodeQuantized(r, dim, flag0, flag1);
+            case KIND_SPARSE -> decodeSparse(r, dim, flag0, flag1, version);
+            case KIND_QUANTIZED -> decodeQuantized(r, dim, flag0, version == 1 ? zeroed(flag1) : flag1);
             case KIND_LOW_RANK -> decodeLowRank(r, dim, flag0, flag1);
             default -> throw new MalformedUpdateException("unknown update kind " + kind + " at byte 5");
         };
@@ -222,6 +241,12 @@ public final class UpdateCodec {
             throw new MalformedUpdateException("unknown value format " + code + " at byte 6");
         }
         return f;
+    }
+
+    /** Version 1 had no flag at byte 7 of quantized updates. */
+    private static int zeroed(int flag1) {
+        zeroFlag(flag1, 7);
+        return 0;
     }
 
     private static void zeroFlag(int flag, int at) {
@@ -243,9 +268,9 @@ public final class UpdateCodec {
         return DenseUpdate.wrap(v, f);
     }
 
-    private static SparseUpdate decodeSparse(Reader r, int dim, int flag0, int flag1) {
+    private static SparseUpdate decodeSparse(Reader r, int dim, int flag0, int flag1, int version) {
         ValueFormat f = format(flag0);
-        if (flag1 != 0 && flag1 != 1) {
+        if (flag1 != 0 && flag1 != 1 && !(flag1 == 2 && version >= 2)) {
             throw new MalformedUpdateException("unknown index encoding " + flag1 + " at byte 7");
         }
         int nnzAt = r.pos;
@@ -255,6 +280,9 @@ public final class UpdateCodec {
                     + "]");
         }
         long valueBytes = (long) nnz * f.bytes();
+        if (flag1 == 2) {
+            return decodeSeeded(r, dim, nnz, f, valueBytes);
+        }
         long minIndexBytes = flag1 == 0 ? nnz : SparseUpdate.bitmapBytes(dim);
         if (r.remaining() < minIndexBytes + valueBytes) {
             throw new MalformedUpdateException("truncated sparse update: " + nnz + " entries need at least "
@@ -308,13 +336,54 @@ public final class UpdateCodec {
         return SparseUpdate.wrap(dim, idx, v, f);
     }
 
+    /** Seeded indices: the seed and per-segment counts, the indices drawn again (see {@link RandKCompressor}). */
+    private static SparseUpdate decodeSeeded(Reader r, int dim, int nnz, ValueFormat f, long valueBytes) {
+        int at = r.pos;
+        long seed = r.getLong();
+        int nSeg = r.getInt();
+        if (nSeg < 1 || nSeg > dim || 8L * nSeg + valueBytes != r.remaining()) {
+            throw new MalformedUpdateException("seeded indices at byte " + at + ": segment count " + nSeg
+                    + " does not fit dim " + dim + ", " + nnz + " entries and " + r.remaining() + " bytes left");
+        }
+        int[] segs = new int[nSeg];
+        int[] counts = new int[nSeg];
+        long total = 0;
+        long entries = 0;
+        for (int g = 0; g < nSeg; g++) {
+            segs[g] = r.getInt();
+            counts[g] = r.getInt();
+            if (segs[g] < 1 || counts[g] < 0 || counts[g] > segs[g]) {
+                throw new MalformedUpdateException("seeded segment " + g + " before byte " + r.pos + ": length "
+                        + segs[g] + ", count " + counts[g]);
+            }
+            total += segs[g];
+            entries += counts[g];
+        }
+        if (total != dim || entries != nnz) {
+            throw new MalformedUpdateException("seeded segments at byte " + at + " cover " + total + " elements and "
+                    + entries + " entries, not dim " + dim + " and " + nnz);
+        }
+        int[] idx = RandKCompressor.drawIndices(seed, segs, counts, new long[(dim + 63) >>> 6]);
+        float[] v = new float[nnz];
+        r.getValues(v, 0, nnz, f);
+        SparseUpdate u = SparseUpdate.wrapSeeded(dim, idx, v, f, new SparseUpdate.Seeded(seed, segs, counts));
+        if (u.indexEncoding() != SparseUpdate.IndexEncoding.SEEDED) {
+            throw new MalformedUpdateException("seeded indices at byte " + at + " are longer than the "
+                    + u.indexEncoding() + " encoding: not a canonical encoding");
+        }
+        return u;
+    }
+
     private static QuantizedUpdate decodeQuantized(Reader r, int dim, int flag0, int flag1) {
         QuantizedUpdate.Scheme scheme = switch (flag0) {
             case 0 -> QuantizedUpdate.Scheme.SYMMETRIC;
             case 1 -> QuantizedUpdate.Scheme.SIGN;
             default -> throw new MalformedUpdateException("unknown quantization scheme " + flag0 + " at byte 6");
         };
-        zeroFlag(flag1, 7);
+        if (flag1 != 0 && !(flag1 == 1 && scheme == QuantizedUpdate.Scheme.SYMMETRIC)) {
+            throw new MalformedUpdateException("unknown code coding " + flag1 + " at byte 7 for the " + scheme
+                    + " scheme");
+        }
         int levels = r.getShort();
         int bucketSize = r.getInt();
         int nSegAt = r.pos;
@@ -333,10 +402,11 @@ public final class UpdateCodec {
             throw new MalformedUpdateException("bad quantized layout before byte " + r.pos + ": " + err);
         }
         int bits = QuantizedUpdate.bitsPerCode(scheme, levels);
-        long codeBytes = ((long) dim * bits + 7) / 8;
-        if (r.remaining() != 4 * nb + codeBytes) {
+        long codeBytes = QuantizedUpdate.packedBytes(dim, bits);
+        boolean elias = flag1 == 1;
+        if (elias ? r.remaining() < 4 * nb + 1 : r.remaining() != 4 * nb + codeBytes) {
             throw new MalformedUpdateException("quantized payload after byte " + r.pos + " must be "
-                    + (4 * nb + codeBytes) + " bytes, got " + r.remaining());
+                    + (elias ? "more than " + 4 * nb : 4 * nb + codeBytes) + " bytes, got " + r.remaining());
         }
         float[] scales = new float[(int) nb];
         for (int b = 0; b < nb; b++) {
@@ -347,33 +417,69 @@ public final class UpdateCodec {
             }
             scales[b] = s;
         }
-        byte[] codes = new byte[dim];
-        boolean sign = scheme == QuantizedUpdate.Scheme.SIGN;
-        int mask = (1 << bits) - 1;
-        long acc = 0;
-        int nacc = 0;
-        for (int i = 0; i < dim; i++) {
-            while (nacc < bits) {
-                acc |= (long) r.getByte() << nacc;
-                nacc += 8;
-            }
-            int c = (int) (acc & mask);
-            acc >>>= bits;
-            nacc -= bits;
-            if (sign) {
-                codes[i] = (byte) (c == 1 ? 1 : -1);
-            } else {
-                if (c > 2 * levels) {
-                    throw new MalformedUpdateException("code " + c + " of element " + i + " before byte " + r.pos
-                            + " exceeds 2*levels = " + 2 * levels);
+        byte[] packed = new byte[(int) codeBytes];
+        if (elias) {
+            decodeElias(r, dim, levels, bits, packed);
+        } else {
+            int codesAt = r.pos;
+            System.arraycopy(r.buf, codesAt, packed, 0, packed.length);
+            r.pos += packed.length;
+            if (scheme == QuantizedUpdate.Scheme.SYMMETRIC) {
+                for (int i = 0; i < dim; i++) {
+                    int c = QuantizedUpdate.codeAt(packed, (long) i * bits, bits);
+                    if (c > 2 * levels) {
+                        throw new MalformedUpdateException("code " + c + " of element " + i + " at byte "
+                                + (codesAt + (long) i * bits / 8) + " exceeds 2*levels = " + 2 * levels);
+                    }
                 }
-                codes[i] = (byte) (c - levels);
+            }
+            int used = (int) (((long) dim * bits) & 7);
+            if (used != 0 && (packed[packed.length - 1] & 0xFF) >>> used != 0) {
+                throw new MalformedUpdateException("padding bits of the last code byte are not zero");
             }
         }
-        if (acc != 0) {
-            throw new MalformedUpdateException("padding bits of the last code byte are not zero");
+        QuantizedUpdate q = QuantizedUpdate.wrap(scheme, levels, segs, bucketSize, scales, dim, packed);
+        if (q.coding().code() != flag1) {
+            throw new MalformedUpdateException("the codes are " + (elias ? "Elias-gamma" : "fixed-width")
+                    + " coded although the " + q.coding() + " coding is the smaller: not a canonical encoding");
         }
-        return QuantizedUpdate.wrap(scheme, levels, segs, bucketSize, scales, codes);
+        return q;
+    }
+
+    /** Reads an Elias-gamma code stream (see {@link QuantizedUpdate.Coding#ELIAS_GAMMA}) into packed codes. */
+    private static void decodeElias(Reader r, int dim, int levels, int bits, byte[] packed) {
+        int start = r.pos;
+        BitReader br = new BitReader(r.buf, start);
+        long nnz = br.gamma() - 1;
+        if (nnz > dim) {
+            throw new MalformedUpdateException("Elias stream at byte " + start + " declares " + nnz
+                    + " non-zero codes, more than dim " + dim);
+        }
+        byte[] codes = new byte[dim];
+        Arrays.fill(codes, (byte) levels);
+        long prev = -1;
+        for (long j = 0; j < nnz; j++) {
+            long i = prev + br.gamma();
+            if (i >= dim) {
+                throw new MalformedUpdateException("position " + i + " of non-zero code " + j + " (bit "
+                        + br.bitsRead() + " of the Elias stream at byte " + start + ") is not below dim " + dim);
+            }
+            boolean negative = br.bit() == 1;
+            long level = br.gamma();
+            if (level > levels) {
+                throw new MalformedUpdateException("level " + level + " of non-zero code " + j + " (bit "
+                        + br.bitsRead() + " of the Elias stream at byte " + start + ") exceeds levels = " + levels);
+            }
+            codes[(int) i] = (byte) (negative ? levels - level : levels + level);
+            prev = i;
+        }
+        int end = br.finish();
+        if (end != r.buf.length) {
+            throw new MalformedUpdateException((r.buf.length - end) + " trailing bytes after the Elias stream at byte "
+                    + end);
+        }
+        r.pos = end;
+        CompressKernels.scalar().pack(codes, 0, dim, bits, packed, 0);
     }
 
     private static LowRankUpdate decodeLowRank(Reader r, int dim, int flag0, int flag1) {
@@ -455,6 +561,11 @@ public final class UpdateCodec {
             buf[pos++] = (byte) (v >>> 24);
         }
 
+        void putLong(long v) {
+            putInt((int) v);
+            putInt((int) (v >>> 32));
+        }
+
         void putVarint(int v) {
             while ((v & ~0x7F) != 0) {
                 buf[pos++] = (byte) ((v & 0x7F) | 0x80);
@@ -524,6 +635,11 @@ public final class UpdateCodec {
             return v;
         }
 
+        long getLong() {
+            long lo = getInt() & 0xFFFFFFFFL;
+            return lo | (long) getInt() << 32;
+        }
+
         long getVarint() {
             int start = pos;
             long v = 0;
@@ -554,6 +670,108 @@ public final class UpdateCodec {
                 }
                 v[i] = x;
             }
+        }
+    }
+
+    /** Writes bits least significant bit first into a caller-sized array. */
+    private static final class BitWriter {
+        private final byte[] buf;
+        private int pos;
+        private long acc;
+        private int nacc;
+
+        BitWriter(byte[] buf, int pos) {
+            this.buf = buf;
+            this.pos = pos;
+        }
+
+        void bit(int b) {
+            acc |= (long) b << nacc;
+            if (++nacc == 64) {
+                drain();
+            }
+        }
+
+        /** Elias-gamma code of {@code v >= 1}: {@code floor(log2 v)} zeros, then v, most significant bit first. */
+        void gamma(long v) {
+            int n = 63 - Long.numberOfLeadingZeros(v);
+            for (int j = 0; j < n; j++) {
+                bit(0);
+            }
+            for (int j = n; j >= 0; j--) {
+                bit((int) (v >>> j) & 1);
+            }
+        }
+
+        private void drain() {
+            while (nacc >= 8) {
+                buf[pos++] = (byte) acc;
+                acc >>>= 8;
+                nacc -= 8;
+            }
+        }
+
+        /** @return the position after the last byte, padding bits zero */
+        int finish() {
+            drain();
+            if (nacc > 0) {
+                buf[pos++] = (byte) acc;
+                acc = 0;
+                nacc = 0;
+            }
+            return pos;
+        }
+    }
+
+    /** Reads bits least significant bit first; fails with {@link MalformedUpdateException} at the end. */
+    private static final class BitReader {
+        private final byte[] buf;
+        private final int start;
+        private long bit;
+
+        BitReader(byte[] buf, int start) {
+            this.buf = buf;
+            this.start = start;
+            this.bit = (long) start * 8;
+        }
+
+        int bit() {
+            int b = (int) (bit >>> 3);
+            if (b >= buf.length) {
+                throw new MalformedUpdateException("truncated Elias stream at byte " + start);
+            }
+            int v = (buf[b] >>> (bit & 7)) & 1;
+            bit++;
+            return v;
+        }
+
+        long gamma() {
+            int n = 0;
+            while (bit() == 0) {
+                if (++n > 31) {
+                    throw new MalformedUpdateException("Elias code longer than 63 bits at bit " + bitsRead()
+                            + " of the stream at byte " + start);
+                }
+            }
+            long v = 1;
+            for (int j = 0; j < n; j++) {
+                v = v << 1 | bit();
+            }
+            return v;
+        }
+
+        long bitsRead() {
+            return bit - (long) start * 8;
+        }
+
+        /** @return the position after the stream's last byte; its padding bits must be zero */
+        int finish() {
+            int used = (int) (bit & 7);
+            int end = (int) ((bit + 7) >>> 3);
+            if (used != 0 && (buf[end - 1] & 0xFF) >>> used != 0) {
+                throw new MalformedUpdateException("padding bits of the Elias stream's last byte are not zero");
+            }
+            return end;
         }
     }
 }

@@ -4,6 +4,7 @@ import java.util.Objects;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
@@ -20,6 +21,10 @@ final class VectorCompressKernels implements CompressKernels {
     private static final int L = S.length();
     private static final VectorSpecies<Integer> IS = VectorSpecies.of(int.class, S.vectorShape());
     private static final VectorSpecies<Byte> BS = VectorSpecies.of(byte.class, VectorShape.forBitSize(L * 8));
+    /** Codes packed per iteration: the preferred byte species, and those of half and a quarter of its size. */
+    private static final VectorSpecies<Byte> BP = ByteVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Byte> BH = bytesOf(BP.vectorBitSize() / 2);
+    private static final VectorSpecies<Byte> BQ = bytesOf(BP.vectorBitSize() / 4);
     /** Elements summed in float lanes before spilling to a double total. */
     private static final int BLOCK = 1 << 12;
 
@@ -111,6 +116,38 @@ final class VectorCompressKernels implements CompressKernels {
     }
 
     @Override
+    public double sumSquares(float[] x, int off, int n) {
+        Objects.checkFromIndexSize(off, n, x.length);
+        double total = 0;
+        for (int start = 0; start < n; start += BLOCK) {
+            int len = Math.min(BLOCK, n - start);
+            FloatVector acc = FloatVector.zero(S);
+            int i = 0;
+            int bound = S.loopBound(len);
+            for (; i < bound; i += L) {
+                FloatVector v = FloatVector.fromArray(S, x, off + start + i);
+                acc = v.fma(v, acc);
+            }
+            double s = lanes(acc);
+            for (; i < len; i++) {
+                float v = x[off + start + i];
+                s += (double) v * v;
+            }
+            total += s;
+        }
+        return total;
+    }
+
+    /** @return the sum of the lanes in lane order (deterministic, unlike a floating-point reduceLanes(ADD)) */
+    private static double lanes(FloatVector v) {
+        double s = 0;
+        for (int j = 0; j < L; j++) {
+            s += v.lane(j);
+        }
+        return s;
+    }
+
+    @Override
     public boolean allFinite(float[] x, int off, int n) {
         Objects.checkFromIndexSize(off, n, x.length);
         FloatVector bad0 = FloatVector.zero(S);
@@ -137,22 +174,26 @@ final class VectorCompressKernels implements CompressKernels {
         Objects.checkFromIndexSize(codesOff, n, codes.length);
         IntVector iotaWeyl = IntVector.zero(IS).addIndex(1).mul(CompressKernels.WEYL);
         FloatVector vm = FloatVector.broadcast(S, mul);
+        IntVector lv = IntVector.broadcast(IS, levels);
         int i = 0;
         int bound = S.loopBound(n);
         for (; i < bound; i += L) {
             FloatVector v = FloatVector.fromArray(S, x, off + i);
-            IntVector h = iotaWeyl.add(CompressKernels.dither(seed, counter0 + i));
+            IntVector h = iotaWeyl.add((counter0 + i) * CompressKernels.WEYL + seed);
+            h = h.lanewise(VectorOperators.XOR, h.lanewise(VectorOperators.LSHR, 16)).mul(0x7FEB352D);
+            h = h.lanewise(VectorOperators.XOR, h.lanewise(VectorOperators.LSHR, 15)).mul(0x846CA68B);
+            h = h.lanewise(VectorOperators.XOR, h.lanewise(VectorOperators.LSHR, 16));
             FloatVector u = ((FloatVector) h.lanewise(VectorOperators.LSHR, 8).convert(VectorOperators.I2F, 0))
                     .mul(0x1p-24f);
             IntVector level = ((IntVector) v.abs().fma(vm, u).convert(VectorOperators.F2I, 0)).min(levels);
-            level = level.neg().blend(level, v.compare(VectorOperators.GE, 0f).cast(IS));
-            ((ByteVector) level.convertShape(VectorOperators.I2B, BS, 0)).intoArray(codes, codesOff + i);
+            IntVector code = lv.sub(level).blend(lv.add(level), v.compare(VectorOperators.GE, 0f).cast(IS));
+            ((ByteVector) code.convertShape(VectorOperators.I2B, BS, 0)).intoArray(codes, codesOff + i);
         }
         for (; i < n; i++) {
             float v = x[off + i];
             float u = (CompressKernels.dither(seed, counter0 + i) >>> 8) * 0x1p-24f;
             int level = Math.min(levels, (int) Math.fma(Math.abs(v), mul, u));
-            codes[codesOff + i] = (byte) (v >= 0f ? level : -level);
+            codes[codesOff + i] = (byte) (v >= 0f ? levels + level : levels - level);
         }
     }
 
@@ -161,7 +202,7 @@ final class VectorCompressKernels implements CompressKernels {
         Objects.checkFromIndexSize(off, n, x.length);
         Objects.checkFromIndexSize(codesOff, n, codes.length);
         ByteVector plus = ByteVector.broadcast(BS, (byte) 1);
-        ByteVector minus = ByteVector.broadcast(BS, (byte) -1);
+        ByteVector minus = ByteVector.zero(BS);
         double total = 0;
         for (int start = 0; start < n; start += BLOCK) {
             int len = Math.min(BLOCK, n - start);
@@ -174,10 +215,10 @@ final class VectorCompressKernels implements CompressKernels {
                 VectorMask<Byte> neg = v.compare(VectorOperators.LT, 0f).cast(BS);
                 plus.blend(minus, neg).intoArray(codes, codesOff + start + i);
             }
-            double s = acc.reduceLanes(VectorOperators.ADD);
+            double s = lanes(acc);
             for (; i < len; i++) {
                 float v = x[off + start + i];
-                codes[codesOff + start + i] = (byte) (v < 0f ? -1 : 1);
+                codes[codesOff + start + i] = (byte) (v < 0f ? 0 : 1);
                 s += Math.abs(v);
             }
             total += s;
@@ -186,19 +227,60 @@ final class VectorCompressKernels implements CompressKernels {
     }
 
     @Override
-    public void accumulateCodes(byte[] codes, int codesOff, int n, float a, float[] y, int yOff) {
+    public int pack(byte[] codes, int codesOff, int n, int bits, byte[] out, int outOff) {
         Objects.checkFromIndexSize(codesOff, n, codes.length);
-        Objects.checkFromIndexSize(yOff, n, y.length);
-        FloatVector va = FloatVector.broadcast(S, a);
-        int i = 0;
-        int bound = S.loopBound(n);
-        for (; i < bound; i += L) {
-            FloatVector c = (FloatVector) ByteVector.fromArray(BS, codes, codesOff + i)
-                    .convertShape(VectorOperators.B2F, S, 0);
-            va.fma(c, FloatVector.fromArray(S, y, yOff + i)).intoArray(y, yOff + i);
+        int nb = (int) (((long) n * bits + 7) >>> 3);
+        Objects.checkFromIndexSize(outOff, nb, out.length);
+        if (bits == 8) {
+            System.arraycopy(codes, codesOff, out, outOff, n);
+            return n;
         }
-        for (; i < n; i++) {
-            y[yOff + i] = Math.fma(a, (float) codes[codesOff + i], y[yOff + i]);
+        int i = 0;
+        int o = outOff;
+        int e = BP.length();
+        int bound = BP.loopBound(n);
+        if (bits == 4 && BH != null) {
+            for (; i < bound; i += e, o += e / 2) {
+                ShortVector sv = ByteVector.fromArray(BP, codes, codesOff + i).reinterpretAsShorts();
+                sv = sv.and((short) 0x0F).or(sv.lanewise(VectorOperators.LSHR, 4).and((short) 0xF0));
+                ((ByteVector) sv.convertShape(VectorOperators.S2B, BH, 0)).intoArray(out, o);
+            }
+        } else if (bits == 2 && BQ != null) {
+            for (; i < bound; i += e, o += e / 4) {
+                IntVector iv = ByteVector.fromArray(BP, codes, codesOff + i).reinterpretAsInts();
+                iv = iv.and(0x3).or(iv.lanewise(VectorOperators.LSHR, 6).and(0xC))
+                        .or(iv.lanewise(VectorOperators.LSHR, 12).and(0x30))
+                        .or(iv.lanewise(VectorOperators.LSHR, 18).and(0xC0));
+                ((ByteVector) iv.convertShape(VectorOperators.I2B, BQ, 0)).intoArray(out, o);
+            }
+        } else if (bits == 1) {
+            for (; i < bound; i += e) {
+                long m = ByteVector.fromArray(BP, codes, codesOff + i).compare(VectorOperators.NE, (byte) 0)
+                        .toLong();
+                for (int q = 0; q < e / 8; q++) {
+                    out[o++] = (byte) (m >>> (8 * q));
+                }
+            }
+        } else {
+            i = 0;
+            o = outOff;
+        }
+        ScalarCompressKernels.packScalar(codes, codesOff + i, n - i, bits, out, o);
+        return nb;
+    }
+
+    @Override
+    public void accumulatePacked(byte[] packed, int bits, int first, int n, int mul, int sub, float a, float[] y,
+            int yOff) {
+        ScalarCompressKernels.INSTANCE.accumulatePacked(packed, bits, first, n, mul, sub, a, y, yOff);
+    }
+
+    /** @return the byte species of {@code bits} bits, or null when the platform has no such shape */
+    private static VectorSpecies<Byte> bytesOf(int bits) {
+        try {
+            return VectorSpecies.of(byte.class, VectorShape.forBitSize(bits));
+        } catch (IllegalArgumentException e) {
+            return null;
         }
     }
 }

@@ -23,13 +23,16 @@ class CodecTest {
     @Test
     void sparseGoldenBytes() {
         // Prepare: gaps 0, 4, 194 (= 0xC2 0x01 as a varint): 4 bytes of indices beat a 38-byte bitmap
-        String want = "444d4c550102000" + "02c010000" + "03000000" + "0004c201"
+        String want = "444d4c550202000" + "02c010000" + "03000000" + "0004c201"
                 + "0000803f" + "000000c0" + "0000003f";
         // Execute
         byte[] bytes = UpdateCodec.encode(goldenSparse());
         // Assert
         assertEquals(want, HexFormat.of().formatHex(bytes));
         assertEquals(SparseUpdate.IndexEncoding.VARINT_GAPS, goldenSparse().indexEncoding());
+        assertArrayEquals(goldenSparse().toDense(), UpdateCodec.decode(bytes, 300).toDense());
+        // version 1 wrote the same bytes with 01 at byte 4; they still decode
+        bytes[4] = 1;
         assertArrayEquals(goldenSparse().toDense(), UpdateCodec.decode(bytes, 300).toDense());
     }
 
@@ -109,7 +112,7 @@ class CodecTest {
     @Test
     void unknownVersionsKindsAndFormatsAreRejected() {
         byte[] ok = UpdateCodec.encode(goldenSparse());
-        for (int[] patch : new int[][] {{4, 2}, {5, 9}, {6, 7}, {7, 5}, {0, 0}}) {
+        for (int[] patch : new int[][] {{4, 3}, {4, 0}, {5, 9}, {6, 7}, {7, 5}, {0, 0}}) {
             byte[] b = ok.clone();
             b[patch[0]] = (byte) patch[1];
             assertThrows(MalformedUpdateException.class, () -> UpdateCodec.decode(b, 300));
@@ -121,8 +124,7 @@ class CodecTest {
             @ForAll @IntRange(min = 1, max = 4) int kind, @ForAll @IntRange(min = 0, max = 400) int dim,
             @ForAll @IntRange(min = 0, max = 3) int flag) {
         byte[] bytes = new byte[12 + tail.length];
-        HexFormat.of().parseHex("444d4c5501", 0, 10);
-        System.arraycopy(HexFormat.of().parseHex("444d4c5501"), 0, bytes, 0, 5);
+        System.arraycopy(HexFormat.of().parseHex("444d4c5502"), 0, bytes, 0, 5);
         bytes[5] = (byte) kind;
         bytes[6] = (byte) (flag & 1);
         bytes[7] = (byte) (flag >> 1);

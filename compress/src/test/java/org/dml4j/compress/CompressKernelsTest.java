@@ -80,20 +80,39 @@ class CompressKernelsTest {
 
     @ParameterizedTest
     @ValueSource(ints = {1, 7, 8, 13, 207, 1024, 4099})
-    void quantizeSignsAndAccumulateAgree(int n) {
+    void quantizeSignsPackAndAccumulateAgree(int n) {
         float[] x = data(n, 11);
-        for (int levels : new int[] {1, 7, 127}) {
+        for (int levels : new int[] {1, 3, 7, 15, 127}) {
             byte[] c1 = new byte[n + 4];
             byte[] c2 = new byte[n + 4];
             S.quantize(x, 1, n, levels / 4f, levels, 12345, 77, c1, 2);
             V.quantize(x, 1, n, levels / 4f, levels, 12345, 77, c2, 2);
             assertArrayEquals(c1, c2, "levels " + levels);
+            int bits = QuantizedUpdate.bitsPerCode(QuantizedUpdate.Scheme.SYMMETRIC, levels);
+            byte[] p1 = new byte[n + 9];
+            byte[] p2 = new byte[n + 9];
+            int nb = S.pack(c1, 2, n, bits, p1, 1);
+            assertEquals(nb, V.pack(c2, 2, n, bits, p2, 1));
+            assertEquals((n * bits + 7) / 8, nb);
+            assertArrayEquals(p1, p2, "packed, levels " + levels);
+            for (int i = 0; i < n; i++) {
+                assertEquals(c1[2 + i] & 0xFF, QuantizedUpdate.codeAt(p1, 8L + (long) i * bits, bits), "code " + i);
+            }
+            byte[] q = new byte[nb];
+            S.pack(c1, 2, n, bits, q, 0);
+            int first = Math.min(3, n - 1);
             float[] y1 = data(n, 5);
             float[] y2 = y1.clone();
-            S.accumulateCodes(c1, 2, n, 0.37f, y1, 3);
-            V.accumulateCodes(c2, 2, n, 0.37f, y2, 3);
+            S.accumulatePacked(q, bits, first, n - first, 1, levels, 0.37f, y1, 1);
+            V.accumulatePacked(q, bits, first, n - first, 1, levels, 0.37f, y2, 1);
             assertArrayEquals(y1, y2);
+            for (int i = 0; i < n - first; i++) {
+                float want = data(n, 5)[1 + i] + 0.37f * ((c1[2 + first + i] & 0xFF) - levels);
+                assertEquals(want, y1[1 + i], 1e-5f * Math.abs(want) + 1e-6f);
+            }
         }
+        double ss = S.sumSquares(x, 1, n - 1);
+        assertEquals(ss, V.sumSquares(x, 1, n - 1), 1e-6 * ss);
         byte[] s1 = new byte[n];
         byte[] s2 = new byte[n];
         x[0] = -0f;
@@ -101,5 +120,10 @@ class CompressKernelsTest {
         assertEquals(l1, V.signs(x, 0, n, s2, 0), 1e-5 * l1);
         assertArrayEquals(s1, s2);
         assertEquals(1, s1[0], "-0.0 counts as positive");
+        byte[] p1 = new byte[(n + 7) / 8];
+        byte[] p2 = new byte[(n + 7) / 8];
+        S.pack(s1, 0, n, 1, p1, 0);
+        V.pack(s2, 0, n, 1, p2, 0);
+        assertArrayEquals(p1, p2, "packed signs");
     }
 }

@@ -1,6 +1,8 @@
 package org.dml4j.compress;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -50,6 +52,28 @@ class RandKCompressorTest extends GradientCompressorContract {
             assertEquals(3, inFirst);
             assertEquals(1, inLast);
         }
+    }
+
+    @Test
+    void theWireCarriesTheSeedNotTheIndices() {
+        int dim = 10_000;
+        CompressorState s = new RandKCompressor(new RandKConfig(0.01, null, false, false, new int[] {6_000, 4_000},
+                false, null)).newState(dim, new SplittableRandom(3));
+        SparseUpdate u = (SparseUpdate) s.compress(Unbiased.vector(dim, 1));
+        assertEquals(SparseUpdate.IndexEncoding.SEEDED, u.indexEncoding());
+        // header, entry count, seed, segment count, (length, count) per segment, then the 100 fp32 values
+        assertEquals(12 + 4 + 8 + 4 + 2 * 8 + 4 * 100, u.wireBytes());
+        byte[] bytes = UpdateCodec.encode(u);
+        assertEquals(u.wireBytes(), bytes.length);
+        SparseUpdate back = (SparseUpdate) UpdateCodec.decode(bytes, dim);
+        assertArrayEquals(u.indices(), back.indices());
+        assertArrayEquals(u.values(), back.values());
+        // a flipped seed bit draws other indices; a count that does not match the entries is malformed
+        bytes[16] ^= 1;
+        assertFalse(java.util.Arrays.equals(u.indices(), ((SparseUpdate) UpdateCodec.decode(bytes, dim)).indices()));
+        bytes[16] ^= 1;
+        bytes[32] += 1;
+        assertThrows(MalformedUpdateException.class, () -> UpdateCodec.decode(bytes, dim));
     }
 
     @Test
