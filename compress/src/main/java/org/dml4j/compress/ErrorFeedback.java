@@ -63,7 +63,7 @@ public final class ErrorFeedback implements GradientCompressor {
     }
 
     /** Per-worker state: the residual and a working buffer. Single owner. */
-    public static final class State implements CompressorState {
+    public static final class State implements CompressorState, ScalerSharing {
         private final CompressorState inner;
         private final int dim;
         private float[] residual;
@@ -87,6 +87,34 @@ public final class ErrorFeedback implements GradientCompressor {
             residual = acc;
             u.addTo(residual, -1f);
             return u;
+        }
+
+        /**
+         * Forwards to the inner state, for residual plus update (what the next {@link #compress} quantizes).
+         *
+         * @throws UnsupportedOperationException when the inner compressor does not share scalers
+         */
+        @Override
+        public float[] localScalers(float[] update) {
+            Checks.length(update, dim);
+            float[] acc = work;
+            System.arraycopy(residual, 0, acc, 0, dim);
+            FloatKernels.get().axpy(1f, update, 0, acc, 0, dim);
+            return sharing().localScalers(acc);
+        }
+
+        /** @throws UnsupportedOperationException when the inner compressor does not share scalers */
+        @Override
+        public void setSharedScalers(float[] scalers) {
+            sharing().setSharedScalers(scalers);
+        }
+
+        private ScalerSharing sharing() {
+            if (inner instanceof ScalerSharing s) {
+                return s;
+            }
+            throw new UnsupportedOperationException("this compressor does not share scalers ("
+                    + inner.getClass().getSimpleName() + ")");
         }
 
         /** @return a copy of the current residual */

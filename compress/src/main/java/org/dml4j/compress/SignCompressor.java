@@ -15,6 +15,9 @@ import java.util.SplittableRandom;
  * Problems", ICML 2018.
  * </pre>
  *
+ * <p>Averaging the workers' updates (the weighted mean every strategy applies) averages scaled signs; signSGD's
+ * majority vote, where the server applies the sign of the sum of the signs, is {@link MajorityVote}.
+ *
  * <p>Immutable and thread-safe; states are per worker.
  */
 public final class SignCompressor implements GradientCompressor {

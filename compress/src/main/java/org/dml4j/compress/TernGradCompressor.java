@@ -15,6 +15,11 @@ import org.dml4j.core.FloatKernels;
  * Distributed Deep Learning", NeurIPS 2017.
  * </pre>
  *
+ * <p>Scaler sharing, as in the paper: the states implement {@link ScalerSharing}; a round sends every worker's
+ * {@link ScalerSharing#localScalers} to the server, {@link #shareScalers} takes their maximum, and each worker's
+ * {@link ScalerSharing#setSharedScalers} makes its next {@code compress} use it. A value above a shared scaler
+ * cannot occur (the maximum covers every worker); without sharing every worker uses its own scaler.
+ *
  * <p>Immutable and thread-safe; states are per worker.
  */
 public final class TernGradCompressor implements GradientCompressor {
@@ -63,7 +68,45 @@ public final class TernGradCompressor implements GradientCompressor {
                 config.perLayer(), layout), rng);
     }
 
-    private final class State extends BucketQuantizer {
+    /**
+     * TernGrad's scaler sharing (Wen et al. §3.1): every worker sends its per-bucket scalers, the server sends back
+     * their maximum, and all workers ternarize with it, so that every worker's codes share one scale per bucket (the
+     * server can add them as integers, and the scale is the same on every worker's wire).
+     *
+     * @param localScalers each worker's {@link ScalerSharing#localScalers} of the same round, all of one length
+     * @return the element-wise maximum (a new array)
+     * @throws IllegalArgumentException when the list is empty, the lengths differ or a scaler is negative or not
+     *                                  finite
+     */
+    public static float[] shareScalers(java.util.List<float[]> localScalers) {
+        if (localScalers.isEmpty()) {
+            throw new IllegalArgumentException("localScalers must not be empty");
+        }
+        float[] max = new float[localScalers.get(0).length];
+        for (int w = 0; w < localScalers.size(); w++) {
+            float[] l = localScalers.get(w);
+            if (l.length != max.length) {
+                throw new IllegalArgumentException("localScalers[" + w + "] has " + l.length + " scalers, expected "
+                        + max.length);
+            }
+            for (int b = 0; b < l.length; b++) {
+                checkScaler(l[b], "localScalers[" + w + "][" + b + "]");
+                max[b] = Math.max(max[b], l[b]);
+            }
+        }
+        return max;
+    }
+
+    private static void checkScaler(float s, String name) {
+        if (!(s >= 0f) || !Float.isFinite(s)) {
+            throw new IllegalArgumentException(name + " must be finite and >= 0, got " + s);
+        }
+    }
+
+    private final class State extends BucketQuantizer implements ScalerSharing {
+        /** Scalers set by {@link #setSharedScalers} for the next call only, or null. */
+        private float[] shared;
+
         State(int dim, int[] segments, SplittableRandom rng) {
             super(dim, segments, config.bucketSize(), Objects.requireNonNull(rng, "rng"));
         }
@@ -78,15 +121,14 @@ public final class TernGradCompressor implements GradientCompressor {
             return 1;
         }
 
-        @Override
-        float bucket(float[] x, int off, int n, int b, int seed) {
-            FloatKernels fk = FloatKernels.get();
-            double ss = kernels.sumSquares(x, off, n);
-            if (!Double.isFinite(ss)) {
+        /** @return the bucket's own scaler: max |v|, clipped at {@code clip} standard deviations when configured */
+        private float localScaler(float[] x, int off, int n) {
+            float scale = FloatKernels.get().maxAbs(x, off, n);
+            if (!Float.isFinite(scale)) {
                 throw nonFinite(x, off, n);
             }
-            float scale = fk.maxAbs(x, off, n);
             if (config.clip() != null) {
+                double ss = kernels.sumSquares(x, off, n);
                 double sum = 0;
                 for (int i = off; i < off + n; i++) {
                     sum += x[i];
@@ -94,6 +136,52 @@ public final class TernGradCompressor implements GradientCompressor {
                 double mean = sum / n;
                 double sigma = Math.sqrt(Math.max(0, ss / n - mean * mean));
                 scale = (float) Math.min(scale, config.clip() * sigma);
+            }
+            return scale;
+        }
+
+        @Override
+        public float[] localScalers(float[] update) {
+            Checks.length(update, dim);
+            float[] out = new float[buckets];
+            int off = 0;
+            int b = 0;
+            for (int seg : segments) {
+                int end = off + seg;
+                for (int start = off; start < end; start += bucketSize) {
+                    out[b++] = localScaler(update, start, Math.min(bucketSize, end - start));
+                }
+                off = end;
+            }
+            return out;
+        }
+
+        @Override
+        public void setSharedScalers(float[] scalers) {
+            if (scalers.length != buckets) {
+                throw new IllegalArgumentException("scalers must have one entry per bucket (" + buckets + "), got "
+                        + scalers.length);
+            }
+            for (int b = 0; b < scalers.length; b++) {
+                checkScaler(scalers[b], "scalers[" + b + "]");
+            }
+            shared = scalers.clone();
+        }
+
+        @Override
+        public CompressedUpdate compress(float[] update) {
+            try {
+                return super.compress(update);
+            } finally {
+                shared = null;
+            }
+        }
+
+        @Override
+        float bucket(float[] x, int off, int n, int b, int seed) {
+            float scale = localScaler(x, off, n);
+            if (shared != null) {
+                scale = shared[b];
             }
             float mul = 1f / scale;
             if (!(scale > 0f) || !Float.isFinite(mul)) {

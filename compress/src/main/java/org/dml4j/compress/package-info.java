@@ -12,7 +12,8 @@
  *   <li>Compressors: Top-k, Rand-k, hard threshold, DGC, QSGD, scaled sign (EF-signSGD), TernGrad, PowerSGD, fp16 and
  *       bf16 casts, identity, γ-FedHT and ACCORDION; per layer or whole vector; any of them with
  *       {@link org.dml4j.compress.ErrorFeedback}. {@link org.dml4j.compress.DownlinkCompressor} compresses the
- *       server's broadcast with server-side error feedback.</li>
+ *       server's broadcast with server-side error feedback. Server side: {@link org.dml4j.compress.MajorityVote}
+ *       (signSGD's vote) and TernGrad's scaler sharing ({@link org.dml4j.compress.ScalerSharing}).</li>
  *   <li>Controllers in {@link org.dml4j.compress.adaptive}: DAGC-R (and its water-filling variant), DAGC-A,
  *       the γ-FedHT threshold schedule and the ACCORDION detector.</li>
  * </ul>
