@@ -1,14 +1,8 @@
 package org.dml4j.sim.network;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.Locale;
+import org.dml4j.sim.trace.TraceCsv;
 
 /**
  * Capacity over time from a measured trace: at times {@code t_0 < t_1 < ...} the capacity becomes {@code b_0, b_1,
@@ -72,58 +66,14 @@ public final class BandwidthTrace implements BandwidthProfile {
      * @throws IllegalArgumentException naming the file and line of the first bad row, or when the file is missing
      */
     public static BandwidthTrace read(Path file, boolean loop) {
-        double[] t = new double[16];
-        double[] b = new double[16];
-        int n = 0;
-        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            String line;
-            int lineNo = 0;
-            while ((line = in.readLine()) != null) {
-                lineNo++;
-                String s = line.strip();
-                if (s.isEmpty() || s.startsWith("#")) {
-                    continue;
-                }
-                String where = file + ":" + lineNo;
-                String[] f = s.split(",", -1);
-                if (n == 0 && f.length == 2 && f[0].strip().toLowerCase(Locale.ROOT).equals("time")) {
-                    if (!f[1].strip().toLowerCase(Locale.ROOT).equals("bandwidth")) {
-                        throw new IllegalArgumentException(where + ": header must be 'time,bandwidth', got '" + s
-                                + "'");
-                    }
-                    continue;
-                }
-                if (f.length != 2) {
-                    throw new IllegalArgumentException(where + ": expected 'time,bandwidth', got '" + s + "'");
-                }
-                double time = number(f[0], where, "time");
-                double mbps = number(f[1], where, "bandwidth");
-                checkRow(where, time, n == 0 ? Double.NaN : t[n - 1], mbps);
-                if (n == t.length) {
-                    t = Arrays.copyOf(t, 2 * n);
-                    b = Arrays.copyOf(b, 2 * n);
-                }
-                t[n] = time;
-                b[n] = BandwidthProfile.mbps(mbps);
-                n++;
-            }
-        } catch (NoSuchFileException e) {
-            throw new IllegalArgumentException("bandwidth trace not found: " + file);
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not read " + file, e);
+        TraceCsv csv = TraceCsv.read(file, "time", "bandwidth");
+        double[] t = csv.column(0);
+        double[] b = csv.column(1);
+        for (int i = 0; i < t.length; i++) {
+            checkRow(csv.where(i), t[i], i == 0 ? Double.NaN : t[i - 1], b[i]);
+            b[i] = BandwidthProfile.mbps(b[i]);
         }
-        if (n == 0) {
-            throw new IllegalArgumentException(file + ": no rows (expected 'time,bandwidth' lines)");
-        }
-        return new BandwidthTrace(Arrays.copyOf(t, n), Arrays.copyOf(b, n), loop, file.toString());
-    }
-
-    private static double number(String s, String where, String field) {
-        try {
-            return Double.parseDouble(s.strip());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(where + ": " + field + " is not a number: '" + s.strip() + "'");
-        }
+        return new BandwidthTrace(t, b, loop, file.toString());
     }
 
     /** @return the number of rows */

@@ -1,0 +1,220 @@
+package org.dml4j.sim.device;
+
+import java.util.Arrays;
+import org.dml4j.core.SeedTree;
+import org.dml4j.sim.trace.TraceCsv;
+
+/**
+ * When each client is online: always, periodically (a duty cycle with a per-client phase drawn from the seed path
+ * {@code devices/availability/<id>}), or from explicit windows. Every kind guarantees that each client is online
+ * some time: a configuration under which a client is never available is rejected.
+ *
+ * <p>Immutable and thread-safe.
+ */
+public abstract sealed class Availability {
+    private Availability() {
+    }
+
+    /** @return the client is always online */
+    public static Availability always() {
+        return Always.INSTANCE;
+    }
+
+    /**
+     * @param period         seconds of one cycle, &gt; 0
+     * @param onlineFraction fraction of the cycle online, in (0, 1]
+     * @param seeds          the run's seed tree (phases come from {@code devices/availability/<id>})
+     * @return periodic availability
+     */
+    public static Availability periodic(double period, double onlineFraction, SeedTree seeds) {
+        return new Periodic(period, onlineFraction, seeds);
+    }
+
+    /**
+     * Reads availability windows from a CSV file with columns {@code client,start,end} (seconds; a client online on
+     * {@code [start, end)}; several rows per client allowed, in any order, not overlapping).
+     *
+     * @param csv     the file's rows
+     * @param clients number of clients; every one of them needs a window
+     * @return windows availability
+     * @throws IllegalArgumentException naming the file and line of an unknown client id, a window with
+     *         {@code end <= start}, a negative start or overlapping windows; or naming a client with no window (never
+     *         available)
+     */
+    public static Availability windows(TraceCsv csv, int clients) {
+        return new Windows(csv, clients);
+    }
+
+    abstract boolean isOnline(int client, double time);
+
+    abstract double nextOnline(int client, double time);
+
+    abstract double onlineUntil(int client, double time);
+
+    private static final class Always extends Availability {
+        static final Always INSTANCE = new Always();
+
+        @Override
+        boolean isOnline(int client, double time) {
+            return true;
+        }
+
+        @Override
+        double nextOnline(int client, double time) {
+            return time;
+        }
+
+        @Override
+        double onlineUntil(int client, double time) {
+            return Double.POSITIVE_INFINITY;
+        }
+    }
+
+    private static final class Periodic extends Availability {
+        private final double period;
+        private final double online;
+        private final SeedTree phases;
+
+        Periodic(double period, double fraction, SeedTree seeds) {
+            if (!(period > 0) || period == Double.POSITIVE_INFINITY) {
+                throw new IllegalArgumentException("period-s must be finite and > 0, got " + period);
+            }
+            if (!(fraction > 0 && fraction <= 1)) {
+                throw new IllegalArgumentException("online-fraction must be in (0, 1] (0 means a device is never"
+                        + " available), got " + fraction);
+            }
+            this.period = period;
+            this.online = fraction * period;
+            this.phases = seeds.child("devices").child("availability");
+        }
+
+        /** Position of {@code time} within the client's cycle: online on [0, online). */
+        private double position(int client, double time) {
+            double phase = phases.child(client).random().nextDouble() * period;
+            double x = (time + phase) % period;
+            return x < 0 ? x + period : x;
+        }
+
+        @Override
+        boolean isOnline(int client, double time) {
+            return online >= period || position(client, time) < online;
+        }
+
+        @Override
+        double nextOnline(int client, double time) {
+            if (online >= period) {
+                return time;
+            }
+            double x = position(client, time);
+            return x < online ? time : time + (period - x);
+        }
+
+        @Override
+        double onlineUntil(int client, double time) {
+            if (online >= period) {
+                return Double.POSITIVE_INFINITY;
+            }
+            double x = position(client, time);
+            return x < online ? time + (online - x) : time;
+        }
+    }
+
+    private static final class Windows extends Availability {
+        private final int[] first; // first[c] .. first[c+1]-1 index the client's windows, sorted by start
+        private final double[] starts;
+        private final double[] ends;
+
+        Windows(TraceCsv csv, int clients) {
+            int n = csv.rows();
+            int[] client = new int[n];
+            int[] count = new int[clients + 1];
+            for (int r = 0; r < n; r++) {
+                client[r] = csv.index(r, 0, clients);
+                double s = csv.value(r, 1);
+                double e = csv.value(r, 2);
+                if (!(s >= 0) || s == Double.POSITIVE_INFINITY) {
+                    throw new IllegalArgumentException(csv.where(r) + ": start must be finite and >= 0, got " + s);
+                }
+                if (!(e > s)) {
+                    throw new IllegalArgumentException(csv.where(r) + ": end must be > start (" + s + "), got " + e);
+                }
+                count[client[r] + 1]++;
+            }
+            for (int c = 0; c < clients; c++) {
+                if (count[c + 1] == 0) {
+                    throw new IllegalArgumentException(csv.file() + ": client " + c + " has no window, so it is never"
+                            + " available");
+                }
+                count[c + 1] += count[c];
+            }
+            first = count.clone();
+            Integer[] order = new Integer[n];
+            for (int r = 0; r < n; r++) {
+                order[r] = r;
+            }
+            Arrays.sort(order, (a, b) -> client[a] != client[b] ? Integer.compare(client[a], client[b])
+                    : Double.compare(csv.value(a, 1), csv.value(b, 1)));
+            double[] st = new double[n];
+            double[] en = new double[n];
+            int m = 0;
+            for (int i = 0; i < n; i++) {
+                int r = order[i];
+                double s = csv.value(r, 1);
+                double e = csv.value(r, 2);
+                boolean sameClient = i > 0 && client[order[i - 1]] == client[r];
+                if (sameClient && s < en[m - 1]) {
+                    throw new IllegalArgumentException(csv.where(r) + ": window [" + s + ", " + e + ") of client "
+                            + client[r] + " overlaps the one at " + csv.where(order[i - 1]));
+                }
+                if (sameClient && s == en[m - 1]) {
+                    en[m - 1] = e; // touching windows are one online period
+                } else {
+                    st[m] = s;
+                    en[m] = e;
+                    m++;
+                }
+                first[client[r] + 1] = m;
+            }
+            starts = Arrays.copyOf(st, m);
+            ends = Arrays.copyOf(en, m);
+        }
+
+        /** Index of the client's last window starting at or before {@code time}, or first-1 when none. */
+        private int windowAt(int client, double time) {
+            int lo = first[client];
+            int hi = first[client + 1] - 1;
+            int found = lo - 1;
+            while (lo <= hi) {
+                int mid = (lo + hi) >>> 1;
+                if (starts[mid] <= time) {
+                    found = mid;
+                    lo = mid + 1;
+                } else {
+                    hi = mid - 1;
+                }
+            }
+            return found;
+        }
+
+        @Override
+        boolean isOnline(int client, double time) {
+            int w = windowAt(client, time);
+            return w >= first[client] && time < ends[w];
+        }
+
+        @Override
+        double nextOnline(int client, double time) {
+            if (isOnline(client, time)) {
+                return time;
+            }
+            int next = windowAt(client, time) + 1;
+            return next < first[client + 1] ? starts[next] : Double.POSITIVE_INFINITY;
+        }
+
+        @Override
+        double onlineUntil(int client, double time) {
+            int w = windowAt(client, time);
+            return w >= first[client] && time < ends[w] ? ends[w] : time;
+        }
+    }
+}
