@@ -80,6 +80,7 @@ public final class Coordinator implements CoordinatorContext {
     private final int[] repeats;          // further dispatches from lastVersion
     private final boolean[] unavailable;
     private int idleCount;
+    private int inFlight;
     // model
     private float[] global;
     private int version;
@@ -87,6 +88,8 @@ public final class Coordinator implements CoordinatorContext {
     private int broadcastVersion = -1;
     private long nextTask;
     private boolean finished;
+    private long eventsSinceCommit;
+    private final long eventLimit;
     // the open metrics row
     private int rowDispatched;
     private int rowFailed;
@@ -130,6 +133,7 @@ public final class Coordinator implements CoordinatorContext {
         Arrays.fill(taskOf, -1);
         Arrays.fill(lastVersion, -1);
         this.idleCount = n;
+        this.eventLimit = 1_000_000L + 1_000L * n;
     }
 
     /**
@@ -181,6 +185,11 @@ public final class Coordinator implements CoordinatorContext {
         if (finished) {
             return;
         }
+        if (++eventsSinceCommit > eventLimit) {
+            throw new StallException("the run makes no progress: " + eventLimit + " events at version " + version
+                    + " of " + settings.versions() + " without a new version (virtual time " + now() + " s); "
+                    + waitingOn() + "; per participant so far: " + stats);
+        }
         switch (e) {
             case Event.Start s -> event("{\"t\":" + now() + ",\"e\":\"start\",\"participants\":" + taskOf.length + "}");
             case Event.ReplyArrived r -> {
@@ -199,8 +208,8 @@ public final class Coordinator implements CoordinatorContext {
                     stats.onAnswered(p);
                     event("{\"t\":" + now() + ",\"e\":\"reply\",\"task\":" + ok.taskId() + ",\"p\":" + p
                             + ",\"base\":" + ok.baseVersion() + ",\"bytes\":" + u.wireBytes() + ",\"loss\":"
-                            + ok.trainLoss() + ",\"compute\":" + ok.computeSeconds() + ",\"transfer\":"
-                            + ok.transferSeconds() + "}");
+                            + ok.trainLoss() + ",\"compute\":" + ok.computeSeconds() + ",\"down\":"
+                            + ok.downloadSeconds() + ",\"up\":" + ok.uploadSeconds() + "}");
                 } else {
                     Reply.Failed f = (Reply.Failed) reply;
                     rowFailed++;
@@ -244,6 +253,7 @@ public final class Coordinator implements CoordinatorContext {
 
     private void release(int p) {
         taskOf[p] = -1;
+        inFlight--;
         if (!unavailable[p]) {
             idleCount++;
         }
@@ -331,6 +341,11 @@ public final class Coordinator implements CoordinatorContext {
     }
 
     @Override
+    public int inFlight() {
+        return inFlight;
+    }
+
+    @Override
     public boolean busy(int participant) {
         return taskOf[participant] >= 0;
     }
@@ -383,6 +398,7 @@ public final class Coordinator implements CoordinatorContext {
         }
         rowDispatched++;
         taskOf[participant] = task.id();
+        inFlight++;
         if (!unavailable[participant]) {
             idleCount--;
         }
@@ -409,6 +425,14 @@ public final class Coordinator implements CoordinatorContext {
     }
 
     @Override
+    public void discard(Reply.Ok reply, String reason) {
+        rowFailed++;
+        stats.onDiscarded(reply.participant());
+        event("{\"t\":" + now() + ",\"e\":\"discard\",\"task\":" + reply.taskId() + ",\"p\":" + reply.participant()
+                + ",\"base\":" + reply.baseVersion() + ",\"reason\":" + quote(reason) + "}");
+    }
+
+    @Override
     public void commit(float[] next, List<Reply.Ok> applied) {
         if (finished) {
             throw new IllegalStateException("the run has ended");
@@ -427,6 +451,7 @@ public final class Coordinator implements CoordinatorContext {
         }
         global = next;
         version++;
+        eventsSinceCommit = 0;
         double testLoss = Double.NaN;
         double testAcc = Double.NaN;
         if (version % settings.evalEvery() == 0 || version == settings.versions()) {

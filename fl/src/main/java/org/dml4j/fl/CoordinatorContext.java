@@ -43,6 +43,9 @@ public interface CoordinatorContext {
      */
     boolean busy(int participant);
 
+    /** @return the number of participants running a task */
+    int inFlight();
+
     /**
      * Sends a task to an idle participant, starting from the current version.
      *
@@ -62,6 +65,14 @@ public interface CoordinatorContext {
      * @param reason      why
      */
     void cancel(int participant, String reason);
+
+    /**
+     * Rejects a reply the strategy will not apply (too stale): it is logged and counted as failed.
+     *
+     * @param reply  the reply
+     * @param reason why
+     */
+    void discard(Reply.Ok reply, String reason);
 
     /**
      * Makes {@code next} the global model: version + 1, a metrics row, an evaluation when due, the end of the run at

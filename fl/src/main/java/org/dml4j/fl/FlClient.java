@@ -88,7 +88,7 @@ public final class FlClient implements Participant {
                 }
             }
             CompressedUpdate u = uplink.compress(scratch);
-            return new Reply.Ok(id, task.id(), task.version(), u, data.size(), r.meanLoss(), r.steps(), 0, 0);
+            return new Reply.Ok(id, task.id(), task.version(), u, data.size(), r.meanLoss(), r.steps(), 0, 0, 0);
         } catch (Dml4jException | IllegalArgumentException | UnsupportedOperationException e) {
             return new Reply.Failed(id, task.id(), task.version(), String.valueOf(e.getMessage()));
         }

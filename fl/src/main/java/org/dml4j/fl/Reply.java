@@ -27,11 +27,13 @@ public sealed interface Reply permits Reply.Ok, Reply.Failed {
      * @param numSamples     its local data size (the FedAvg weight)
      * @param trainLoss      mean local training loss
      * @param steps          SGD steps taken
-     * @param computeSeconds time spent training (virtual in the simulator, 0 where not measured)
-     * @param transferSeconds time the task and the reply spent on the wire (virtual in the simulator)
+     * @param computeSeconds  time spent training (virtual in the simulator, 0 where not measured)
+     * @param downloadSeconds time the task spent on the wire (virtual in the simulator)
+     * @param uploadSeconds   time the reply spent on the wire (virtual in the simulator)
      */
     record Ok(int participant, long taskId, int baseVersion, CompressedUpdate update, int numSamples,
-              double trainLoss, int steps, double computeSeconds, double transferSeconds) implements Reply {
+              double trainLoss, int steps, double computeSeconds, double downloadSeconds, double uploadSeconds)
+            implements Reply {
         /** Validates the fields. */
         public Ok {
             Objects.requireNonNull(update, "update");
@@ -39,11 +41,13 @@ public sealed interface Reply permits Reply.Ok, Reply.Failed {
 
         /**
          * @param compute  compute seconds
-         * @param transfer transfer seconds
+         * @param download seconds the task took to arrive
+         * @param upload   seconds the reply took to arrive
          * @return this reply with its times
          */
-        public Ok withTimes(double compute, double transfer) {
-            return new Ok(participant, taskId, baseVersion, update, numSamples, trainLoss, steps, compute, transfer);
+        public Ok withTimes(double compute, double download, double upload) {
+            return new Ok(participant, taskId, baseVersion, update, numSamples, trainLoss, steps, compute, download,
+                    upload);
         }
     }
 

@@ -3,7 +3,7 @@ package org.dml4j.fl;
 import java.util.Arrays;
 
 /**
- * Counts of one run: per participant, tasks dispatched, answered, failed, lost and cancelled, plus the staleness
+ * Counts of one run: per participant, tasks dispatched, answered, failed, lost, cancelled and discarded, plus the staleness
  * histogram of the applied updates (staleness = the version made minus one, minus the version the update was trained
  * from: 0 for a synchronous round). Filled by the {@link Coordinator}; read after the run.
  */
@@ -15,6 +15,7 @@ public final class RunStats {
     private final int[] failed;
     private final int[] lost;
     private final int[] cancelled;
+    private final int[] discarded;
     private final long[] staleness = new long[MAX_STALENESS_BUCKET + 1];
     private int maxStaleness;
 
@@ -24,6 +25,7 @@ public final class RunStats {
         failed = new int[participants];
         lost = new int[participants];
         cancelled = new int[participants];
+        discarded = new int[participants];
     }
 
     void onDispatched(int p) {
@@ -44,6 +46,10 @@ public final class RunStats {
 
     void onCancelled(int p) {
         cancelled[p]++;
+    }
+
+    void onDiscarded(int p) {
+        discarded[p]++;
     }
 
     void onApplied(int stale) {
@@ -81,6 +87,11 @@ public final class RunStats {
         return cancelled[p];
     }
 
+    /** @param p a participant @return its replies the strategy discarded (too stale) */
+    public int discarded(int p) {
+        return discarded[p];
+    }
+
     /** @return applied updates by staleness, the last bucket holding {@value #MAX_STALENESS_BUCKET} and more (a copy) */
     public long[] stalenessHistogram() {
         return staleness.clone();
@@ -95,6 +106,7 @@ public final class RunStats {
     public String toString() {
         return "RunStats[dispatched=" + Arrays.stream(dispatched).sum() + ", answered="
                 + Arrays.stream(answered).sum() + ", failed=" + Arrays.stream(failed).sum() + ", lost="
-                + Arrays.stream(lost).sum() + ", cancelled=" + Arrays.stream(cancelled).sum() + "]";
+                + Arrays.stream(lost).sum() + ", cancelled=" + Arrays.stream(cancelled).sum() + ", discarded="
+                + Arrays.stream(discarded).sum() + "]";
     }
 }

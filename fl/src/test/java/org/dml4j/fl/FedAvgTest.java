@@ -24,7 +24,7 @@ class FedAvgTest extends StrategyContract {
     }
 
     private static Reply.Ok ok(int id, int n, float... delta) {
-        return new Reply.Ok(id, id, 0, new DenseUpdate(delta), n, 0.5, 1, 0, 0);
+        return new Reply.Ok(id, id, 0, new DenseUpdate(delta), n, 0.5, 1, 0, 0, 0);
     }
 
     @Test

@@ -119,7 +119,7 @@ public final class SimTransport implements Transport {
         if (r instanceof Reply.Ok ok) {
             double up = delays.uploadSeconds(p, ok.update().wireBytes());
             check(up, "upload", p);
-            replies[p] = ok.withTimes(computeSeconds[p], downloadSeconds[p] + up);
+            replies[p] = ok.withTimes(computeSeconds[p], downloadSeconds[p], up);
             event[p] = engine.schedule(engine.now() + up, onUploaded, p);
         } else {
             task[p] = null;

@@ -87,6 +87,9 @@ public final class LoopbackTransport implements Transport {
             return;
         }
         Reply r = participants.get(p).run(task, null);
+        if (r instanceof Reply.Ok ok) {
+            r = ok.withTimes(secondsPerStep[p] * task.localSteps(), 0, uploadSeconds[p]);
+        }
         queue.add(new Pending(at, seq++, new Event.ReplyArrived(r), p, task.id()));
     }
 

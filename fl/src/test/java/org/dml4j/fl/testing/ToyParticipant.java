@@ -73,6 +73,6 @@ public final class ToyParticipant implements Participant {
             loss += (task.model()[i] - target[i]) * (double) (task.model()[i] - target[i]);
         }
         return new Reply.Ok(id, task.id(), task.version(), new DenseUpdate(w), samples, loss / 2, task.localSteps(),
-                0, 0);
+                0, 0, 0);
     }
 }
