@@ -245,7 +245,7 @@ public final class Experiment {
         SeedTree init = root.child("model-init");
         ModelFactory models = () -> modelProvider.create(modelConfig, shape, classes, init);
         return new Prepared(new SimulationSpec(seed, rounds, threads, evalEvery, shards, test, models, strategy,
-                compression, training, DelayModel.NONE), partition);
+                compression, training, DelayModel.NONE, null), partition);
     }
 
     /**

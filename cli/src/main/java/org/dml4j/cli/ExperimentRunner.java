@@ -12,7 +12,6 @@ import org.dml4j.core.AtomicFiles;
 import org.dml4j.core.RunManifest;
 import org.dml4j.fl.Compression;
 import org.dml4j.fl.RoundMetrics;
-import org.dml4j.sim.DelayModel;
 import org.dml4j.sim.FederatedSimulation;
 import org.dml4j.sim.RoundTiming;
 import org.dml4j.sim.SimulationResult;
@@ -59,7 +58,7 @@ public final class ExperimentRunner {
             SimulationResult result = sim.run((m, t) -> {
                 metrics.add(m);
                 timings.add(t);
-                MetricsCsv.write(out.resolve("metrics.csv"), metrics, prepared.spec().delays() != DelayModel.NONE);
+                MetricsCsv.write(out.resolve("metrics.csv"), metrics, prepared.spec().timed());
                 MetricsCsv.writeTiming(out.resolve("timing.csv"), timings);
                 if (!Double.isNaN(m.testAccuracy())) {
                     lastEval[0] = String.format(Locale.ROOT, "acc %.2f%% loss %.4f ", m.testAccuracy() * 100,

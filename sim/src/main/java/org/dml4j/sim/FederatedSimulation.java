@@ -104,7 +104,7 @@ public final class FederatedSimulation implements AutoCloseable {
     public SimulationResult run(RoundListener listener) {
         Coordinator.Settings settings = new Coordinator.Settings(spec.seed(), spec.rounds(), spec.evalEvery(), pool,
                 spec.training(), workers.initialParams(), spec.compression().downlinkCompressor(), layout);
-        SimTransport transport = new SimTransport(clients, workers, spec.delays());
+        SimTransport transport = new SimTransport(clients, workers, spec.network(), spec.delays());
         List<RoundTiming> timings = new ArrayList<>();
         long start = System.nanoTime();
         CoordinatorListener sink = new CoordinatorListener() {

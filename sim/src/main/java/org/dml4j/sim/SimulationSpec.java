@@ -6,6 +6,7 @@ import org.dml4j.data.Dataset;
 import org.dml4j.fl.Compression;
 import org.dml4j.fl.LocalTraining;
 import org.dml4j.fl.Strategy;
+import org.dml4j.sim.network.NetworkTopology;
 
 /**
  * Everything a federated simulation needs, already resolved.
@@ -20,11 +21,17 @@ import org.dml4j.fl.Strategy;
  * @param strategy   the server algorithm
  * @param compression uplink and downlink compression (per-client levels included)
  * @param training   local training settings
- * @param delays     compute and transfer times in virtual seconds ({@link DelayModel#NONE}: the clock stays at 0)
+ * @param delays     compute times in virtual seconds ({@link DelayModel#NONE}: training takes no virtual time)
+ * @param network    the simulated network, or null for transfers that take no time
  */
 public record SimulationSpec(long seed, int rounds, int threads, int evalEvery, List<Dataset> clientData,
                              Dataset test, ModelFactory models, Strategy strategy, Compression compression,
-                             LocalTraining training, DelayModel delays) {
+                             LocalTraining training, DelayModel delays, NetworkTopology network) {
+    /** @return whether virtual time passes in this run (a device model or a network) */
+    public boolean timed() {
+        return delays != DelayModel.NONE || network != null;
+    }
+
     /** Validates the fields and copies the list. */
     public SimulationSpec {
         if (rounds < 1) {
@@ -46,5 +53,9 @@ public record SimulationSpec(long seed, int rounds, int threads, int evalEvery, 
         Objects.requireNonNull(compression, "compression");
         Objects.requireNonNull(training, "training");
         Objects.requireNonNull(delays, "delays");
+        if (network != null && network.clients() != clientData.size()) {
+            throw new IllegalArgumentException("the network has " + network.clients() + " clients, the run "
+                    + clientData.size());
+        }
     }
 }

@@ -97,7 +97,7 @@ class FederatedSimulationTest {
         }
     }
 
-    private static Dataset data(int n, long seed, boolean poison) {
+    static Dataset data(int n, long seed, boolean poison) {
         SplittableRandom r = new SplittableRandom(seed);
         float[] f = new float[n * 4];
         int[] l = new int[n];
@@ -118,7 +118,7 @@ class FederatedSimulationTest {
         return run(threads, poisonClient2, Compression.uplinkOnly(new IdentityCompressor.IdentityConfig()), 0.6);
     }
 
-    private static List<Dataset> clients(boolean poisonClient2) {
+    static List<Dataset> clients(boolean poisonClient2) {
         List<Dataset> clients = new ArrayList<>();
         for (int c = 0; c < 7; c++) {
             clients.add(data(20 + 13 * c, c, poisonClient2 && c == 2));
@@ -129,7 +129,7 @@ class FederatedSimulationTest {
     private static SimulationSpec spec(int threads, boolean poisonClient2, Compression compression, double fraction) {
         return new SimulationSpec(11, 6, threads, 2, clients(poisonClient2), data(50, 99, false), FakeModel::new,
                 new FedAvg("fedavg", fraction, 1, 1f, 0f, 0, 0), compression,
-                new LocalTraining(8, 1, 0, round -> 0.1, 0f, 0f), DelayModel.NONE);
+                new LocalTraining(8, 1, 0, round -> 0.1, 0f, 0f), DelayModel.NONE, null);
     }
 
     private static SimulationResult run(int threads, boolean poisonClient2, Compression compression,

@@ -1,13 +1,17 @@
 package org.dml4j.sim;
 
 import java.util.List;
+import org.dml4j.core.SeedTree;
 import org.dml4j.data.Dataset;
 import org.dml4j.fl.Transport;
 import org.dml4j.fl.testing.ToyParticipant;
 import org.dml4j.fl.testing.TransportContract;
+import org.dml4j.sim.network.NetworkProvider;
+import org.dml4j.sim.network.NetworkTopology;
+import org.dml4j.sim.network.UniformNetworkConfig;
 import org.junit.jupiter.api.AfterEach;
 
-/** The simulated transport passes the transport contract, with delays that differ per participant. */
+/** The simulated transport passes the transport contract, with compute times that differ per participant. */
 class SimTransportContractTest extends TransportContract {
     private WorkerPool pool;
 
@@ -15,23 +19,10 @@ class SimTransportContractTest extends TransportContract {
     protected Transport transport(List<ToyParticipant> participants) {
         pool = new WorkerPool(2, FederatedSimulationTest.FakeModel::new,
                 new Dataset("t", new float[4], new int[] {0}, new int[] {4}, 4));
-        DelayModel delays = new DelayModel() {
-            @Override
-            public double computeSeconds(int participant, int steps, String seedPath) {
-                return 0.25 * (participant + 1) * steps;
-            }
-
-            @Override
-            public double downloadSeconds(int participant, long bytes) {
-                return 0.01 * participant;
-            }
-
-            @Override
-            public double uploadSeconds(int participant, long bytes) {
-                return 1.0 / (participant + 1);
-            }
-        };
-        return new SimTransport(participants, pool, delays);
+        DelayModel compute = (participant, steps, seedPath) -> 0.25 * (participant + 1) * steps;
+        NetworkTopology net = NetworkProvider.REGISTRY.get("uniform").create(new UniformNetworkConfig(1, 8, 20, null,
+                null, false, 100, 100, 5, null, null, null), participants.size(), SeedTree.root(3), null);
+        return new SimTransport(participants, pool, net, compute);
     }
 
     @AfterEach
