@@ -91,19 +91,26 @@ public final class CompareCommand implements Callable<Integer> {
     /**
      * @param runs   the runs, in order
      * @param target the accuracy target
-     * @return a Markdown table: accuracy, rounds and bytes to the target, uplink traffic and realised density
+     * @return a Markdown table: accuracy, rounds and bytes to the target (and virtual seconds when a run has virtual
+     *     time), uplink traffic and realised density
      */
     static String table(List<RunSummary> runs, double target) {
         String pct = String.format(Locale.ROOT, "%.0f%%", target * 100);
+        boolean timed = runs.stream().anyMatch(RunSummary::timed);
         StringBuilder sb = new StringBuilder();
         sb.append("| run | final acc | best acc | rounds to ").append(pct).append(" | uplink MB to ").append(pct)
+                .append(timed ? " | MB to " + pct + " | virtual s to " + pct + " | virtual s" : "")
                 .append(" | uplink MB | uplink density | total MB | seconds |\n");
-        sb.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        sb.append(timed ? "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n"
+                : "|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (RunSummary s : runs) {
             int r = s.roundsTo(target);
-            sb.append(String.format(Locale.ROOT, "| %s | %.2f%% | %.2f%% | %s | %s | %.3f | %s | %.1f | %.1f |%n",
+            String virtual = !timed ? "" : String.format(Locale.ROOT, " %s | %s | %.1f |",
+                    r < 0 ? "–" : String.format(Locale.ROOT, "%.1f", s.bytesTo(target) / 1e6),
+                    r < 0 ? "–" : String.format(Locale.ROOT, "%.1f", s.simSecondsTo(target)), s.simSeconds());
+            sb.append(String.format(Locale.ROOT, "| %s | %.2f%% | %.2f%% | %s | %s |%s %.3f | %s | %.1f | %.1f |%n",
                     s.name(), s.finalAccuracy() * 100, s.bestAccuracy() * 100, r < 0 ? "–" : Integer.toString(r),
-                    r < 0 ? "–" : String.format(Locale.ROOT, "%.3f", s.bytesUpTo(target) / 1e6),
+                    r < 0 ? "–" : String.format(Locale.ROOT, "%.3f", s.bytesUpTo(target) / 1e6), virtual,
                     s.totalBytesUp() / 1e6, HtmlReport.density(s.meanDensityUp()), s.totalBytes() / 1e6,
                     s.wallSeconds()));
         }

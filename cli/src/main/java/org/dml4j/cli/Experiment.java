@@ -33,6 +33,8 @@ import org.dml4j.model.schedule.ScheduleConfig;
 import org.dml4j.sim.DelayModel;
 import org.dml4j.sim.ModelFactory;
 import org.dml4j.sim.SimulationSpec;
+import org.dml4j.sim.network.NetworkProvider;
+import org.dml4j.sim.network.NetworkTopology;
 
 /**
  * An experiment file resolved into everything a simulation needs. Every section is validated before any data is
@@ -40,12 +42,13 @@ import org.dml4j.sim.SimulationSpec;
  *
  * <p>Sections: {@code [run]}, {@code [data]}, {@code [partition]}, {@code [model]}, {@code [training]},
  * {@code [strategy]}, {@code [compressor]} (the uplink; {@code data-aware} picks per-client levels), {@code [downlink]}
- * (optional); see the README for their keys.
+ * (optional), {@code [network]} and {@code [devices]} (optional: the simulator's virtual time); see the README for
+ * their keys.
  */
 public final class Experiment {
     /** The tables an experiment file may have. */
     public static final List<String> TABLES = List.of("run", "data", "partition", "model", "training", "strategy",
-            "compressor", "downlink");
+            "compressor", "downlink", "network", "devices");
 
     private final ConfigTree tree;
     private final String name;
@@ -65,6 +68,8 @@ public final class Experiment {
     private final LocalTraining training;
     private final Strategy strategy;
     private final Compression compression;
+    private final NetworkTopology network;
+    private final DelayModel devices;
 
     private Experiment(ConfigTree tree, String defaultName) {
         this.tree = tree;
@@ -144,6 +149,43 @@ public final class Experiment {
         ObjectNode down = tree.table("downlink").deepCopy();
         CompressorConfig downlink = down.isEmpty() ? null : compressor(down, "downlink", null, schedule, rounds);
         compression = new Compression(uplink, dataAware, meanLevel, downlink);
+        if (strategy.name().equals("fedluck")) {
+            requireRatio(uplink, co);
+        }
+
+        Path baseDir = baseDir(tree);
+        ObjectNode net = tree.table("network");
+        if (net.isEmpty()) {
+            network = null;
+        } else {
+            NetworkProvider np = NetworkProvider.REGISTRY.get(ConfigTree.type(net, "network"));
+            try {
+                network = np.create(ConfigTree.bind(net, np.configType(), "network"), clients,
+                        SeedTree.root(seed), baseDir);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("[network] " + e.getMessage(), e);
+            }
+        }
+        if (!tree.table("devices").isEmpty()) {
+            throw new IllegalArgumentException("[devices] is not available yet in this build");
+        }
+        devices = DelayModel.NONE;
+    }
+
+    /** FedLuck sets each client's ratio: the uplink compressor must have one. */
+    private static void requireRatio(CompressorConfig uplink, ObjectNode table) {
+        try {
+            Compressors.create(uplink).newState(1, new java.util.SplittableRandom(0)).setRatio(1.0);
+        } catch (UnsupportedOperationException e) {
+            throw new IllegalArgumentException("[strategy] type = 'fedluck' chooses each client's compression ratio:"
+                    + " [compressor] needs a compressor with a ratio (topk, randk, dgc), got '"
+                    + (table.has("type") ? table.get("type").asText() : "identity") + "'", e);
+        }
+    }
+
+    private static Path baseDir(ConfigTree tree) {
+        Path p = Path.of(tree.source()).toAbsolutePath().getParent();
+        return p == null ? Path.of("").toAbsolutePath() : p;
     }
 
     /**
@@ -245,7 +287,7 @@ public final class Experiment {
         SeedTree init = root.child("model-init");
         ModelFactory models = () -> modelProvider.create(modelConfig, shape, classes, init);
         return new Prepared(new SimulationSpec(seed, rounds, threads, evalEvery, shards, test, models, strategy,
-                compression, training, DelayModel.NONE, null), partition);
+                compression, training, devices, network), partition);
     }
 
     /**

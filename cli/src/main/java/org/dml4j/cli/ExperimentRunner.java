@@ -1,6 +1,10 @@
 package org.dml4j.cli;
 
+import java.io.BufferedWriter;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,16 +14,22 @@ import org.dml4j.cli.report.MetricsCsv;
 import org.dml4j.cli.report.RunSummary;
 import org.dml4j.core.AtomicFiles;
 import org.dml4j.core.RunManifest;
+import org.dml4j.fl.ClientPool;
 import org.dml4j.fl.Compression;
 import org.dml4j.fl.RoundMetrics;
+import org.dml4j.fl.RunStats;
 import org.dml4j.sim.FederatedSimulation;
+import org.dml4j.sim.RoundListener;
 import org.dml4j.sim.RoundTiming;
 import org.dml4j.sim.SimulationResult;
 
 /**
  * Runs one experiment and writes its outputs into a folder: {@code config.toml}, {@code run-manifest.json},
- * {@code metrics.csv} and {@code timing.csv} (rewritten atomically after every round, so an interrupted run keeps
- * what it did), and {@code report.html} at the end (also when a round fails, with the rounds done so far).
+ * {@code metrics.csv} and {@code timing.csv} (rewritten atomically as the run goes, at most every 2 s, so an
+ * interrupted run keeps what it did; {@code metrics.csv} has a {@code sim_seconds} column when the run has a network
+ * or device model), {@code events.jsonl} (the coordinator's event log, versioned JSON lines), and at the end
+ * {@code clients.csv} (per-participant counts), {@code staleness.csv} and {@code report.html} (also when a round
+ * fails, with the rounds done so far).
  */
 public final class ExperimentRunner {
     private ExperimentRunner() {
@@ -55,20 +65,58 @@ public final class ExperimentRunner {
                 }
                 log.println(sb);
             }
-            SimulationResult result = sim.run((m, t) -> {
-                metrics.add(m);
-                timings.add(t);
-                MetricsCsv.write(out.resolve("metrics.csv"), metrics, prepared.spec().timed());
-                MetricsCsv.writeTiming(out.resolve("timing.csv"), timings);
-                if (!Double.isNaN(m.testAccuracy())) {
-                    lastEval[0] = String.format(Locale.ROOT, "acc %.2f%% loss %.4f ", m.testAccuracy() * 100,
-                            m.testLoss());
-                }
-                progress.update(m.round(), String.format(Locale.ROOT, "%s%.1f MB", lastEval[0],
-                        m.totalBytes() / 1e6));
-            });
-            assert result.rounds().size() == metrics.size();
+            boolean timed = prepared.spec().timed();
+            long[] lastWrite = {System.nanoTime()};
+            try (BufferedWriter events = Files.newBufferedWriter(out.resolve("events.jsonl"))) {
+                SimulationResult result = sim.run(new RoundListener() {
+                    @Override
+                    public void onRound(RoundMetrics row, RoundTiming t) {
+                        // without a network or device model there is no virtual time (the clock stays at 0)
+                        RoundMetrics m = timed ? row : new RoundMetrics(row.round(), row.clients(), row.failed(),
+                                row.learningRate(), row.trainLoss(), row.testLoss(), row.testAccuracy(),
+                                row.elementsUp(), row.bytesUp(), row.densityUp(), row.elementsDown(), row.bytesDown(),
+                                row.densityDown(), row.totalBytesUp(), row.totalBytesDown(), Double.NaN);
+                        metrics.add(m);
+                        timings.add(t);
+                        // rewritten at most every 2 s (an asynchronous run makes thousands of versions), and at the end
+                        if (System.nanoTime() - lastWrite[0] > 2e9 || metrics.size() == exp.rounds()) {
+                            MetricsCsv.write(out.resolve("metrics.csv"), metrics, timed);
+                            MetricsCsv.writeTiming(out.resolve("timing.csv"), timings);
+                            lastWrite[0] = System.nanoTime();
+                        }
+                        if (!Double.isNaN(m.testAccuracy())) {
+                            lastEval[0] = String.format(Locale.ROOT, "acc %.2f%% loss %.4f ", m.testAccuracy() * 100,
+                                    m.testLoss());
+                        }
+                        progress.update(m.round(), String.format(Locale.ROOT, "%s%.1f MB%s", lastEval[0],
+                                m.totalBytes() / 1e6, timed ? String.format(Locale.ROOT, " %.0f s virtual",
+                                        m.simSeconds()) : ""));
+                    }
+
+                    @Override
+                    public void onLog(String line) {
+                        log.println(line);
+                    }
+
+                    @Override
+                    public void onEventLog(String jsonLine) {
+                        try {
+                            events.write(jsonLine);
+                            events.write('\n');
+                        } catch (IOException e) {
+                            throw new UncheckedIOException("could not write " + out.resolve("events.jsonl"), e);
+                        }
+                    }
+                });
+                writeClients(out.resolve("clients.csv"), sim.pool(), result.stats());
+                writeStaleness(out.resolve("staleness.csv"), result.stats());
+                printStaleness(result.stats(), log);
+            } catch (IOException e) {
+                throw new UncheckedIOException("could not write " + out.resolve("events.jsonl"), e);
+            }
         } finally {
+            MetricsCsv.write(out.resolve("metrics.csv"), metrics, prepared.spec().timed());
+            MetricsCsv.writeTiming(out.resolve("timing.csv"), timings);
             RunSummary partial = new RunSummary(exp.name(), metrics, timings, configText);
             AtomicFiles.writeString(out.resolve("report.html"), HtmlReport.render("dml4j run: " + exp.name(),
                     List.of(partial), exp.targetAccuracy(), List.of()));
@@ -103,7 +151,10 @@ public final class ExperimentRunner {
                     s.totalBytesUp() / 1e6, HtmlReport.density(s.meanDensityUp()));
         }
         int r = s.roundsTo(target);
-        if (r > 0) {
+        if (r > 0 && s.timed()) {
+            log.printf(Locale.ROOT, "  reached %.0f%% in round %d after %.1f s virtual (%.1f s wall) and %.1f MB%n",
+                    target * 100, r, s.simSecondsTo(target), s.secondsTo(target), s.bytesTo(target) / 1e6);
+        } else if (r > 0) {
             log.printf(Locale.ROOT, "  reached %.0f%% in round %d after %.1f s and %.1f MB%n", target * 100, r,
                     s.secondsTo(target), s.bytesTo(target) / 1e6);
         } else {
@@ -113,7 +164,51 @@ public final class ExperimentRunner {
             log.printf(Locale.ROOT, "  worker time inside model training/evaluation: %.1f%% (%d threads); outside: "
                     + "%.1f%%%n", 100 * busy / (threads * wall), threads, 100 * (1 - busy / (threads * wall)));
         }
-        log.println("  wrote " + out.resolve("report.html") + ", metrics.csv, timing.csv, run-manifest.json");
+        if (s.timed()) {
+            log.printf(Locale.ROOT, "  virtual time %.1f s%n", s.simSeconds());
+        }
+        log.println("  wrote " + out.resolve("report.html") + ", metrics.csv, timing.csv, events.jsonl, clients.csv,"
+                + " run-manifest.json");
+    }
+
+    /** {@code clients.csv}: what each participant did. */
+    private static void writeClients(Path file, ClientPool pool, RunStats stats) {
+        StringBuilder sb = new StringBuilder("client,samples,dispatched,answered,failed,lost,cancelled,discarded\n");
+        for (int p = 0; p < stats.participants(); p++) {
+            sb.append(p).append(',').append(pool.client(p).numSamples()).append(',').append(stats.dispatched(p))
+                    .append(',').append(stats.answered(p)).append(',').append(stats.failed(p)).append(',')
+                    .append(stats.lost(p)).append(',').append(stats.cancelled(p)).append(',')
+                    .append(stats.discarded(p)).append('\n');
+        }
+        AtomicFiles.writeString(file, sb.toString());
+    }
+
+    /** {@code staleness.csv}: applied updates by staleness (versions); the last row holds that many and more. */
+    private static void writeStaleness(Path file, RunStats stats) {
+        long[] h = stats.stalenessHistogram();
+        StringBuilder sb = new StringBuilder("staleness,updates\n");
+        for (int i = 0; i < h.length; i++) {
+            if (h[i] > 0) {
+                sb.append(i).append(',').append(h[i]).append('\n');
+            }
+        }
+        AtomicFiles.writeString(file, sb.toString());
+    }
+
+    private static void printStaleness(RunStats stats, PrintStream log) {
+        long[] h = stats.stalenessHistogram();
+        long total = 0;
+        long stale = 0;
+        double sum = 0;
+        for (int i = 0; i < h.length; i++) {
+            total += h[i];
+            stale += i > 0 ? h[i] : 0;
+            sum += (double) i * h[i];
+        }
+        if (stale > 0) {
+            log.printf(Locale.ROOT, "  staleness of the %d applied updates: mean %.2f, max %d versions, %.1f%% fresh"
+                    + " (staleness.csv)%n", total, sum / total, stats.maxStaleness(), 100.0 * h[0] / total);
+        }
     }
 
     private static String toToml(Experiment exp) {

@@ -8,8 +8,9 @@ import org.dml4j.fl.RoundMetrics;
 
 /**
  * Builds the self-contained {@code report.html} of one run or of several runs overlaid ({@code dml4j compare}): a
- * summary table and SVG charts of test accuracy and loss against round, against bytes on the wire, and against
- * wall-clock time when timings are known. No scripts, no external resources: it opens offline in any browser.
+ * summary table and SVG charts of test accuracy and loss against round, against bytes on the wire, against the
+ * simulator's virtual time when the run has a network or device model, and against wall-clock time when timings are
+ * known. No scripts, no external resources: it opens offline in any browser.
  */
 public final class HtmlReport {
     private HtmlReport() {
@@ -36,10 +37,12 @@ public final class HtmlReport {
             sb.append("<p>").append(SvgChart.esc(n)).append("</p>\n");
         }
         String pct = String.format(Locale.ROOT, "%.0f%%", target * 100);
+        boolean timed = runs.stream().anyMatch(RunSummary::timed);
         sb.append("<table><tr><th>run</th><th>rounds</th><th>final accuracy</th><th>best accuracy</th>")
                 .append("<th>rounds to ").append(pct).append("</th><th>MB to ").append(pct).append("</th>")
                 .append("<th>uplink MB to ").append(pct).append("</th><th>seconds to ").append(pct)
-                .append("</th><th>uplink MB</th><th>uplink density</th><th>total MB</th><th>wall seconds</th></tr>\n");
+                .append("</th>").append(timed ? "<th>virtual s to " + pct + "</th><th>virtual s</th>" : "")
+                .append("<th>uplink MB</th><th>uplink density</th><th>total MB</th><th>wall seconds</th></tr>\n");
         for (RunSummary r : runs) {
             long bt = r.bytesTo(target);
             sb.append("<tr><td>").append(SvgChart.esc(r.name())).append("</td><td>").append(r.metrics().size())
@@ -48,7 +51,9 @@ public final class HtmlReport {
                     .append(r.roundsTo(target) < 0 ? "not reached" : Integer.toString(r.roundsTo(target)))
                     .append("</td><td>").append(bt < 0 ? "–" : String.format(Locale.ROOT, "%.1f", bt / 1e6))
                     .append("</td><td>").append(mb(r.bytesUpTo(target))).append("</td><td>")
-                    .append(num(r.secondsTo(target))).append("</td><td>").append(mb(r.totalBytesUp()))
+                    .append(num(r.secondsTo(target))).append("</td><td>")
+                    .append(timed ? num(r.simSecondsTo(target)) + "</td><td>" + num(r.simSeconds()) + "</td><td>" : "")
+                    .append(mb(r.totalBytesUp()))
                     .append("</td><td>").append(density(r.meanDensityUp())).append("</td><td>")
                     .append(String.format(Locale.ROOT, "%.1f", r.totalBytes() / 1e6)).append("</td><td>")
                     .append(num(r.wallSeconds())).append("</td></tr>\n");
@@ -58,6 +63,10 @@ public final class HtmlReport {
                 RoundMetrics::testAccuracy));
         sb.append(chart("Test accuracy by bytes on the wire", "MB sent (up + down)", "test accuracy", runs,
                 m -> m.totalBytes() / 1e6, RoundMetrics::testAccuracy));
+        if (timed) {
+            sb.append(chart("Test accuracy by virtual time", "virtual seconds", "test accuracy", runs,
+                    RoundMetrics::simSeconds, RoundMetrics::testAccuracy));
+        }
         if (runs.stream().anyMatch(r -> r.meanDensityUp() < 1)) {
             sb.append(chart("Test accuracy by uplink bytes", "MB sent by clients", "test accuracy", runs,
                     m -> m.totalBytesUp() / 1e6, RoundMetrics::testAccuracy));

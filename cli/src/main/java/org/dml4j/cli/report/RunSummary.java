@@ -111,6 +111,26 @@ public record RunSummary(String name, List<RoundMetrics> metrics, List<RoundTimi
         return Double.NaN;
     }
 
+    /**
+     * @param target an accuracy in [0, 1]
+     * @return virtual seconds (the simulator's clock) until the first round that reaches it, or NaN when it is not
+     *     reached or the run has no virtual time
+     */
+    public double simSecondsTo(double target) {
+        RoundMetrics m = firstReaching(target);
+        return m == null ? Double.NaN : m.simSeconds();
+    }
+
+    /** @return whether the run has virtual time (a network or device model) */
+    public boolean timed() {
+        return !metrics.isEmpty() && !Double.isNaN(metrics.get(0).simSeconds());
+    }
+
+    /** @return the virtual seconds of the last round, or NaN */
+    public double simSeconds() {
+        return timed() ? metrics.get(metrics.size() - 1).simSeconds() : Double.NaN;
+    }
+
     /** @return total wall seconds, or NaN without timings */
     public double wallSeconds() {
         return timings.isEmpty() ? Double.NaN : timings.get(timings.size() - 1).elapsedSeconds();
