@@ -22,7 +22,7 @@ class ConfigErrorsTest {
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "model.type=resnet9000|unknown model type 'resnet9000'; known: cnn, lenet5, logistic, mlp",
-        "strategy.type=fedsgd|unknown strategy type 'fedsgd'; known: fedavg, fedprox",
+        "strategy.type=fedsgd|unknown strategy type 'fedsgd'; known: fedasync, fedavg, fedbuff, fedluck, fedprox",
         "compressor.type=zip|unknown compressor type 'zip'",
         "partition.type=random|unknown partitioner type 'random'",
         "training.schedule.type=cosine|unknown learning-rate schedule type 'cosine'; known: constant, inverse-time, step",
