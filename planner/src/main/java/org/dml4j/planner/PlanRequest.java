@@ -2,10 +2,12 @@ package org.dml4j.planner;
 
 import java.util.Objects;
 import org.dml4j.planner.cluster.ClusterSpec;
+import org.dml4j.planner.cluster.SoftwareStack;
 import org.dml4j.planner.model.ModelSpec;
 
 /**
- * What to plan: a model, a cluster, the global batch (samples per iteration) and the search space.
+ * What to plan: a model, a cluster, the global batch (samples per iteration), the search space and the software
+ * stack the plan runs on ({@link SoftwareStack#defaultStack()} unless given).
  *
  * <p>Immutable and thread-safe.
  *
@@ -13,10 +15,13 @@ import org.dml4j.planner.model.ModelSpec;
  * @param cluster     the cluster
  * @param globalBatch samples per iteration, at least 1
  * @param space       the search space
+ * @param stack       the training software (its compute and ZeRO-3 factors)
  */
-public record PlanRequest(ModelSpec model, ClusterSpec cluster, long globalBatch, SearchSpace space) {
+public record PlanRequest(ModelSpec model, ClusterSpec cluster, long globalBatch, SearchSpace space,
+                          SoftwareStack stack) {
     /** Validates. */
     public PlanRequest {
+        Objects.requireNonNull(stack, "stack");
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(cluster, "cluster");
         Objects.requireNonNull(space, "space");
@@ -27,6 +32,18 @@ public record PlanRequest(ModelSpec model, ClusterSpec cluster, long globalBatch
             throw new IllegalArgumentException("global-batch must be <= " + Integer.MAX_VALUE + ", got "
                     + globalBatch);
         }
+    }
+
+    /**
+     * A request on the default stack.
+     *
+     * @param model       the model
+     * @param cluster     the cluster
+     * @param globalBatch samples per iteration
+     * @param space       the search space
+     */
+    public PlanRequest(ModelSpec model, ClusterSpec cluster, long globalBatch, SearchSpace space) {
+        this(model, cluster, globalBatch, space, SoftwareStack.defaultStack());
     }
 
     /**
@@ -44,7 +61,7 @@ public record PlanRequest(ModelSpec model, ClusterSpec cluster, long globalBatch
      * @return a copy with it
      */
     public PlanRequest withSpace(SearchSpace s) {
-        return new PlanRequest(model, cluster, globalBatch, s);
+        return new PlanRequest(model, cluster, globalBatch, s, stack);
     }
 
     /**
@@ -52,6 +69,14 @@ public record PlanRequest(ModelSpec model, ClusterSpec cluster, long globalBatch
      * @return a copy with it
      */
     public PlanRequest withCluster(ClusterSpec c) {
-        return new PlanRequest(model, c, globalBatch, space);
+        return new PlanRequest(model, c, globalBatch, space, stack);
+    }
+
+    /**
+     * @param s a software stack
+     * @return a copy with it
+     */
+    public PlanRequest withStack(SoftwareStack s) {
+        return new PlanRequest(model, cluster, globalBatch, space, s);
     }
 }

@@ -24,6 +24,7 @@ import org.dml4j.planner.StageSummary;
 import org.dml4j.planner.TimeBreakdown;
 import org.dml4j.planner.cluster.ClusterFiles;
 import org.dml4j.planner.cluster.ClusterSpec;
+import org.dml4j.planner.cluster.SoftwareStack;
 import org.dml4j.planner.export.DeepSpeedExporter;
 import org.dml4j.planner.export.PlanExporter;
 import org.dml4j.planner.export.PlanExporters;
@@ -121,6 +122,11 @@ public final class PlanCommand implements Callable<Integer> {
                 "e.g. \"tp=8,pp=64,dp=6,mb=1,schedule=interleaved,v=2,recompute=full,zero=1,sp=true\""})
     String evaluate;
 
+    @Option(names = "--stack", paramLabel = "NAME", defaultValue = SoftwareStack.DEFAULT,
+            description = "training software the plan runs on: megatron-core (default), megatron-2021, deepspeed-zero "
+                + "(its compute and ZeRO-3 factors; see docs/planner.md)")
+    String stack;
+
     @Option(names = "--target", paramLabel = "STACK", defaultValue = "any",
             description = "keep only plans this stack can launch as exported: any (default), megatron, deepspeed")
     String target;
@@ -161,7 +167,7 @@ public final class PlanCommand implements Callable<Integer> {
             }
             space = space.withCompressions(comps);
         }
-        PlanRequest request = new PlanRequest(m, c, globalBatch, space);
+        PlanRequest request = new PlanRequest(m, c, globalBatch, space, SoftwareStack.get(stack));
         PrintWriter w = spec.commandLine().getOut();
         Plan chosen;
         SearchResult result = null;
@@ -226,8 +232,8 @@ public final class PlanCommand implements Callable<Integer> {
         ModelSpec m = r.model();
         w.printf(Locale.ROOT, "model %s: %.1f B parameters, %d blocks, sequence %d, %s%n", name(m),
                 m.parameterCount() / 1e9, m.blocks(), m.seqLength(), m.precision().key());
-        w.printf(Locale.ROOT, "cluster %s: %s, %d GPUs; global batch %d%n", r.cluster().name(),
-                r.cluster().describe(), r.cluster().gpus(), r.globalBatch());
+        w.printf(Locale.ROOT, "cluster %s: %s, %d GPUs; global batch %d; stack %s%n", r.cluster().name(),
+                r.cluster().describe(), r.cluster().gpus(), r.globalBatch(), r.stack().name());
     }
 
     private static void printEvaluation(PrintWriter w, Plan p) {
@@ -339,6 +345,7 @@ public final class PlanCommand implements Callable<Integer> {
         root.put("plan", p.config().label());
         root.put("config", ConfigText.format(p.config()));
         root.put("cost_model", p.costModel());
+        root.put("stack", r.stack().name());
         root.put("iteration_seconds", p.iterationSeconds());
         root.put("tflops_per_gpu", p.tflopsPerGpu());
         root.put("mfu", p.mfu());

@@ -13,19 +13,19 @@ import org.dml4j.planner.model.Precision;
  * The built-in GPU types. Peaks are the vendors' dense (no structured sparsity) datasheet figures; memory is the
  * usable capacity; bandwidth is the HBM datasheet figure.
  *
- * <p>The achievable-efficiency factor, one per GPU type:
+ * <p>The achievable-efficiency factor, one per GPU type, measured under one software stack (the stack's own factor,
+ * {@link SoftwareStack#computeFactor()}, multiplies it); the calibration and validation tables are in
+ * {@code docs/planner.md}:
  * <ul>
- *   <li>A100 ({@value #A100_EFFICIENCY}): calibrated once against the whole weak-scaling table of Narayanan et al.
- *       (SC 2021, Table 1: 44-52% of peak end to end on up to 3072 A100s) with every overhead the cost model knows
- *       (tensor-parallel all-reduces, memory-bound kernels, pipeline bubble and point-to-point, data-parallel
- *       all-reduce, optimizer) modelled separately; the same value reproduces every row within a few percent
- *       (see {@code MegatronTableTest}). It is the sustained fraction of peak of Megatron-LM's transformer
- *       matrix multiplications inside a training step, below what cuBLAS reaches on isolated large GEMMs.</li>
- *   <li>H100 and H200 ({@value #HOPPER_EFFICIENCY}): not fitted to one run; chosen so that searched plans for
- *       GPT-3 175B, Llama-2-70B and Llama-3-405B on DGX H100 clusters predict 39-48% model FLOPs utilisation, the
- *       range reported for BF16 training on H100 by Dubey et al. ("The Llama 3 Herd of Models", 2024, Table 4:
- *       38-43%) and by NVIDIA's Megatron-LM weak-scaling results (41-48%). Hopper's matrix units are harder to keep
- *       fed than Ampere's, hence the lower factor.</li>
+ *   <li>A100 ({@value #A100_EFFICIENCY}): fitted, under the {@code megatron-2021} stack, on the weak-scaling table
+ *       of Narayanan et al. (SC 2021, Table 1: 44-52% of peak end to end on up to 3072 A100s) with Megatron-LM's
+ *       own settings ({@code examples/sc21/run_table_1.sh}) and every overhead the cost model knows (tensor-parallel
+ *       all-reduces, memory-bound kernels, pipeline bubble and point-to-point, data-parallel all-reduce, optimizer)
+ *       modelled separately. It is the sustained fraction of peak of Megatron-LM's transformer matrix
+ *       multiplications inside a training step.</li>
+ *   <li>H100 and H200 ({@value #HOPPER_EFFICIENCY}): fitted, under {@code megatron-core}, on the odd rows (1.7B,
+ *       16B, 70B, 177B, 462B) of the H100 weak-scaling table in Megatron-LM's README ({@code images/model_table.png},
+ *       commit f2e5db402c44ae309aa6448bcb4ae87e8ae0f5f4); the even rows are validation rows.</li>
  *   <li>V100, A10, L40S, MI250X, MI300X ({@value #ASSUMED_EFFICIENCY}): assumed, not calibrated; override with a
  *       measured value in the cluster file ({@code gpu-types[].efficiency}).</li>
  * </ul>
@@ -36,7 +36,7 @@ public final class GpuCatalog {
     /** A100 efficiency factor, calibrated on Megatron-LM's table. */
     public static final double A100_EFFICIENCY = 0.63;
     /** H100/H200 efficiency factor. */
-    public static final double HOPPER_EFFICIENCY = 0.55;
+    public static final double HOPPER_EFFICIENCY = 0.58;
     /** Efficiency assumed for GPU types without a published anchor here. */
     public static final double ASSUMED_EFFICIENCY = 0.5;
 
@@ -49,8 +49,8 @@ public final class GpuCatalog {
 
     private static Map<String, GpuType> build() {
         Map<String, GpuType> m = new LinkedHashMap<>();
-        String a100 = "calibrated on Narayanan et al., SC 2021, Table 1 (Megatron-LM on A100)";
-        String hopper = "matches the 38-48% BF16 MFU reported on H100 (Dubey et al. 2024; Megatron-LM)";
+        String a100 = "fitted on Narayanan et al., SC 2021, Table 1 (Megatron-LM on A100, megatron-2021 stack)";
+        String hopper = "fitted on Megatron-LM's README H100 table, odd rows (megatron-core stack)";
         String assumed = "assumed; override with a measured value";
         add(m, "a100-40gb", peaks(312, 312, 156, 19.5, 0), 40 * GIB, 1.555e12, A100_EFFICIENCY, a100);
         add(m, "a100-80gb", peaks(312, 312, 156, 19.5, 0), 80 * GIB, 2.039e12, A100_EFFICIENCY, a100);

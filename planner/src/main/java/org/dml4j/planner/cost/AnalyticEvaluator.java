@@ -31,6 +31,7 @@ import org.dml4j.planner.StageSummary;
 import org.dml4j.planner.TimeBreakdown;
 import org.dml4j.planner.cluster.ClusterSpec;
 import org.dml4j.planner.cluster.NodeGroup;
+import org.dml4j.planner.cluster.SoftwareStack;
 import org.dml4j.planner.model.LayerRole;
 import org.dml4j.planner.model.LayerSpec;
 import org.dml4j.planner.model.ModelSpec;
@@ -52,6 +53,13 @@ final class AnalyticEvaluator implements PlanEvaluator {
      * 10-30%); without it a model would hide any amount of communication for free.
      */
     static final double OVERLAP_INTERFERENCE = 0.2;
+    /**
+     * Per-rank chunk at which a ZeRO-3 ring step reaches half its bandwidth, 16 KiB: fitted with
+     * {@link SoftwareStack#DEEPSPEED_ZERO_BANDWIDTH} on the GPT-3 175B ZeRO-3 rows of Narayanan et al., SC 2021,
+     * Table 2 (weakly constrained: the published floor hardly changes from 768 to 1536 GPUs, so the data allow only
+     * a small size effect at chunks of 0.5-2 MB).
+     */
+    static final double HALF_BYTES = 16 * 1024;
     /** Megatron-LM's default gradient bucket: max(40M, 1M x dp) parameters. */
     static final double BUCKET_PARAMS = 40e6;
 
@@ -61,6 +69,7 @@ final class AnalyticEvaluator implements PlanEvaluator {
     private final String costModelName;
     private final ModelSpec model;
     private final ClusterSpec cluster;
+    private final SoftwareStack stack;
     private final long batch;
     private final int gpus;
     private final List<int[]> unitLayers;
@@ -89,6 +98,7 @@ final class AnalyticEvaluator implements PlanEvaluator {
         this.costModelName = costModelName;
         this.model = request.model();
         this.cluster = request.cluster();
+        this.stack = request.stack();
         this.batch = request.globalBatch();
         this.gpus = cluster.gpus();
         this.reserved = request.space().reservedMemory();
@@ -206,6 +216,13 @@ final class AnalyticEvaluator implements PlanEvaluator {
                 throw new IllegalArgumentException("layer split " + Arrays.toString(split) + " must sum to the "
                         + "model's " + blocks + " blocks, got " + sum);
             }
+            for (int d = 0; d < split.length; d++) {
+                if (split[d] < c.chunks() - 1) {
+                    throw new IllegalArgumentException("layer split " + Arrays.toString(split) + ": stage " + d
+                            + " holds " + split[d] + " blocks, fewer than v - 1 = " + (c.chunks() - 1) + " (more than "
+                            + "one of its chunks would be empty)");
+                }
+            }
             // with v > 1 a stage need not hold a multiple of v blocks (Llama 3 405B: 126 layers on 16 x 8 virtual
             // stages, one fewer on the first and last); each chunk is costed as 1/v of its stage, which is exact
             // for equal chunks and an approximation otherwise
@@ -225,7 +242,8 @@ final class AnalyticEvaluator implements PlanEvaluator {
             hw = new int[pp];
             int block = tp * dp;
             for (int d = 0; d < pp; d++) {
-                StageHardware h = StageHardware.of(cluster, model.precision(), d * block, block);
+                StageHardware h = StageHardware.of(cluster, model.precision(), stack.computeFactor(), d * block,
+                        block);
                 Integer idx = hardwareIndex.get(h);
                 if (idx == null) {
                     idx = hardware.size();
@@ -393,7 +411,7 @@ final class AnalyticEvaluator implements PlanEvaluator {
                 gradsB[d] = zd[1] * dense[d] + ze[1] * expert[d];
                 optB[d] = zd[2] * dense[d] + ze[2] * expert[d];
                 if (c.zeroStage() == 3) {
-                    weightsB[d] += 2 * 2 * t.maxUnitParams; // gathered unit plus the prefetched next one
+                    weightsB[d] += 2 * 2 * t.maxUnitParams; // gathered module plus the prefetched next one
                 }
                 otherB[d] = reserved + (c.compression().errorFeedback() ? 4 * dense[d] : 0);
                 limit[d] = hardware.get(hw[d]).memory();
@@ -466,8 +484,19 @@ final class AnalyticEvaluator implements PlanEvaluator {
             double[] link = h.groupLink(dp, c.tp());
             double[] linkE = h.groupLink(dpE, c.tp() * c.ep());
             double bucket = Math.max(BUCKET_PARAMS, 1e6 * dp);
-            double messages = c.zeroStage() == 3 ? split[d] : Math.ceil(dense[d] / bucket);
-            double messagesE = c.zeroStage() == 3 ? split[d] : Math.ceil(expert[d] / bucket);
+            double messages = Math.ceil(dense[d] / bucket);
+            double messagesE = Math.ceil(expert[d] / bucket);
+            if (c.zeroStage() == 3) {
+                // one all-gather (and reduce-scatter) per module; across nodes at the stack's ZeRO-3 efficiency
+                messages = UnitTable.range(prefixModules(tab[d]), first[d], first[d + 1]);
+                messagesE = messages;
+                if (link[0] < h.intraBw()) {
+                    link = new double[] {link[0] * stack.zeroBandwidthEfficiency(), link[1]};
+                }
+                if (linkE[0] < h.intraBw()) {
+                    linkE = new double[] {linkE[0] * stack.zeroBandwidthEfficiency(), linkE[1]};
+                }
+            }
             GradientCompression comp = c.compression();
             double denseTime;
             double codec = 0;
@@ -487,14 +516,18 @@ final class AnalyticEvaluator implements PlanEvaluator {
                 }
             }
             double expertTime = Collectives.allReduce(2 * expert[d], dpE, linkE[0], linkE[1], messagesE);
+            if (c.zeroStage() == 3) {
+                double g = Collectives.allGatherChunked(2 * dense[d], dp, link[0], link[1], messages, HALF_BYTES)
+                        + Collectives.allGatherChunked(2 * expert[d], dpE, linkE[0], linkE[1], messagesE, HALF_BYTES);
+                return new double[] {g, 2 * g, codec};
+            }
             double total = denseTime + expertTime;
             return switch (c.zeroStage()) {
                 case 0 -> new double[] {total, 0, codec};
                 case 1 -> new double[] {total / 2, total / 2, codec};
                 // per micro-batch reduce-scatter, final all-gather of the updated shard
                 case 2 -> new double[] {total / 2, total / 2, codec};
-                // per micro-batch: gather weights for forward, again for backward, reduce-scatter gradients
-                default -> new double[] {total / 2, total, codec};
+                default -> throw new IllegalStateException("zero stage " + c.zeroStage());
             };
         }
 
@@ -512,6 +545,14 @@ final class AnalyticEvaluator implements PlanEvaluator {
             }
             return Math.min(1, Math.max(BUCKET_PARAMS, 1e6 * c.dp()) / params);
         }
+    }
+
+    private static double[] prefixModules(UnitTable t) {
+        double[] p = new double[t.modules.length + 1];
+        for (int u = 0; u < t.modules.length; u++) {
+            p[u + 1] = p[u] + t.modules[u];
+        }
+        return p;
     }
 
     /**
@@ -709,13 +750,28 @@ final class AnalyticEvaluator implements PlanEvaluator {
                 gather = ov ? overlapped(ag, l.f[0], share) : ag;
             }
             case 3 -> {
-                // per micro-batch: gather for the forward, gather for the backward plus the gradients'
-                // reduce-scatter (dpc[1] holds both halves)
+                // per micro-batch: gather every module for the forward, again for the backward, and reduce-scatter
+                // the gradients (dpc[1] holds both halves). With overlap, the backward's gathers and reduce-scatters
+                // run beside its compute, the forward's only when the stack prefetches whole modules; the
+                // communication stream is serial, so a micro-batch takes at least all its collectives: the
+                // iteration-time floor of ZeRO-3 at large data-parallel sizes (Narayanan et al., SC 2021, Table 2)
                 double gatherF = dpc[0];
-                double gatherBAndReduce = dpc[1];
-                double backward = ov ? overlapped(gatherBAndReduce, l.b[0] + l.w[0], share) : gatherBAndReduce;
-                gather = l.m * ((ov ? overlapped(gatherF, l.f[0], share) : gatherF) + backward / 2);
-                reduce = l.m * backward / 2;
+                double gatherB = dpc[1] / 2;
+                double rs = dpc[1] / 2;
+                double compute = l.f[0] + l.b[0] + l.w[0];
+                double micro;
+                if (ov) {
+                    double forward = stack.forwardPrefetch() ? overlapped(gatherF, l.f[0], share) : gatherF;
+                    double computePath = compute + forward + OVERLAP_INTERFERENCE * (gatherB + rs);
+                    micro = Math.max(computePath, gatherF + gatherB + rs);
+                } else {
+                    micro = compute + gatherF + gatherB + rs;
+                }
+                double exposed = micro - compute;
+                double comm = gatherF + gatherB + rs;
+                double gatherShare = comm > 0 ? (gatherF + gatherB) / comm : 0;
+                gather = l.m * exposed * gatherShare;
+                reduce = l.m * exposed * (1 - gatherShare);
             }
             default -> {
                 double rs = dpc[0];

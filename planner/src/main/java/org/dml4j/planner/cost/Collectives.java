@@ -104,4 +104,32 @@ public final class Collectives {
         double lat = (local - 1) * intraLat + (ranks - local) * interLat;
         return Math.max(intra, inter) + lat;
     }
+
+    /**
+     * One of {@code messages} equal ring all-gathers (or reduce-scatters) that together move a {@code bytes} tensor
+     * over {@code ranks}, with bandwidth that depends on the per-rank chunk {@code c = bytes / (messages x ranks)}:
+     * a ring step of {@code c} bytes reaches {@code bw x c / (c + halfBytes)} (the usual half-performance-length
+     * model of Hockney, "The communication challenge for MPP", Parallel Computing 1994), plus {@code (k - 1)}
+     * latencies per message. ZeRO-3/FSDP gathers one module at a time, so their chunks shrink as the data-parallel
+     * group grows.
+     *
+     * @param bytes     total bytes of the tensor
+     * @param ranks     ranks {@code k}
+     * @param bandwidth bus bandwidth for large chunks
+     * @param latency   seconds per ring step
+     * @param messages  collectives the tensor is split into, at least 1
+     * @param halfBytes chunk size at which half the bandwidth is reached, {@code >= 0}
+     * @return seconds of all of them (0 for one rank)
+     */
+    public static double allGatherChunked(double bytes, int ranks, double bandwidth, double latency, double messages,
+                                          double halfBytes) {
+        if (ranks <= 1 || bytes <= 0) {
+            return 0;
+        }
+        double k = ranks;
+        double n = Math.max(1, messages);
+        double chunk = bytes / (n * k);
+        double eff = chunk / (chunk + halfBytes);
+        return (k - 1) / k * bytes / (bandwidth * eff) + n * (k - 1) * latency;
+    }
 }

@@ -10,7 +10,7 @@ import org.dml4j.planner.model.Precision;
  * slowest GPU, the smallest memory and the slowest links set the pace (every rank of a stage does the same work).
  *
  * @param gpuName     GPU type name (names joined with '+' when mixed)
- * @param flops       achievable FLOP/s ({@code peak * efficiency}) at the model's precision
+ * @param flops       achievable FLOP/s ({@code peak * efficiency * stack compute factor}) at the model's precision
  * @param peak        peak FLOP/s at the model's precision
  * @param hbm         memory bandwidth, bytes/s
  * @param memory      device memory, bytes
@@ -23,7 +23,8 @@ import org.dml4j.planner.model.Precision;
 record StageHardware(String gpuName, double flops, double peak, double hbm, double memory, double intraBw,
                      double intraLat, double interBw, double interLat, int gpusPerNode) {
 
-    static StageHardware of(ClusterSpec cluster, Precision precision, int firstRank, int ranks) {
+    static StageHardware of(ClusterSpec cluster, Precision precision, double computeFactor, int firstRank,
+                            int ranks) {
         List<Integer> groups = cluster.groupsOf(firstRank, ranks);
         StringBuilder name = new StringBuilder();
         double flops = Double.POSITIVE_INFINITY;
@@ -40,7 +41,7 @@ record StageHardware(String gpuName, double flops, double peak, double hbm, doub
             if (name.indexOf(g.gpu().name()) < 0) {
                 name.append(name.length() == 0 ? "" : "+").append(g.gpu().name());
             }
-            flops = Math.min(flops, g.gpu().achievable(precision));
+            flops = Math.min(flops, g.gpu().achievable(precision) * computeFactor);
             peak = Math.min(peak, g.gpu().peak(precision));
             hbm = Math.min(hbm, g.gpu().hbmBytesPerS());
             mem = Math.min(mem, g.gpu().memoryBytes());

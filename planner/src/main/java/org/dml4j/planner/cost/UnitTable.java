@@ -33,8 +33,14 @@ final class UnitTable {
     final double[] input;
     /** Per unit: parameters per GPU of weights tied to the embedding (stored twice only when on another stage). */
     final double[] tied;
-    /** Largest unit's parameters per GPU (ZeRO-3 gathers one unit at a time). */
+    /**
+     * Largest module's parameters per GPU: ZeRO-3/FSDP gather one module (a weight matrix of a block, the embedding,
+     * the output layer) at a time. A transformer block's largest matrix is at most a third of it ({@code 4h^2} of
+     * {@code 12h^2} for a 4h FFN; less when gated), so a third of a block is used.
+     */
     final double maxUnitParams;
+    /** Gathered modules per unit: four per transformer block (QKV, projection, two FFN matrices), one otherwise. */
+    final double[] modules;
 
     UnitTable(ModelSpec model, List<int[]> unitLayers, int t, boolean sp, Recompute r, int mb, int ep,
               StageHardware hw) {
@@ -53,6 +59,7 @@ final class UnitTable {
         work = new double[units];
         input = new double[units];
         tied = new double[units];
+        modules = new double[units];
         // with every expert on every rank (ep = 1) each rank serves its own tokens: no straggler
         double imb = ep > 1 ? model.expertImbalance() : 1;
         double maxParams = 0;
@@ -122,6 +129,10 @@ final class UnitTable {
                 uwork = Math.max(uwork, full);
                 double pd = l.parameters() / tpSplit;
                 udense += pd;
+                boolean block = l.role() == org.dml4j.planner.model.LayerRole.BLOCK;
+                double module = (pd + l.expertParameters() / tpSplit / ep) / (block ? 3 : 1);
+                maxParams = Math.max(maxParams, module);
+                modules[u] += block ? 4 : 1;
                 if (l.tiedToEmbedding()) {
                     utied += pd;
                 }
@@ -143,7 +154,6 @@ final class UnitTable {
             work[u] = uwork;
             input[u] = Math.max(0, uin);
             tied[u] = utied;
-            maxParams = Math.max(maxParams, udense + uexp);
         }
         maxUnitParams = maxParams;
     }

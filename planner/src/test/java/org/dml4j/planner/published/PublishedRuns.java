@@ -1,0 +1,165 @@
+package org.dml4j.planner.published;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.dml4j.core.PlanInfeasibleException;
+import org.dml4j.planner.ConfigText;
+import org.dml4j.planner.LaunchTarget;
+import org.dml4j.planner.ParallelConfig;
+import org.dml4j.planner.Plan;
+import org.dml4j.planner.PlanRequest;
+import org.dml4j.planner.Planner;
+import org.dml4j.planner.SearchSpace;
+import org.dml4j.planner.cluster.ClusterPresets;
+import org.dml4j.planner.cluster.SoftwareStack;
+import org.dml4j.planner.model.ModelFiles;
+import org.dml4j.planner.model.ModelSpec;
+
+/**
+ * The published runs of {@code published/runs.csv}: each row's source, the configuration it publishes and the
+ * throughput it reports, and the planner's prediction of it.
+ */
+final class PublishedRuns {
+    /** One published run. */
+    record Run(String set, String id, String source, String model, String cluster, int batch, String stack,
+               String how, String metric, double published, double lo, double hi) {
+        /** @return the predicted metric's relative error against the published one */
+        double error(Plan p) {
+            double predicted = metric.equals("mfu") ? p.mfu() : p.tflopsPerGpu();
+            return predicted / published - 1;
+        }
+
+        boolean meetsGoal() {
+            return lo >= -GOAL && hi <= GOAL;
+        }
+
+        @Override
+        public String toString() {
+            return id;
+        }
+    }
+
+    /** The validation goal: every row within 10% of the published TFLOP/s (or MFU). */
+    static final double GOAL = 0.10;
+
+    private PublishedRuns() {
+    }
+
+    static List<Run> load(String set) {
+        List<Run> out = new ArrayList<>();
+        try (InputStream in = PublishedRuns.class.getResourceAsStream("/published/runs.csv")) {
+            for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+                if (line.isBlank() || line.startsWith("#")) {
+                    continue;
+                }
+                String[] f = line.split("\\|");
+                if (!f[0].equals(set)) {
+                    continue;
+                }
+                double lo;
+                double hi;
+                if (f[10].contains(":")) {
+                    String[] b = f[10].split(":");
+                    lo = Double.parseDouble(b[0]);
+                    hi = Double.parseDouble(b[1]);
+                } else {
+                    hi = Double.parseDouble(f[10]);
+                    lo = -hi;
+                }
+                out.add(new Run(f[0], f[1], f[2], f[3], f[4], Integer.parseInt(f[5]), f[6], f[7], f[8],
+                        Double.parseDouble(f[9]), lo, hi));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out;
+    }
+
+    private static ModelSpec model(String name) {
+        if (name.startsWith("published/")) {
+            try (InputStream in = PublishedRuns.class.getResourceAsStream("/" + name)) {
+                return ModelFiles.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return ModelFiles.resolve(name);
+    }
+
+    static PlanRequest request(Run r) {
+        return new PlanRequest(model(r.model()), ClusterPresets.get(r.cluster()), r.batch(), SearchSpace.defaults(),
+                SoftwareStack.get(r.stack()));
+    }
+
+    /**
+     * @param r a run
+     * @return the planner's prediction of the run: its configuration evaluated (the fastest allowed v where the
+     *         source does not give it), or, where the source gives only TP and PP, the best plan Megatron-LM can run
+     *         with them
+     */
+    static Plan predict(Run r) {
+        PlanRequest req = request(r);
+        if (r.how().startsWith("search:")) {
+            ParallelConfig shape = ConfigText.parse(r.how().substring(7), req.cluster().gpus());
+            SearchSpace s = SearchSpace.defaults().withTensorParallel(List.of(shape.tp()))
+                    .withPipelineParallel(List.of(shape.pp())).withTarget(LaunchTarget.MEGATRON);
+            return Planner.search(req.withSpace(s), 1).best();
+        }
+        String text = r.how().substring(5);
+        if (!text.contains("v=best")) {
+            return Planner.evaluate(req, ConfigText.parse(text, req.cluster().gpus()));
+        }
+        Plan best = null;
+        int blocks = req.model().blocks();
+        for (int v = 2; v <= 16; v++) {
+            ParallelConfig c = ConfigText.parse(text.replace("v=best", "v=" + v), req.cluster().gpus());
+            if (c.layerSplit() == null && blocks % (c.pp() * v) != 0) {
+                continue;
+            }
+            try {
+                Plan p = Planner.evaluate(req, c);
+                if (best == null || p.iterationSeconds() < best.iterationSeconds()) {
+                    best = p;
+                }
+            } catch (PlanInfeasibleException | IllegalArgumentException e) {
+                // this v does not fit or is not allowed; others may be
+            }
+        }
+        if (best == null) {
+            throw new IllegalStateException(r.id() + ": no v fits");
+        }
+        return best;
+    }
+
+    /** Writes a markdown table of the set's rows with their errors (for docs/planner.md), under target/. */
+    static void report(String set, List<Run> runs, List<Plan> plans) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("| id | source | stack | predicted plan | metric | published | predicted | error |\n");
+        sb.append("|---|---|---|---|---|---|---|---|\n");
+        for (int i = 0; i < runs.size(); i++) {
+            Run r = runs.get(i);
+            Plan p = plans.get(i);
+            double pred = r.metric().equals("mfu") ? p.mfu() : p.tflopsPerGpu();
+            String fmt = r.metric().equals("mfu") ? "%.1f%%" : "%.1f";
+            double k = r.metric().equals("mfu") ? 100 : 1;
+            sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | " + fmt + " | " + fmt + " | %+.1f%% |%n",
+                    r.id(), r.source(), r.stack(), p.config().label(), r.metric().equals("mfu") ? "MFU" : "TFLOP/s",
+                    k * r.published(), k * pred, 100 * r.error(p)));
+        }
+        System.out.print(sb);
+        try {
+            Path dir = Path.of("target");
+            Files.createDirectories(dir);
+            Files.writeString(dir.resolve("published-" + set + ".md"), sb.toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
