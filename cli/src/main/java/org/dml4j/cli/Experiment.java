@@ -30,9 +30,12 @@ import org.dml4j.model.schedule.LearningRateSchedule;
 import org.dml4j.model.schedule.LearningRateScheduleProvider;
 import org.dml4j.model.schedule.LearningRateSchedules;
 import org.dml4j.model.schedule.ScheduleConfig;
-import org.dml4j.sim.DelayModel;
 import org.dml4j.sim.ModelFactory;
 import org.dml4j.sim.SimulationSpec;
+import org.dml4j.sim.device.DeviceConfig;
+import org.dml4j.sim.device.DeviceModel;
+import org.dml4j.sim.device.DeviceProvider;
+import org.dml4j.sim.network.NetworkConfig;
 import org.dml4j.sim.network.NetworkProvider;
 import org.dml4j.sim.network.NetworkTopology;
 
@@ -69,7 +72,7 @@ public final class Experiment {
     private final Strategy strategy;
     private final Compression compression;
     private final NetworkTopology network;
-    private final DelayModel devices;
+    private final DeviceModel devices;
 
     private Experiment(ConfigTree tree, String defaultName) {
         this.tree = tree;
@@ -159,17 +162,25 @@ public final class Experiment {
             network = null;
         } else {
             NetworkProvider np = NetworkProvider.REGISTRY.get(ConfigTree.type(net, "network"));
+            NetworkConfig nc = ConfigTree.bind(net, np.configType(), "network");
             try {
-                network = np.create(ConfigTree.bind(net, np.configType(), "network"), clients,
-                        SeedTree.root(seed), baseDir);
+                network = np.create(nc, clients, SeedTree.root(seed), baseDir);
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("[network] " + e.getMessage(), e);
             }
         }
-        if (!tree.table("devices").isEmpty()) {
-            throw new IllegalArgumentException("[devices] is not available yet in this build");
+        ObjectNode dev = tree.table("devices");
+        if (dev.isEmpty()) {
+            devices = null;
+        } else {
+            DeviceProvider dp = DeviceProvider.REGISTRY.get(ConfigTree.type(dev, "devices"));
+            DeviceConfig dc = ConfigTree.bind(dev, dp.configType(), "devices");
+            try {
+                devices = dp.create(dc, clients, SeedTree.root(seed), baseDir);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("[devices] " + e.getMessage(), e);
+            }
         }
-        devices = DelayModel.NONE;
     }
 
     /** FedLuck sets each client's ratio: the uplink compressor must have one. */

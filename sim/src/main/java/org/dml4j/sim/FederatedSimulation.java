@@ -17,7 +17,7 @@ import org.dml4j.model.ParameterLayout;
 /**
  * A federated run in one process: the {@link Coordinator} of module {@code fl} with its strategy, over a
  * {@link SimTransport} whose participants are {@link FlClient}s training on this machine's worker threads, on a
- * virtual clock driven by the spec's {@link DelayModel}.
+ * virtual clock driven by the spec's device model and network.
  *
  * <p>Compression: every client owns an uplink compressor state built from the compressor's configuration on the
  * model's parameter layout (per-layer compressors and PowerSGD see each tensor); a data-aware assignment (DAGC) sets
@@ -104,7 +104,7 @@ public final class FederatedSimulation implements AutoCloseable {
     public SimulationResult run(RoundListener listener) {
         Coordinator.Settings settings = new Coordinator.Settings(spec.seed(), spec.rounds(), spec.evalEvery(), pool,
                 spec.training(), workers.initialParams(), spec.compression().downlinkCompressor(), layout);
-        SimTransport transport = new SimTransport(clients, workers, spec.network(), spec.delays());
+        SimTransport transport = new SimTransport(clients, workers, spec.network(), spec.devices());
         List<RoundTiming> timings = new ArrayList<>();
         long start = System.nanoTime();
         CoordinatorListener sink = new CoordinatorListener() {

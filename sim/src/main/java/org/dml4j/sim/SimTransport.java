@@ -11,6 +11,7 @@ import org.dml4j.fl.Reply;
 import org.dml4j.fl.Task;
 import org.dml4j.fl.Transport;
 import org.dml4j.sim.engine.EventEngine;
+import org.dml4j.sim.device.DeviceModel;
 import org.dml4j.sim.engine.EventHandler;
 import org.dml4j.sim.network.FluidNetwork;
 import org.dml4j.sim.network.NetworkTopology;
@@ -19,11 +20,14 @@ import org.dml4j.sim.network.NetworkTopology;
  * The simulated {@link Transport}: participants in this process, time on the virtual clock of a discrete-event
  * engine. A dispatched task starts training at once on a worker thread (eagerly), while its life in virtual time is a
  * chain of events: the task's download over the {@link FluidNetwork} (its exact {@code wireBytes()}; under downlink
- * compression, the latest broadcast's), the local training (seconds from the device model), the reply's upload (its
+ * compression, the latest broadcast's), the local training (its plan from the {@link DeviceModel}: seconds per step,
+ * and a dropout or the end of the device's online period, which loses the task and brings the participant back as
+ * {@link Event.Idle} when it is online again; a task sent to an offline device is lost at once), the reply's upload (its
  * exact {@code wireBytes()}, sharing links max-min fairly with every other transfer), then
  * {@link Event.ReplyArrived}. The engine releases events in (virtual time, sequence) order and the reply of a
  * training is waited for only when its virtual training ends, so the coordinator sees the same events in the same
- * order for any number of worker threads. Without a network, transfers take no time.
+ * order for any number of worker threads. Without a network, transfers take no time; without a device model, training
+ * takes none.
  *
  * <p>Not thread-safe: {@link #run} and every call of the coordinator happen on one thread.
  */
@@ -31,7 +35,7 @@ public final class SimTransport implements Transport {
     private final EventEngine engine = new EventEngine();
     private final List<? extends Participant> participants;
     private final WorkerPool workers;
-    private final DelayModel delays;
+    private final DeviceModel devices;
     private final FluidNetwork network;
     private final long[] transfer;
     private final double[] phaseStart;
@@ -43,6 +47,9 @@ public final class SimTransport implements Transport {
     private final CompletableFuture<Reply>[] jobs;
     private final EventHandler onStart = this::start;
     private final EventHandler onDownloaded = this::downloaded;
+    private final EventHandler onOffline = this::offline;
+    private final EventHandler onDropout = this::droppedOut;
+    private final EventHandler onOnline = this::online;
     private final EventHandler onComputed = this::computed;
     private final EventHandler onUploaded = this::uploaded;
     private final EventHandler onTimer = this::timerFired;
@@ -53,11 +60,14 @@ public final class SimTransport implements Transport {
 
     @SuppressWarnings("unchecked")
     SimTransport(List<? extends Participant> participants, WorkerPool workers, NetworkTopology topology,
-                 DelayModel delays) {
+                 DeviceModel devices) {
         this.participants = List.copyOf(participants);
         this.workers = Objects.requireNonNull(workers, "workers");
-        this.delays = Objects.requireNonNull(delays, "delays");
+        this.devices = devices;
         int n = participants.size();
+        if (devices != null && devices.clients() != n) {
+            throw new IllegalArgumentException("the device model has " + devices.clients() + " clients, the run " + n);
+        }
         if (topology != null && topology.clients() != n) {
             throw new IllegalArgumentException("the network has " + topology.clients() + " clients, the run " + n);
         }
@@ -115,7 +125,9 @@ public final class SimTransport implements Transport {
         jobs[p] = workers.submit(participants.get(p), t, jobs[p]);
         phaseStart[p] = engine.now();
         long bytes = t.fromReplica() ? broadcastBytes : t.wireBytes();
-        if (network == null) {
+        if (devices != null && !devices.isOnline(p, engine.now())) {
+            event[p] = engine.schedule(engine.now(), onOffline, p);
+        } else if (network == null) {
             downloaded(p);
         } else {
             transfer[p] = network.send(NetworkTopology.SERVER, p, bytes, onDownloaded, p);
@@ -125,18 +137,43 @@ public final class SimTransport implements Transport {
     private void downloaded(long arg) {
         int p = (int) arg;
         transfer[p] = FluidNetwork.NO_TRANSFER;
-        downloadSeconds[p] = engine.now() - phaseStart[p];
-        double compute = delays.computeSeconds(p, task[p].localSteps(), task[p].seedPath());
-        check(compute, "compute", p);
-        computeSeconds[p] = compute;
-        event[p] = engine.schedule(engine.now() + compute, onComputed, p);
+        double now = engine.now();
+        downloadSeconds[p] = now - phaseStart[p];
+        if (devices == null) {
+            computeSeconds[p] = 0;
+            event[p] = engine.schedule(now, onComputed, p);
+            return;
+        }
+        DeviceModel.TaskPlan plan = devices.plan(p, task[p].id(), now, task[p].localSteps());
+        computeSeconds[p] = plan.computeSeconds();
+        event[p] = plan.dropsOut() ? engine.schedule(plan.dropoutAt(), onDropout, p)
+                : engine.schedule(now + plan.computeSeconds(), onComputed, p);
     }
 
-    private static void check(double seconds, String what, int p) {
-        if (!(seconds >= 0) || Double.isInfinite(seconds)) {
-            throw new IllegalStateException(what + " time of participant " + p + " must be finite and >= 0, got "
-                    + seconds);
+    /** The participant was offline when its task was sent: lost now, idle again when it comes back. */
+    private void offline(long arg) {
+        lose((int) arg, "offline");
+    }
+
+    /** The participant dropped out during its computation (a random dropout, or its online period ended). */
+    private void droppedOut(long arg) {
+        int p = (int) arg;
+        lose(p, devices.isOnline(p, engine.now()) ? "dropout" : "went offline");
+    }
+
+    private void lose(int p, String reason) {
+        Task t = task[p];
+        task[p] = null;
+        event[p] = EventEngine.NO_EVENT;
+        deliver(new Event.Lost(p, t.id(), reason));
+        double back = devices.nextOnline(p, engine.now());
+        if (back < Double.POSITIVE_INFINITY) {
+            engine.schedule(back, onOnline, p);
         }
+    }
+
+    private void online(long arg) {
+        deliver(new Event.Idle((int) arg));
     }
 
     private void computed(long arg) {
@@ -160,6 +197,11 @@ public final class SimTransport implements Transport {
     private void uploaded(long arg) {
         int p = (int) arg;
         transfer[p] = FluidNetwork.NO_TRANSFER;
+        if (devices != null && devices.onlineUntil(p, phaseStart[p]) < engine.now()) {
+            replies[p] = null;
+            lose(p, "went offline during the upload");
+            return;
+        }
         Reply.Ok r = ((Reply.Ok) replies[p]).withTimes(computeSeconds[p], downloadSeconds[p],
                 engine.now() - phaseStart[p]);
         replies[p] = null;

@@ -6,6 +6,7 @@ import org.dml4j.data.Dataset;
 import org.dml4j.fl.Compression;
 import org.dml4j.fl.LocalTraining;
 import org.dml4j.fl.Strategy;
+import org.dml4j.sim.device.DeviceModel;
 import org.dml4j.sim.network.NetworkTopology;
 
 /**
@@ -21,15 +22,16 @@ import org.dml4j.sim.network.NetworkTopology;
  * @param strategy   the server algorithm
  * @param compression uplink and downlink compression (per-client levels included)
  * @param training   local training settings
- * @param delays     compute times in virtual seconds ({@link DelayModel#NONE}: training takes no virtual time)
+ * @param devices    the simulated devices (compute time, availability, dropout), or null for training that takes no
+ *                   virtual time
  * @param network    the simulated network, or null for transfers that take no time
  */
 public record SimulationSpec(long seed, int rounds, int threads, int evalEvery, List<Dataset> clientData,
                              Dataset test, ModelFactory models, Strategy strategy, Compression compression,
-                             LocalTraining training, DelayModel delays, NetworkTopology network) {
+                             LocalTraining training, DeviceModel devices, NetworkTopology network) {
     /** @return whether virtual time passes in this run (a device model or a network) */
     public boolean timed() {
-        return delays != DelayModel.NONE || network != null;
+        return devices != null || network != null;
     }
 
     /** Validates the fields and copies the list. */
@@ -52,7 +54,10 @@ public record SimulationSpec(long seed, int rounds, int threads, int evalEvery, 
         Objects.requireNonNull(strategy, "strategy");
         Objects.requireNonNull(compression, "compression");
         Objects.requireNonNull(training, "training");
-        Objects.requireNonNull(delays, "delays");
+        if (devices != null && devices.clients() != clientData.size()) {
+            throw new IllegalArgumentException("the device model has " + devices.clients() + " clients, the run "
+                    + clientData.size());
+        }
         if (network != null && network.clients() != clientData.size()) {
             throw new IllegalArgumentException("the network has " + network.clients() + " clients, the run "
                     + clientData.size());

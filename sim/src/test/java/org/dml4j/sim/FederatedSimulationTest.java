@@ -129,7 +129,7 @@ class FederatedSimulationTest {
     private static SimulationSpec spec(int threads, boolean poisonClient2, Compression compression, double fraction) {
         return new SimulationSpec(11, 6, threads, 2, clients(poisonClient2), data(50, 99, false), FakeModel::new,
                 new FedAvg("fedavg", fraction, 1, 1f, 0f, 0, 0), compression,
-                new LocalTraining(8, 1, 0, round -> 0.1, 0f, 0f), DelayModel.NONE, null);
+                new LocalTraining(8, 1, 0, round -> 0.1, 0f, 0f), null, null);
     }
 
     private static SimulationResult run(int threads, boolean poisonClient2, Compression compression,

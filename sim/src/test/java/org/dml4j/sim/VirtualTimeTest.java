@@ -19,6 +19,9 @@ import org.dml4j.fl.RoundMetrics;
 import org.dml4j.fl.Strategy;
 import org.dml4j.fl.async.FedBuff;
 import org.dml4j.fl.async.FedLuck;
+import org.dml4j.sim.device.Availability;
+import org.dml4j.sim.device.DeviceModel;
+import org.dml4j.sim.device.Devices;
 import org.dml4j.sim.network.NetworkProvider;
 import org.dml4j.sim.network.NetworkTopology;
 import org.dml4j.sim.network.UniformNetworkConfig;
@@ -31,12 +34,16 @@ class VirtualTimeTest {
                 false, ingressMbps, 1000, 0, null, null, null), clients, SeedTree.root(1), null);
     }
 
-    private static SimulationSpec spec(int threads, Strategy strategy, DelayModel compute, NetworkTopology net,
+    private static SimulationSpec spec(int threads, Strategy strategy, DeviceModel compute, NetworkTopology net,
                                        int rounds) {
         return new SimulationSpec(11, rounds, threads, 1, FederatedSimulationTest.clients(false),
                 FederatedSimulationTest.data(50, 99, false), FederatedSimulationTest.FakeModel::new, strategy,
                 Compression.uplinkOnly(new IdentityCompressor.IdentityConfig()),
                 new LocalTraining(8, 1, 0, round -> 0.1, 0f, 0f), compute, net);
+    }
+
+    static DeviceModel devices(java.util.function.IntToDoubleFunction secondsPerStep, double dropout) {
+        return new Devices(7, secondsPerStep, Availability.always(), dropout, SeedTree.root(5));
     }
 
     private static SimulationResult run(SimulationSpec spec, List<String> events) {
@@ -59,7 +66,7 @@ class VirtualTimeTest {
         // 7 clients each upload a dense 4-parameter update (12-byte header + 16 bytes) through a 125 B/s ingress
         long bytes = 28;
         double ingress = 125;
-        SimulationResult r = run(spec(2, new FedAvg("fedavg", 1.0, 1, 1f, 0f, 0, 0), DelayModel.NONE,
+        SimulationResult r = run(spec(2, new FedAvg("fedavg", 1.0, 1, 1f, 0f, 0, 0), null,
                 uniform(7, 1, ingress * 8 / 1e6), 2), new ArrayList<>());
         double download = bytes / 125_000.0; // each client's own 1 Mb/s downlink is its bottleneck
         double upload = 7 * bytes / ingress;  // the seven share the ingress equally and finish together
@@ -69,7 +76,7 @@ class VirtualTimeTest {
 
     @Test
     void sameSeedGivesTheSameEventLogWithOneAndTwoWorkerThreads() throws Exception {
-        DelayModel compute = (p, steps, seedPath) -> 0.05 * steps * (1 + p % 3);
+        DeviceModel compute = devices(p -> 0.05 * (1 + p % 3), 0);
         List<String> one = new ArrayList<>();
         List<String> two = new ArrayList<>();
         Strategy a = new FedBuff(new FedBuff.FedBuffConfig(3, 1f, 5, "uniform", "polynomial", 0.5, 0, -1));
@@ -90,7 +97,7 @@ class VirtualTimeTest {
 
     @Test
     void fedLuckChoosesStepsAndRatiosFromMeasuredSpeeds() {
-        DelayModel compute = (p, steps, seedPath) -> (p < 4 ? 0.1 : 0.4) * steps;
+        DeviceModel compute = devices(p -> p < 4 ? 0.1 : 0.4, 0);
         List<String> log = new ArrayList<>();
         FedLuck luck = new FedLuck(new FedLuck.FedLuckConfig(1.5, 0.7f, 2, 60, 0.01, 1.0, 2, -1));
         SimulationSpec s = new SimulationSpec(11, 6, 2, 1, FederatedSimulationTest.clients(false),
@@ -113,6 +120,21 @@ class VirtualTimeTest {
         // no network: uploads take no time, beta = 0, so the bound is minimised by the fastest round (k, δ) = ...
         int[] k = luck.chosenSteps();
         assertTrue(k[0] > k[6], "faster devices take more local steps: " + java.util.Arrays.toString(k));
+    }
+
+    @Test
+    void dropoutsReachTheStrategyAsLostTasksAndTheRunGoesOn() {
+        List<String> events = new ArrayList<>();
+        SimulationResult r = run(spec(2, new FedAvg("fedavg", 1.0, 1, 1f, 0f, 0, 0), devices(p -> 0.1, 0.3), null,
+                8), events);
+        int lost = 0;
+        for (int p = 0; p < 7; p++) {
+            lost += r.stats().lost(p);
+        }
+        assertTrue(lost > 0, "30% of tasks drop out");
+        assertEquals(lost, r.rounds().stream().mapToInt(RoundMetrics::failed).sum(), "and are counted as failed");
+        assertTrue(events.stream().anyMatch(l -> l.contains("\"e\":\"lost\"") && l.contains("dropout")));
+        assertTrue(events.stream().anyMatch(l -> l.contains("\"e\":\"idle\"")), "dropped devices come back");
     }
 
     private static String sha256(List<String> lines) throws Exception {
