@@ -9,6 +9,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -153,11 +154,24 @@ final class WorkerPool implements Evaluator, AutoCloseable {
         }
     }
 
+    /**
+     * Drops the tasks not started, waits for the running ones (an asynchronous run ends with tasks in flight, and a
+     * model's native memory must not be freed under a training step), then closes the models.
+     */
     @Override
     public void close() {
         executor.shutdownNow();
-        for (Model m : models) {
-            m.close();
+        boolean done;
+        try {
+            done = executor.awaitTermination(10, TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            done = false;
+        }
+        if (done) {
+            for (Model m : models) {
+                m.close();
+            }
         }
     }
 }
