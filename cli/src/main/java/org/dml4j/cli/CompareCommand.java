@@ -30,6 +30,9 @@ public final class CompareCommand implements Callable<Integer> {
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "override applied to every experiment file")
     List<String> overrides = new ArrayList<>();
 
+    @picocli.CommandLine.Mixin
+    DataStores.Offline offline;
+
     @Option(names = "--out", paramLabel = "DIR", description = "output folder (default: runs/compare)")
     Path out = Path.of("runs", "compare");
 

@@ -20,7 +20,7 @@ public final class DatasetsCommand {
     static final class ListCommand implements Callable<Integer> {
         @Override
         public Integer call() {
-            DatasetStore store = DatasetStore.defaults();
+            DatasetStore store = DataStores.forCommandLine();
             System.out.printf(Locale.ROOT, "%-15s %8s %8s %-12s %s%n", "name", "train", "test", "shape", "found at");
             for (DatasetInfo i : store.list()) {
                 DatasetLocation loc = store.locate(i.name());
@@ -40,7 +40,7 @@ public final class DatasetsCommand {
 
         @Override
         public Integer call() {
-            DatasetStore store = DatasetStore.defaults();
+            DatasetStore store = DataStores.forCommandLine();
             DatasetInfo i = store.describe(name);
             DatasetLocation loc = store.locate(name);
             System.out.println(i.name() + ": " + i.description());
@@ -60,15 +60,18 @@ public final class DatasetsCommand {
     }
 
     /** {@code dml4j datasets fetch NAME}. */
-    @Command(name = "fetch", mixinStandardHelpOptions = true, description = "Download a data set into the user cache"
-            + " (checked against its SHA-256), unless it is already on this machine.")
+    @Command(name = "fetch", mixinStandardHelpOptions = true, description = "Fetch a data set into the user cache from"
+            + " its mirrors (every file checked against its SHA-256), unless it is already on this machine.")
     static final class FetchCommand implements Callable<Integer> {
         @Parameters(paramLabel = "NAME", description = "data set name")
         String name;
 
+        @picocli.CommandLine.Mixin
+        DataStores.Offline offline;
+
         @Override
         public Integer call() {
-            DatasetLocation loc = DatasetStore.defaults().fetch(name);
+            DatasetLocation loc = DataStores.forCommandLine().fetch(name);
             System.out.println(name + ": " + loc);
             return 0;
         }

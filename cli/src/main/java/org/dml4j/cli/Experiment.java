@@ -14,7 +14,6 @@ import org.dml4j.compress.Compressors;
 import org.dml4j.core.SeedTree;
 import org.dml4j.data.DataSplits;
 import org.dml4j.data.Dataset;
-import org.dml4j.data.DatasetStore;
 import org.dml4j.data.Partition;
 import org.dml4j.data.partition.Partitioner;
 import org.dml4j.data.partition.PartitionerProvider;
@@ -281,7 +280,7 @@ public final class Experiment {
      * @return the simulation's spec
      */
     public Prepared prepare(PrintStream log) {
-        DataSplits splits = DatasetStore.defaults().load(dataset, dataPath == null ? null : Path.of(dataPath));
+        DataSplits splits = DataStores.forCommandLine().load(dataset, dataPath == null ? null : Path.of(dataPath));
         Dataset train = splits.train().head(maxTrain);
         Dataset test = splits.test().head(maxTest);
         SeedTree root = SeedTree.root(seed);

@@ -5,6 +5,7 @@ import org.dml4j.cli.parallel.ExpertsCommand;
 import org.dml4j.cli.parallel.ScheduleCommand;
 import org.dml4j.cli.planner.PlanCommand;
 import org.dml4j.core.Dml4jException;
+import org.dml4j.data.DatasetUnavailableException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -47,6 +48,10 @@ public final class Main {
                     || ex instanceof java.io.UncheckedIOException) {
                 PrintWriter err = cmd.getErr();
                 err.println("dml4j: " + ex.getMessage());
+                if (ex instanceof DatasetUnavailableException) {
+                    err.println("Without network access, ./dml4j run examples/digits.toml runs on the digits set"
+                            + " bundled in dml4j.");
+                }
                 if (debug) {
                     ex.printStackTrace(err);
                 }

