@@ -146,8 +146,13 @@ public final class CandidateSpace {
                         }
                     }
                 }
-                case "zb-v" -> {
+                case "zb-v", "v-half", "v-min" -> {
                     if (blocks % (2 * pp) == 0) {
+                        out.add(new String[] {name, "2"});
+                    }
+                }
+                case "dualpipev" -> {
+                    if (blocks % (2 * pp) == 0 && m >= 2 * pp) {
                         out.add(new String[] {name, "2"});
                     }
                 }

@@ -13,7 +13,8 @@ import java.util.Objects;
  * allowed; {@code null} lets the cost model choose with the {@code parallel} module's exact partitioner).
  *
  * <p>The schedule is a {@link org.dml4j.parallel.pipeline.PipelineScheduler} name ("1f1b", "interleaved", "zb-h1",
- * "zb-h2", "zb-v", "gpipe", "adaptive") or "none" when {@code pp = 1} (plain gradient accumulation).
+ * "zb-h2", "zb-v", "v-half", "v-min", "dualpipev", "gpipe", "adaptive") or "none" when {@code pp = 1} (plain
+ * gradient accumulation).
  *
  * <pre>
  * Narayanan et al., SC 2021 (PTD-P: tensor, pipeline, data); Rajbhandari et al., "ZeRO", SC 2020 (stages 1-3);

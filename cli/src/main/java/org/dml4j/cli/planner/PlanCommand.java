@@ -96,7 +96,8 @@ public final class PlanCommand implements Callable<Integer> {
     List<Integer> pp = new ArrayList<>();
 
     @Option(names = "--schedules", paramLabel = "NAME", split = ",",
-            description = "pipeline schedules (default: 1f1b, interleaved, zb-h1, zb-h2, zb-v, adaptive)")
+            description = "pipeline schedules (default: 1f1b, interleaved, zb-h1, zb-h2, zb-v, adaptive; also gpipe, "
+                + "v-half, v-min, dualpipev)")
     List<String> schedules = new ArrayList<>();
 
     @Option(names = "--compression", paramLabel = "NAME", split = ",",

@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 class SchedulersTest {
     @Test
     void registryKnowsEverySchedule() {
-        assertEquals(List.of("1f1b", "adaptive", "gpipe", "interleaved", "zb-h1", "zb-h2", "zb-v"),
+        assertEquals(List.of("1f1b", "adaptive", "dualpipev", "gpipe", "interleaved", "v-half", "v-min", "zb-h1", "zb-h2",
+                "zb-v"),
                 PipelineSchedulers.names());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> PipelineSchedulers.get("dualpipe"));

@@ -64,6 +64,8 @@ final class AnalyticEvaluator implements PlanEvaluator {
     static final double BUCKET_PARAMS = 40e6;
 
     private static final double GIB = 1024.0 * 1024 * 1024;
+    /** Schedules that place a device's two chunks in a V (chunk 1 of device d is stage 2p-1-d). */
+    private static final java.util.Set<String> V_SCHEDULES = java.util.Set.of("zb-v", "v-half", "v-min", "dualpipev");
 
     private final PlanRequest request;
     private final String costModelName;
@@ -422,7 +424,7 @@ final class AnalyticEvaluator implements PlanEvaluator {
         }
 
         private void addPointToPoint() {
-            ChunkLayout layout = c.schedule().equals("zb-v") ? ChunkLayout.V_SHAPE : ChunkLayout.INTERLEAVED;
+            ChunkLayout layout = V_SCHEDULES.contains(c.schedule()) ? ChunkLayout.V_SHAPE : ChunkLayout.INTERLEAVED;
             int virtual = p * v;
             for (int d = 0; d < p; d++) {
                 double send = 0;

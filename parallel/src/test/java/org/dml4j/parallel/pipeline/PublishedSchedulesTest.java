@@ -1,0 +1,141 @@
+package org.dml4j.parallel.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * DualPipeV, V-Half and V-Min against their published figures and tables.
+ *
+ * <ul>
+ *   <li>DualPipeV: the operation order of {@code images/dualpipev.png} (4 devices, 10 micro-batches) in
+ *       deepseek-ai/DualPipe (commit 3da1bbea53606543d7f5f232338fc58096db30e3), and its README table: activations
+ *       of {@code PP + 1} chunks per device, bubble {@code (PP/2 - 1)(F&B + B - 3W)} with {@code B} a full
+ *       backward; the simulator runs an overlapped F&B pair one after the other, so the published bubble is an
+ *       upper bound here.</li>
+ *   <li>V-Half and V-Min (Qi et al., NeurIPS 2024; sail-sg/zero-bubble-pipeline-parallelism README: "V-Half - half
+ *       of 1F1B/ZB1P's activation memory", "V-Min - minimum (1/3) activation memory", "V-Min has similar
+ *       throughput as 1F1B"): peak activations and bubble relative to 1F1B and ZB-V.</li>
+ * </ul>
+ */
+class PublishedSchedulesTest {
+    private static final double EPS = 1e-9;
+
+    /** The figure's cells of one device, as "F0:3" (forward of chunk 0, micro-batch 3), "B1:0", "W1:0", "BW0:2". */
+    private static List<String> cells(Schedule s, int device, int count) {
+        List<String> out = new ArrayList<>();
+        for (Op op : s.ops(device)) {
+            if (out.size() == count) {
+                break;
+            }
+            out.add(op.kind().label() + op.chunk() + ":" + op.microbatch());
+        }
+        return out;
+    }
+
+    @Test
+    void dualPipeVRunsTheOrderOfDeepSeeksFigure() {
+        // Prepare: 4 ranks (8 stages), 10 micro-batches as in images/dualpipev.png
+        StageCosts c = StageCosts.uniform(4, 2, 2, 2);
+
+        // Execute
+        Schedule s = PipelineSchedulers.get("dualpipev").schedule(c, 10, 2);
+
+        // Assert: device 0: six forwards, F0 6 with F1 0, then B1 / W / F1 three times, then the F&B pairs
+        assertEquals(List.of("F0:0", "F0:1", "F0:2", "F0:3", "F0:4", "F0:5", "F0:6", "F1:0", "B1:0", "W1:0", "F1:1",
+                "B1:1", "W1:1", "F1:2", "B1:2", "W1:2", "F1:3", "F0:7", "BW1:3", "F1:4", "BW0:0"), cells(s, 0, 21));
+        // device 3 (the last): F0/F1 pairs 0..3, then F0 4 and B1 0 not overlapped, then F1 4 with B0 0
+        assertEquals(List.of("F0:0", "F1:0", "F0:1", "F1:1", "F0:2", "F1:2", "F0:3", "F1:3", "F0:4", "BW1:0",
+                "F1:4", "BW0:0", "F0:5", "BW1:1"), cells(s, 3, 14));
+        // the figure ends with the deferred W passes on every device
+        for (int d = 0; d < 4; d++) {
+            List<Op> ops = s.ops(d);
+            assertEquals(OpKind.W, ops.get(ops.size() - 1).kind(), "device " + d);
+        }
+    }
+
+    @Test
+    void dualPipeVHoldsPpPlusOneChunksAndStaysUnderThePublishedBubble() {
+        double[][] triples = {{1, 1, 1}, {1, 2, 1}, {2, 3, 1}, {1, 1, 0.5}, {1, 2, 0.5}};
+        for (int p : new int[] {2, 3, 4, 8}) {
+            for (int m : new int[] {2 * p, 2 * p + 1, 3 * p, 5 * p}) {
+                for (double[] t : triples) {
+                    // Prepare: chunk times t (a device-stage holds two chunks)
+                    StageCosts c = StageCosts.builder(p).forward(2 * t[0]).backward(2 * t[1]).weight(2 * t[2])
+                            .activationMemory(2).build();
+
+                    // Execute
+                    Schedule s = PipelineSchedulers.get("dualpipev").schedule(c, m, 2);
+                    Timeline tl = TimelineSimulator.simulate(s, c);
+                    MemoryProfile mem = MemoryProfile.of(s, c);
+
+                    // Assert
+                    double full = t[1] + t[2];
+                    double published = (p - 1) * ((t[0] + full) + full - 3 * t[2]);
+                    for (int d = 0; d < p; d++) {
+                        assertEquals(2 * p + 1, 2 * mem.peakInFlight(d), EPS, "PP + 1 chunks, p=" + p + " d=" + d);
+                        assertTrue(tl.iterationTime() - tl.busyTime(d) <= published + EPS, "p=" + p + " m=" + m);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void dualPipeVNeedsTwoMicroBatchesPerDevice() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> PipelineSchedulers.get("dualpipev").schedule(StageCosts.uniform(4, 1, 1, 1), 7, 2));
+
+        assertTrue(e.getMessage().contains("microbatches (m) must be >= 2p = 8"), e.getMessage());
+    }
+
+    @Test
+    void vHalfAndVMinHoldHalfAndAThirdOfOneFOneBsActivations() {
+        for (int p : new int[] {2, 3, 4, 6, 8, 12}) {
+            for (int m : new int[] {2 * p, 3 * p, 6 * p}) {
+                // Prepare: B frees the activations (W needs only what it reads), the papers' accounting
+                StageCosts c = StageCosts.builder(p).forward(2).backward(2).weight(2).activationMemory(1)
+                        .weightMemoryFraction(0).build();
+
+                // Execute
+                MemoryProfile half = MemoryProfile.of(PipelineSchedulers.get("v-half").schedule(c, m, 2), c);
+                MemoryProfile min = MemoryProfile.of(PipelineSchedulers.get("v-min").schedule(c, m, 2), c);
+                MemoryProfile base = MemoryProfile.of(PipelineSchedulers.get("1f1b").schedule(c, m, 1), c);
+
+                // Assert: 1F1B's first device holds p micro-batches
+                assertEquals(p, base.peakInFlight(0), EPS);
+                for (int d = 0; d < p; d++) {
+                    assertTrue(half.peakInFlight(d) <= p / 2.0 + 1 + EPS, "v-half p=" + p + " d=" + d + ": "
+                            + half.peakInFlight(d));
+                    assertTrue(min.peakInFlight(d) <= Math.ceil(p / 3.0) + 1 + EPS, "v-min p=" + p + " d=" + d
+                            + ": " + min.peakInFlight(d));
+                }
+                if (p >= 4) {
+                    assertTrue(min.maxPeak() < half.maxPeak() && half.maxPeak() < base.maxPeak(), "p=" + p);
+                }
+            }
+        }
+    }
+
+    @Test
+    void vHalfAndVMinBubblesLieBetweenZbVAndOneFOneB() {
+        for (int p : new int[] {4, 6, 8}) {
+            int m = 3 * p;
+            StageCosts c = StageCosts.uniform(p, 2, 2, 2);
+            double oneF = TimelineSimulator.simulate(PipelineSchedulers.get("1f1b").schedule(c, m, 1), c)
+                    .bubbleTime();
+            double zbv = TimelineSimulator.simulate(PipelineSchedulers.get("zb-v").schedule(c, m, 2), c)
+                    .bubbleTime();
+            for (String name : new String[] {"v-half", "v-min"}) {
+                double b = TimelineSimulator.simulate(PipelineSchedulers.get(name).schedule(c, m, 2), c)
+                        .bubbleTime();
+                assertTrue(b < oneF && b >= zbv - EPS, name + " p=" + p + ": " + b + " vs 1F1B " + oneF + ", ZB-V "
+                        + zbv);
+            }
+        }
+    }
+}
