@@ -100,22 +100,42 @@ public abstract sealed class Availability {
             return online >= period || position(client, time) < online;
         }
 
+        /**
+         * The first time at or after {@code time} at which the client is online. The boundary is computed in floating
+         * point, so it is nudged up until {@link #isOnline} agrees: a caller that waits until this time finds the
+         * client online, and the clock always moves forward.
+         */
         @Override
         double nextOnline(int client, double time) {
             if (online >= period) {
                 return time;
             }
             double x = position(client, time);
-            return x < online ? time : time + (period - x);
+            if (x < online) {
+                return time;
+            }
+            double t = Math.max(time + (period - x), Math.nextUp(time));
+            while (!isOnline(client, t)) {
+                t = Math.nextUp(t);
+            }
+            return t;
         }
 
+        /** The end of the current online period: later than {@code time}, and the client is offline then. */
         @Override
         double onlineUntil(int client, double time) {
             if (online >= period) {
                 return Double.POSITIVE_INFINITY;
             }
             double x = position(client, time);
-            return x < online ? time + (online - x) : time;
+            if (x >= online) {
+                return time;
+            }
+            double t = Math.max(time + (online - x), Math.nextUp(time));
+            while (isOnline(client, t)) {
+                t = Math.nextUp(t);
+            }
+            return t;
         }
     }
 

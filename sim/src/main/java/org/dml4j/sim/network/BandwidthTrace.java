@@ -83,31 +83,58 @@ public final class BandwidthTrace implements BandwidthProfile {
 
     @Override
     public double bytesPerSecond(double time) {
-        return bytesPerSecond[segment(local(time))];
+        return bytesPerSecond[(int) (slot(time) % times.length)];
     }
 
+    /**
+     * The next change time. Without looping it is the next row's time, exactly; with looping the boundary is
+     * computed in floating point and nudged up until {@link #bytesPerSecond} reads the next row there.
+     */
     @Override
     public double nextChange(double time) {
-        double local = local(time);
-        int i = segment(local);
-        if (i + 1 < times.length) {
-            return time + (times[i + 1] - local);
-        }
         if (period == Double.POSITIVE_INFINITY) {
-            return Double.POSITIVE_INFINITY;
+            int i = time < times[0] ? 0 : segment(time);
+            return i + 1 < times.length ? times[i + 1] : Double.POSITIVE_INFINITY;
         }
-        double next = time + (times[0] + period - local); // wraps to the first row
-        return next > time ? next : Math.nextUp(time);
+        long s = slot(time);
+        int row = (int) (s % times.length);
+        double local = local(time);
+        double boundary = row + 1 < times.length ? times[row + 1] : times[0] + period;
+        double next = Math.max(time + (boundary - local), Math.nextUp(time));
+        while (slot(next) == s) {
+            next = Math.nextUp(next);
+        }
+        return next;
     }
 
-    /** Time folded into [t_0, t_0 + period) when looping; unchanged otherwise. */
+    /** Time folded into [t_0, t_0 + period) when looping (unchanged before t_0). */
     private double local(double time) {
-        if (period == Double.POSITIVE_INFINITY || time < times[0]) {
+        if (time < times[0]) {
             return time;
         }
+        double k = cycle(time);
+        return time - k * period;
+    }
+
+    /** The number of whole periods since t_0, consistent with {@link #local}. */
+    private double cycle(double time) {
         double k = Math.floor((time - times[0]) / period);
         double l = time - k * period;
-        return l >= times[0] + period ? l - period : l;
+        if (l >= times[0] + period) {
+            k += 1;
+        } else if (l < times[0]) {
+            k -= 1;
+        }
+        return k;
+    }
+
+    /** The (cycle, row) in force at {@code time}, as {@code cycle * rows + row}. */
+    private long slot(double time) {
+        if (period == Double.POSITIVE_INFINITY || time < times[0]) {
+            return segment(time);
+        }
+        double k = cycle(time);
+        return (long) k * times.length + segment(time - k * period);
     }
 
     /** Index of the row in force at {@code local} (row 0 before the first time). */

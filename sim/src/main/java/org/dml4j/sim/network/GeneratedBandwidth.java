@@ -45,18 +45,28 @@ public final class GeneratedBandwidth implements BandwidthProfile {
         if (sigma == 0) {
             return mean;
         }
-        long k = (long) Math.floor(Math.max(0, time) / period);
-        SplittableRandom r = seeds.child(k).random();
+        SplittableRandom r = seeds.child(segment(time)).random();
         return mean * Math.exp(sigma * r.nextGaussian() - 0.5 * sigma * sigma);
     }
 
+    /**
+     * The first time after {@code time} whose segment index differs, found with the same rounding as
+     * {@link #bytesPerSecond}, so that the value there is the next segment's.
+     */
     @Override
     public double nextChange(double time) {
         if (sigma == 0) {
             return Double.POSITIVE_INFINITY;
         }
-        double k = Math.floor(Math.max(0, time) / period);
-        double next = (k + 1) * period;
-        return next > time ? next : (k + 2) * period;
+        long k = segment(time);
+        double next = Math.max((k + 1) * period, Math.nextUp(time));
+        while (segment(next) <= k) {
+            next = Math.nextUp(next);
+        }
+        return next;
+    }
+
+    private long segment(double time) {
+        return (long) Math.floor(Math.max(0, time) / period);
     }
 }

@@ -132,6 +132,28 @@ class DeviceModelTest {
     }
 
     @Test
+    void periodicBoundariesAgreeWithIsOnlineFarIntoARun() {
+        // Prepare: a 1 s cycle, 30% online, at virtual times up to ~1e9 s where rounding is coarse
+        DeviceModel m = create(new ConstantDevicesConfig(1, new AvailabilityConfig("periodic", 0.3, 1.0, null), 0),
+                100, null);
+
+        for (int c = 0; c < 100; c++) {
+            for (double t0 : new double[] {0.0, 12.345, 1e6 + 0.1, 987_654_321.123}) {
+                // Execute
+                double on = m.nextOnline(c, t0);
+                double off = m.onlineUntil(c, on);
+
+                // Assert: waiting until nextOnline finds the client online; onlineUntil is later and offline
+                assertTrue(on >= t0 && on - t0 <= 0.7 + 1e-6, "client " + c + " at " + t0 + ": " + on);
+                assertTrue(m.isOnline(c, on), "client " + c + " offline at its nextOnline " + on);
+                assertTrue(off > on && off - on <= 0.3 + 1e-6, "client " + c + " until " + off);
+                assertFalse(m.isOnline(c, off), "client " + c + " online at its onlineUntil " + off);
+                assertEquals(off, m.onlineUntil(c, on + (off - on) / 2), 1e-6);
+            }
+        }
+    }
+
+    @Test
     void windowsFromAFile() throws IOException {
         // Prepare: client 0 online [0,10) and [10,20) (one period), client 1 [5,6) and [50,60)
         Files.writeString(dir.resolve("win.csv"), "client,start,end\n1,50,60\n0,0,10\n1,5,6\n0,10,20\n");

@@ -59,6 +59,17 @@ class BandwidthTraceTest {
     }
 
     @Test
+    void loopedChangeTimesAgreeWithTheValuesFarIntoARun() {
+        BandwidthTrace t = new BandwidthTrace(new double[] {0.5, 0.6, 0.9}, new double[] {1, 2, 3}, true);
+        assertEquals(0.6, t.nextChange(0), "before the first row: no change at 0.5");
+        for (double x : new double[] {0.55, 0.6, 7.77, 1e6 + 0.3, 4.4e8 + 0.123}) {
+            double next = t.nextChange(x);
+            assertTrue(next > x && next - x <= 0.3 + 1e-6, x + " -> " + next);
+            assertTrue(t.bytesPerSecond(next) != t.bytesPerSecond(Math.nextDown(next)), "a change at " + next);
+        }
+    }
+
+    @Test
     void badRowsAreRejectedWithFileAndLine() throws IOException {
         assertBad("time,bandwidth\n0,1\n-1,2\n", ":3: time must be finite and >= 0, got -1.0");
         assertBad("0,1\n2,1\n2,3\n", ":3: times must increase, got 2.0 after 2.0");
@@ -110,6 +121,17 @@ class BandwidthTraceTest {
         assertThrows(IllegalArgumentException.class, () -> new GeneratedBandwidth(0, 0.5, 1, node));
         assertThrows(IllegalArgumentException.class, () -> new GeneratedBandwidth(1, -1, 1, node));
         assertThrows(IllegalArgumentException.class, () -> new GeneratedBandwidth(1, 0.5, 0, node));
+    }
+
+    @Test
+    void generatedChangeTimesAgreeWithTheValues() {
+        SeedTree node = SeedTree.root(3).child("network").child("uplink").child(1);
+        GeneratedBandwidth g = new GeneratedBandwidth(1e6, 0.5, 0.1, node);
+        for (double t : new double[] {0, 0.25, 1e5 + 0.05, 3.3e8}) {
+            double next = g.nextChange(t);
+            assertTrue(next > t && next - t <= 0.1 + 1e-6, t + " -> " + next);
+            assertTrue(g.bytesPerSecond(next) != g.bytesPerSecond(Math.nextDown(next)), "a change at " + next);
+        }
     }
 
     @Test
