@@ -55,6 +55,9 @@ public class CompressionBenchmark {
     private CompressorState sign;
     private CompressorState qsgd;
     private CompressorState qsgdWhole;
+    private CompressorState qsgdWire;
+    private CompressorState terngrad;
+    private CompressorState terngradWhole;
     private SparseUpdate sparse;
     private byte[] sparseBytes;
 
@@ -83,6 +86,10 @@ public class CompressionBenchmark {
         qsgd = Compressors.create("qsgd", Map.of("levels", 7, "bucket-size", 512))
                 .newState(size, new SplittableRandom(1));
         qsgdWhole = Compressors.create("qsgd", Map.of("levels", 7)).newState(size, new SplittableRandom(1));
+        qsgdWire = Compressors.create("qsgd", Map.of("levels", 7, "bucket-size", 512))
+                .newState(size, new SplittableRandom(1));
+        terngrad = Compressors.create("terngrad", Map.of("bucket-size", 512)).newState(size, new SplittableRandom(1));
+        terngradWhole = Compressors.create("terngrad", Map.of()).newState(size, new SplittableRandom(1));
         sparse = (SparseUpdate) topk.compress(x);
         if (!Arrays.equals(sparse.indices(), refIdx) || !Arrays.equals(sparse.values(), refVal)) {
             throw new IllegalStateException("Top-k and the quickselect reference disagree");
@@ -134,6 +141,24 @@ public class CompressionBenchmark {
     @Benchmark
     public CompressedUpdate qsgdWhole() {
         return qsgdWhole.compress(x);
+    }
+
+    /** QSGD as above, then the wire bytes: the Elias-gamma size scan and the encoding (no goal; for the record). */
+    @Benchmark
+    public byte[] qsgdWire() {
+        return UpdateCodec.encode(qsgdWire.compress(x));
+    }
+
+    /** TernGrad (unclipped, unbiased) with buckets of 512: a max and a ternarizing pass per bucket, in L1. */
+    @Benchmark
+    public CompressedUpdate terngrad() {
+        return terngrad.compress(x);
+    }
+
+    /** TernGrad with one scale for the whole vector, as the paper's per-layer scaling (two reads). */
+    @Benchmark
+    public CompressedUpdate terngradWhole() {
+        return terngradWhole.compress(x);
     }
 
     /** Server side: decode the wire bytes of a 1% sparse update and accumulate it into the aggregate. */

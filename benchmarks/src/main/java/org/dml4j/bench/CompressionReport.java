@@ -57,13 +57,21 @@ public final class CompressionReport {
         }
     }
 
+    /** A speed goal: at most {@code maxPass} times the pass and at least {@code minSpeedup} over quickselect. */
+    private record Goal(String text, double maxPass, double minSpeedup) {
+    }
+
     static String table(Map<String, double[]> scores) {
         double pass = scores.getOrDefault("pass", new double[] {Double.NaN})[0];
         double qs = scores.getOrDefault("quickselect", new double[] {Double.NaN})[0];
-        Map<String, String> goals = Map.of(
-                "topk", "≥ 5× faster than quickselect, ≤ 3× pass",
-                "threshold", "≤ 3× pass", "sign", "≤ 3× pass", "qsgd", "≤ 3× pass", "qsgdWhole", "≤ 3× pass",
-                "sparseDecodeAccumulate", "≤ 3× pass", "sparseAccumulate", "≤ 3× pass");
+        // issue 3: every kernel within 3x of the pass; issue 14: bucketed QSGD and TernGrad within 2x. A whole-vector
+        // scale (qsgdWhole, terngradWhole) needs the whole array read before the first code: two reads by construction.
+        Map<String, Goal> goals = Map.of(
+                "topk", new Goal("≥ 5× faster than quickselect, ≤ 3× pass", 3, 5),
+                "threshold", new Goal("≤ 3× pass", 3, 0), "sign", new Goal("≤ 3× pass", 3, 0),
+                "qsgd", new Goal("≤ 2× pass", 2, 0), "terngrad", new Goal("≤ 2× pass", 2, 0),
+                "qsgdWhole", new Goal("≤ 3× pass", 3, 0), "terngradWhole", new Goal("≤ 3× pass", 3, 0),
+                "sparseDecodeAccumulate", new Goal("≤ 3× pass", 3, 0), "sparseAccumulate", new Goal("≤ 3× pass", 3, 0));
         StringBuilder sb = new StringBuilder();
         sb.append("| benchmark | ms/op | ± (99.9%) | × pass | quickselect / this | goal | met |\n");
         sb.append("|---|---:|---:|---:|---:|---|---|\n");
@@ -71,15 +79,10 @@ public final class CompressionReport {
             String name = e.getKey();
             double s = e.getValue()[0];
             double ratio = s / pass;
-            String goal = goals.getOrDefault(name, "");
-            String met = "";
-            if (name.equals("topk")) {
-                met = qs / s >= 5 && ratio <= 3 ? "yes" : "no";
-            } else if (!goal.isEmpty()) {
-                met = ratio <= 3 ? "yes" : "no";
-            }
+            Goal goal = goals.get(name);
+            String met = goal == null ? "" : ratio <= goal.maxPass() && qs / s >= goal.minSpeedup() ? "yes" : "no";
             sb.append(String.format(Locale.ROOT, "| %s | %.2f | %.2f | %.2f | %.1f | %s | %s |%n", name, s,
-                    e.getValue()[1], ratio, qs / s, goal, met));
+                    e.getValue()[1], ratio, qs / s, goal == null ? "" : goal.text(), met));
         }
         return sb.toString();
     }

@@ -79,8 +79,12 @@ public final class QuantizedUpdate implements CompressedUpdate {
     private final float[] scales;
     private final int bits;
     private final byte[] packed;
-    /** Bits of the Elias-gamma stream, computed on first use (-1 before; idempotent, so a race is harmless). */
-    private volatile long eliasBits = -1;
+    /** Size of the Elias-gamma stream, computed on first use (idempotent, so a race is harmless). */
+    private volatile EliasSize elias;
+
+    /** Bits and non-zero count of the Elias-gamma stream. */
+    private record EliasSize(long bits, long nonZeros) {
+    }
     /** Codes per byte when codes do not straddle bytes (else 0), and the byte of that many zero codes. */
     private final int perByte;
     private final int zeroByte;
@@ -262,24 +266,29 @@ public final class QuantizedUpdate implements CompressedUpdate {
 
     /** @return the number of bits of the Elias-gamma stream of the codes (computed once) */
     long eliasBits() {
-        long e = eliasBits;
-        if (e < 0) {
-            e = computeEliasBits();
-            eliasBits = e;
-        }
-        return e;
+        return eliasSize().bits();
     }
 
-    private long computeEliasBits() {
-        long total = 0;
-        long nnz = 0;
-        long prev = -1;
-        for (int i = nextNonZero(0); i < dim; i = nextNonZero(i + 1)) {
-            nnz++;
-            total += gammaBits(i - prev) + 1 + gammaBits(Math.abs(code(i)));
-            prev = i;
+    /** @return the number of non-zero codes (computed once, with {@link #eliasBits}) */
+    long nonZeros() {
+        return eliasSize().nonZeros();
+    }
+
+    private EliasSize eliasSize() {
+        EliasSize e = elias;
+        if (e == null) {
+            long total = 0;
+            long nnz = 0;
+            long prev = -1;
+            for (int i = nextNonZero(0); i < dim; i = nextNonZero(i + 1)) {
+                nnz++;
+                total += gammaBits(i - prev) + 1 + gammaBits(Math.abs(code(i)));
+                prev = i;
+            }
+            e = new EliasSize(total + gammaBits(nnz + 1), nnz);
+            elias = e;
         }
-        return total + gammaBits(nnz + 1);
+        return e;
     }
 
     /**

@@ -72,6 +72,16 @@ final class ScalarCompressKernels implements CompressKernels {
     }
 
     @Override
+    public float maxAbs(float[] x, int off, int n) {
+        Objects.checkFromIndexSize(off, n, x.length);
+        int m = 0;
+        for (int i = off; i < off + n; i++) {
+            m = Math.max(m, Float.floatToRawIntBits(x[i]) & 0x7FFFFFFF);
+        }
+        return Float.intBitsToFloat(m);
+    }
+
+    @Override
     public boolean allFinite(float[] x, int off, int n) {
         Objects.checkFromIndexSize(off, n, x.length);
         for (int i = off; i < off + n; i++) {

@@ -2,7 +2,6 @@ package org.dml4j.compress;
 
 import java.util.Objects;
 import java.util.SplittableRandom;
-import org.dml4j.core.FloatKernels;
 
 /**
  * TernGrad: every bucket is sent as its scale {@code s = max |v_i|} and, per element, a ternary code in
@@ -123,7 +122,7 @@ public final class TernGradCompressor implements GradientCompressor {
 
         /** @return the bucket's own scaler: max |v|, clipped at {@code clip} standard deviations when configured */
         private float localScaler(float[] x, int off, int n) {
-            float scale = FloatKernels.get().maxAbs(x, off, n);
+            float scale = kernels.maxAbs(x, off, n);
             if (!Float.isFinite(scale)) {
                 throw nonFinite(x, off, n);
             }

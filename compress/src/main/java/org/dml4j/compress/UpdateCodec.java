@@ -150,12 +150,8 @@ public final class UpdateCodec {
             return;
         }
         int dim = q.dim();
-        long nnz = 0;
-        for (int i = q.nextNonZero(0); i < dim; i = q.nextNonZero(i + 1)) {
-            nnz++;
-        }
         BitWriter bw = new BitWriter(w.buf, w.pos);
-        bw.gamma(nnz + 1);
+        bw.gamma(q.nonZeros() + 1);
         int prev = -1;
         for (int i = q.nextNonZero(0); i < dim; i = q.nextNonZero(i + 1)) {
             int c = q.code(i);
@@ -686,8 +682,14 @@ public final class UpdateCodec {
         }
 
         void bit(int b) {
-            acc |= (long) b << nacc;
-            if (++nacc == 64) {
+            bits(b, 1);
+        }
+
+        /** Writes the {@code len <= 57} low bits of {@code v}, least significant first. */
+        private void bits(long v, int len) {
+            acc |= v << nacc;
+            nacc += len;
+            if (nacc >= 8) {
                 drain();
             }
         }
@@ -695,11 +697,13 @@ public final class UpdateCodec {
         /** Elias-gamma code of {@code v >= 1}: {@code floor(log2 v)} zeros, then v, most significant bit first. */
         void gamma(long v) {
             int n = 63 - Long.numberOfLeadingZeros(v);
-            for (int j = 0; j < n; j++) {
-                bit(0);
-            }
-            for (int j = n; j >= 0; j--) {
-                bit((int) (v >>> j) & 1);
+            // v's n + 1 bits reversed, so that its most significant bit is written first, after n zero bits
+            long reversed = Long.reverse(v) >>> (63 - n);
+            if (n <= 28) {
+                bits(reversed << n, 2 * n + 1);
+            } else {
+                bits(0, n);
+                bits(reversed, n + 1);
             }
         }
 

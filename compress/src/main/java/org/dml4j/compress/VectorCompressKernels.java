@@ -8,6 +8,7 @@ import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -25,6 +26,10 @@ final class VectorCompressKernels implements CompressKernels {
     private static final VectorSpecies<Byte> BP = ByteVector.SPECIES_PREFERRED;
     private static final VectorSpecies<Byte> BH = bytesOf(BP.vectorBitSize() / 2);
     private static final VectorSpecies<Byte> BQ = bytesOf(BP.vectorBitSize() / 4);
+    /** Lane index times the Weyl increment, the per-lane part of the dither's counter. */
+    private static final IntVector IOTA_WEYL = IntVector.zero(IS).addIndex(1).mul(CompressKernels.WEYL);
+    /** Shuffles that swap lanes {@code i} and {@code i ^ 2^k}, for a deterministic pairwise lane sum. */
+    private static final VectorShuffle<Float>[] SWAPS = swaps();
     /** Elements summed in float lanes before spilling to a double total. */
     private static final int BLOCK = 1 << 12;
 
@@ -120,31 +125,83 @@ final class VectorCompressKernels implements CompressKernels {
         Objects.checkFromIndexSize(off, n, x.length);
         double total = 0;
         for (int start = 0; start < n; start += BLOCK) {
-            int len = Math.min(BLOCK, n - start);
-            FloatVector acc = FloatVector.zero(S);
-            int i = 0;
-            int bound = S.loopBound(len);
-            for (; i < bound; i += L) {
-                FloatVector v = FloatVector.fromArray(S, x, off + start + i);
-                acc = v.fma(v, acc);
-            }
-            double s = lanes(acc);
-            for (; i < len; i++) {
-                float v = x[off + start + i];
-                s += (double) v * v;
-            }
-            total += s;
+            total += blockSumSquares(x, off + start, Math.min(BLOCK, n - start));
         }
         return total;
     }
 
-    /** @return the sum of the lanes in lane order (deterministic, unlike a floating-point reduceLanes(ADD)) */
-    private static double lanes(FloatVector v) {
-        double s = 0;
-        for (int j = 0; j < L; j++) {
-            s += v.lane(j);
+    /** Sum of squares of at most {@link #BLOCK} elements: float lanes, four accumulators, a fixed-order lane sum. */
+    private static double blockSumSquares(float[] x, int p, int len) {
+        FloatVector a0 = FloatVector.zero(S);
+        FloatVector a1 = FloatVector.zero(S);
+        FloatVector a2 = FloatVector.zero(S);
+        FloatVector a3 = FloatVector.zero(S);
+        int i = 0;
+        int bound4 = len - len % (4 * L);
+        for (; i < bound4; i += 4 * L) {
+            FloatVector v0 = FloatVector.fromArray(S, x, p + i);
+            FloatVector v1 = FloatVector.fromArray(S, x, p + i + L);
+            FloatVector v2 = FloatVector.fromArray(S, x, p + i + 2 * L);
+            FloatVector v3 = FloatVector.fromArray(S, x, p + i + 3 * L);
+            a0 = v0.fma(v0, a0);
+            a1 = v1.fma(v1, a1);
+            a2 = v2.fma(v2, a2);
+            a3 = v3.fma(v3, a3);
+        }
+        int bound = S.loopBound(len);
+        for (; i < bound; i += L) {
+            FloatVector v = FloatVector.fromArray(S, x, p + i);
+            a0 = v.fma(v, a0);
+        }
+        double s = lanes(a0.add(a1).add(a2.add(a3)));
+        for (; i < len; i++) {
+            float v = x[p + i];
+            s += (double) v * v;
         }
         return s;
+    }
+
+    @Override
+    public float maxAbs(float[] x, int off, int n) {
+        Objects.checkFromIndexSize(off, n, x.length);
+        IntVector m0 = IntVector.zero(IS);
+        IntVector m1 = IntVector.zero(IS);
+        int i = 0;
+        int bound2 = n - n % (2 * L);
+        for (; i < bound2; i += 2 * L) {
+            m0 = m0.max(FloatVector.fromArray(S, x, off + i).reinterpretAsInts().and(0x7FFFFFFF));
+            m1 = m1.max(FloatVector.fromArray(S, x, off + i + L).reinterpretAsInts().and(0x7FFFFFFF));
+        }
+        int m = m0.max(m1).reduceLanes(VectorOperators.MAX);
+        for (; i < n; i++) {
+            m = Math.max(m, Float.floatToRawIntBits(x[off + i]) & 0x7FFFFFFF);
+        }
+        return Float.intBitsToFloat(m);
+    }
+
+    /**
+     * @return the sum of the lanes by pairwise float additions in a fixed order (deterministic, unlike a
+     *     floating-point {@code reduceLanes(ADD)}, whose order may differ between interpreted and compiled code)
+     */
+    private static double lanes(FloatVector v) {
+        float[] t = new float[L];
+        v.intoArray(t, 0);
+        float s = 0f;
+        for (int j = 0; j < L; j++) {
+            s += t[j];
+        }
+        return s;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static VectorShuffle<Float>[] swaps() {
+        int steps = Integer.numberOfTrailingZeros(L);
+        VectorShuffle<Float>[] out = new VectorShuffle[steps];
+        for (int k = 0; k < steps; k++) {
+            int bit = 1 << k;
+            out[k] = VectorShuffle.fromOp(S, i -> i ^ bit);
+        }
+        return out;
     }
 
     @Override
@@ -172,7 +229,7 @@ final class VectorCompressKernels implements CompressKernels {
             int codesOff) {
         Objects.checkFromIndexSize(off, n, x.length);
         Objects.checkFromIndexSize(codesOff, n, codes.length);
-        IntVector iotaWeyl = IntVector.zero(IS).addIndex(1).mul(CompressKernels.WEYL);
+        IntVector iotaWeyl = IOTA_WEYL;
         FloatVector vm = FloatVector.broadcast(S, mul);
         IntVector lv = IntVector.broadcast(IS, levels);
         int i = 0;
@@ -182,7 +239,6 @@ final class VectorCompressKernels implements CompressKernels {
             IntVector h = iotaWeyl.add((counter0 + i) * CompressKernels.WEYL + seed);
             h = h.lanewise(VectorOperators.XOR, h.lanewise(VectorOperators.LSHR, 16)).mul(0x7FEB352D);
             h = h.lanewise(VectorOperators.XOR, h.lanewise(VectorOperators.LSHR, 15)).mul(0x846CA68B);
-            h = h.lanewise(VectorOperators.XOR, h.lanewise(VectorOperators.LSHR, 16));
             FloatVector u = ((FloatVector) h.lanewise(VectorOperators.LSHR, 8).convert(VectorOperators.I2F, 0))
                     .mul(0x1p-24f);
             IntVector level = ((IntVector) v.abs().fma(vm, u).convert(VectorOperators.F2I, 0)).min(levels);
