@@ -71,7 +71,8 @@ public final class CompressionReport {
                 "threshold", new Goal("≤ 3× pass", 3, 0), "sign", new Goal("≤ 3× pass", 3, 0),
                 "qsgd", new Goal("≤ 2× pass", 2, 0), "terngrad", new Goal("≤ 2× pass", 2, 0),
                 "qsgdWhole", new Goal("≤ 3× pass", 3, 0), "terngradWhole", new Goal("≤ 3× pass", 3, 0),
-                "sparseDecodeAccumulate", new Goal("≤ 3× pass", 3, 0), "sparseAccumulate", new Goal("≤ 3× pass", 3, 0));
+                "sparseDecodeAccumulate", new Goal("≤ 3× pass", 3, 0),
+                "sparseAccumulate", new Goal("≤ 3× pass", 3, 0));
         StringBuilder sb = new StringBuilder();
         sb.append("| benchmark | ms/op | ± (99.9%) | × pass | quickselect / this | goal | met |\n");
         sb.append("|---|---:|---:|---:|---:|---|---|\n");

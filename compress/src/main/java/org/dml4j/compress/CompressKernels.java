@@ -53,13 +53,16 @@ interface CompressKernels {
     boolean allFinite(float[] x, int off, int n);
 
     /**
-     * Stochastic rounding to signed levels, written as wire codes: for each {@code i < n} writes
-     * {@code code = levels + sign(x) * min(levels, (int) fma(|x[off+i]|, mul, u_i))} to {@code codes[codesOff+i]}
-     * (so {@code levels} stands for 0), where the dither is {@code u_i = (dither(seed, counter0 + i) >>> 8) * 2^-24},
-     * uniform in [0, 1): the level rounds up with probability equal to the fractional part of {@code |x| mul}, up to
-     * the single float rounding of the fma (at most half an ulp of {@code levels + 1}, i.e. 2^-21 of a level for 7
-     * levels). Values with {@code x >= 0} (including -0.0) round towards the non-negative side. Expects finite
-     * {@code x} and {@code mul}.
+     * Stochastic rounding to signed levels, written as wire codes ({@code levels} stands for 0): for each
+     * {@code i < n} writes {@code code = clamp((int) fma(x[off+i], mul, levels + u_i), 0, 2 * levels)} to
+     * {@code codes[codesOff+i]}, i.e. {@code levels + floor(x mul + u_i)}. The dither
+     * {@code u_i = (dither(seed, counter0 + i) >>> (8 + b)) * 2^-(24 - b)}, with {@code b = 32 - nlz(levels)} bits
+     * for the levels, is uniform on a grid of {@code 2^-(24-b)} in [0, 1), and {@code levels + u_i} is exact in
+     * float. {@code floor(t + u)} rounds t up with probability equal to its fractional part whatever its sign, so the
+     * codes have the distribution of QSGD's {@code sign(x) * round(|x| mul)} (unbiased, the same variance), up to the
+     * single float rounding of the fma (half an ulp of {@code 2 levels + 1}: 2^-21 of a level for 7 levels) and the
+     * grid of u (2^-21 of a level for 7 levels). {@code x = -0.0} gives the zero code. Expects finite {@code x} and
+     * {@code mul}; values beyond {@code ±levels / mul} saturate.
      */
     void quantize(float[] x, int off, int n, float mul, int levels, int seed, int counter0, byte[] codes,
             int codesOff);

@@ -97,11 +97,12 @@ final class ScalarCompressKernels implements CompressKernels {
             int codesOff) {
         Objects.checkFromIndexSize(off, n, x.length);
         Objects.checkFromIndexSize(codesOff, n, codes.length);
+        int b = 32 - Integer.numberOfLeadingZeros(levels);
+        float grid = Math.scalb(1f, b - 24);
         for (int i = 0; i < n; i++) {
-            float v = x[off + i];
-            float u = (CompressKernels.dither(seed, counter0 + i) >>> 8) * 0x1p-24f;
-            int level = Math.min(levels, (int) Math.fma(Math.abs(v), mul, u));
-            codes[codesOff + i] = (byte) (v >= 0f ? levels + level : levels - level);
+            float u = Math.fma((float) (CompressKernels.dither(seed, counter0 + i) >>> (8 + b)), grid, levels);
+            int code = (int) Math.fma(x[off + i], mul, u);
+            codes[codesOff + i] = (byte) Math.min(2 * levels, Math.max(0, code));
         }
     }
 

@@ -7,7 +7,8 @@ import java.util.SplittableRandom;
  * TernGrad: every bucket is sent as its scale {@code s = max |v_i|} and, per element, a ternary code in
  * {@code {-1, 0, +1}} with {@code P(code = sign(v_i)) = |v_i| / s}, so {@code E[decoded] = v} (2 bits per element).
  * With {@code clip}, magnitudes are first clipped at {@code clip} standard deviations of the bucket, as in the paper;
- * that trades a small bias for a smaller scale.
+ * that trades a small bias for a smaller scale. The rounding noise is that of {@link QsgdCompressor} (a hashed,
+ * per-call seeded dither: uniform per coordinate, sums with the variance of independent rounding).
  *
  * <pre>
  * W. Wen, C. Xu, F. Yan, C. Wu, Y. Wang, Y. Chen, H. Li, "TernGrad: Ternary Gradients to Reduce Communication in

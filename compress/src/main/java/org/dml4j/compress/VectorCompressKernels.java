@@ -229,27 +229,28 @@ final class VectorCompressKernels implements CompressKernels {
             int codesOff) {
         Objects.checkFromIndexSize(off, n, x.length);
         Objects.checkFromIndexSize(codesOff, n, codes.length);
-        IntVector iotaWeyl = IOTA_WEYL;
+        int b = 32 - Integer.numberOfLeadingZeros(levels);
+        float grid = Math.scalb(1f, b - 24);
         FloatVector vm = FloatVector.broadcast(S, mul);
-        IntVector lv = IntVector.broadcast(IS, levels);
+        FloatVector vg = FloatVector.broadcast(S, grid);
+        FloatVector vl = FloatVector.broadcast(S, (float) levels);
+        int top = 2 * levels;
         int i = 0;
         int bound = S.loopBound(n);
         for (; i < bound; i += L) {
-            FloatVector v = FloatVector.fromArray(S, x, off + i);
-            IntVector h = iotaWeyl.add((counter0 + i) * CompressKernels.WEYL + seed);
+            IntVector h = IOTA_WEYL.add((counter0 + i) * CompressKernels.WEYL + seed);
             h = h.lanewise(VectorOperators.XOR, h.lanewise(VectorOperators.LSHR, 16)).mul(0x7FEB352D);
             h = h.lanewise(VectorOperators.XOR, h.lanewise(VectorOperators.LSHR, 15)).mul(0x846CA68B);
-            FloatVector u = ((FloatVector) h.lanewise(VectorOperators.LSHR, 8).convert(VectorOperators.I2F, 0))
-                    .mul(0x1p-24f);
-            IntVector level = ((IntVector) v.abs().fma(vm, u).convert(VectorOperators.F2I, 0)).min(levels);
-            IntVector code = lv.sub(level).blend(lv.add(level), v.compare(VectorOperators.GE, 0f).cast(IS));
+            FloatVector u = ((FloatVector) h.lanewise(VectorOperators.LSHR, 8 + b).convert(VectorOperators.I2F, 0))
+                    .fma(vg, vl);
+            FloatVector z = FloatVector.fromArray(S, x, off + i).fma(vm, u);
+            IntVector code = ((IntVector) z.convert(VectorOperators.F2I, 0)).max(0).min(top);
             ((ByteVector) code.convertShape(VectorOperators.I2B, BS, 0)).intoArray(codes, codesOff + i);
         }
         for (; i < n; i++) {
-            float v = x[off + i];
-            float u = (CompressKernels.dither(seed, counter0 + i) >>> 8) * 0x1p-24f;
-            int level = Math.min(levels, (int) Math.fma(Math.abs(v), mul, u));
-            codes[codesOff + i] = (byte) (v >= 0f ? levels + level : levels - level);
+            float u = Math.fma((float) (CompressKernels.dither(seed, counter0 + i) >>> (8 + b)), grid, levels);
+            int code = (int) Math.fma(x[off + i], mul, u);
+            codes[codesOff + i] = (byte) Math.min(top, Math.max(0, code));
         }
     }
 
