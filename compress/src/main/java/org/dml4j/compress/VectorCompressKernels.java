@@ -8,7 +8,6 @@ import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
-import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -28,8 +27,6 @@ final class VectorCompressKernels implements CompressKernels {
     private static final VectorSpecies<Byte> BQ = bytesOf(BP.vectorBitSize() / 4);
     /** Lane index times the Weyl increment, the per-lane part of the dither's counter. */
     private static final IntVector IOTA_WEYL = IntVector.zero(IS).addIndex(1).mul(CompressKernels.WEYL);
-    /** Shuffles that swap lanes {@code i} and {@code i ^ 2^k}, for a deterministic pairwise lane sum. */
-    private static final VectorShuffle<Float>[] SWAPS = swaps();
     /** Elements summed in float lanes before spilling to a double total. */
     private static final int BLOCK = 1 << 12;
 
@@ -180,28 +177,17 @@ final class VectorCompressKernels implements CompressKernels {
     }
 
     /**
-     * @return the sum of the lanes by pairwise float additions in a fixed order (deterministic, unlike a
-     *     floating-point {@code reduceLanes(ADD)}, whose order may differ between interpreted and compiled code)
+     * @return the sum of the lanes in lane order (deterministic, unlike a floating-point {@code reduceLanes(ADD)},
+     *     whose order may differ between interpreted and compiled code)
      */
     private static double lanes(FloatVector v) {
         float[] t = new float[L];
         v.intoArray(t, 0);
-        float s = 0f;
+        double s = 0;
         for (int j = 0; j < L; j++) {
             s += t[j];
         }
         return s;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static VectorShuffle<Float>[] swaps() {
-        int steps = Integer.numberOfTrailingZeros(L);
-        VectorShuffle<Float>[] out = new VectorShuffle[steps];
-        for (int k = 0; k < steps; k++) {
-            int bit = 1 << k;
-            out[k] = VectorShuffle.fromOp(S, i -> i ^ bit);
-        }
-        return out;
     }
 
     @Override
