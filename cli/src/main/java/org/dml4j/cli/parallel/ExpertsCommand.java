@@ -130,34 +130,47 @@ public final class ExpertsCommand implements Callable<Integer> {
         RoutingTrace merged = trace.merged();
         PlacementProblem problem = merged.problem(0, gpus, s, perNode);
         List<ExpertPlacement> placements = new ArrayList<>();
-        for (String name : List.of("round-robin", "greedy", "balanced")) {
+        for (String name : List.of("round-robin", "greedy", "eplb-hierarchical", "balanced")) {
+            if (name.equals("eplb-hierarchical") && (e % (gpus / perNode) != 0
+                    || e / (gpus / perNode) > perNode * s)) {
+                continue; // one expert group per node needs E divisible by the nodes and room on each node
+            }
             placements.add(ExpertPlacers.get(name).place(problem));
         }
         PrintWriter pw = spec.commandLine().getOut();
         pw.printf(Locale.ROOT, "experts: E = %d on G = %d GPUs (%d per node), %d slots per GPU, %d window(s), "
                 + "%.0f routed tokens%n", e, gpus, perNode, s, trace.windows(), problem.totalLoad());
-        pw.printf(Locale.ROOT, "%-12s %9s %12s %12s %16s %10s%n", "placement", "max/mean", "max tokens", "replicas",
-                "all-to-all (ms)", "cross-node");
+        pw.printf(Locale.ROOT, "routing: max/mean is under each placer's own assumption; 'even split' and "
+                + "'load-balanced' recompute it with a replica's tokens divided equally or to balance GPUs%n");
+        pw.printf(Locale.ROOT, "%-18s %9s %12s %12s %16s %10s %11s %13s%n", "placement", "max/mean", "max tokens",
+                "replicas", "all-to-all (ms)", "cross-node", "even split", "load-balanced");
         double steps = Math.max(1, trace.windows()) * (double) stepsPerWindow;
         List<List<String>> cells = new ArrayList<>();
         for (ExpertPlacement pl : placements) {
             AllToAllEstimate est = AllToAllModel.estimate(pl, problem.scaled(1 / steps), topology, bytesPerToken);
             double crossShare = est.intraBytes() + est.interBytes() == 0 ? 0
                     : est.interBytes() / (est.intraBytes() + est.interBytes());
-            pw.printf(Locale.ROOT, "%-12s %9.4f %12.0f %12d %16.4f %9.1f%%%n", pl.placer(), pl.imbalance(),
-                    pl.maxLoad(), pl.totalReplicas(), est.seconds() * 1e3, 100 * crossShare);
+            double even = pl.withRouting(ExpertPlacement.Routing.EVEN_SPLIT).imbalance();
+            double balanced = pl.withRouting(ExpertPlacement.Routing.LOAD_BALANCED).imbalance();
+            pw.printf(Locale.ROOT, "%-18s %9.4f %12.0f %12d %16.4f %9.1f%% %11.4f %13.4f%n", pl.placer(),
+                    pl.imbalance(), pl.maxLoad(), pl.totalReplicas(), est.seconds() * 1e3, 100 * crossShare, even,
+                    balanced);
             cells.add(List.of(pl.placer(), String.format(Locale.ROOT, "%.4f", pl.imbalance()),
                     String.format(Locale.ROOT, "%.0f", pl.maxLoad()), Integer.toString(pl.totalReplicas()),
                     String.format(Locale.ROOT, "%.4f", est.seconds() * 1e3),
-                    String.format(Locale.ROOT, "%.1f%%", 100 * crossShare)));
+                    String.format(Locale.ROOT, "%.1f%%", 100 * crossShare),
+                    String.format(Locale.ROOT, "%.4f", even), String.format(Locale.ROOT, "%.4f", balanced)));
         }
         HtmlReport report = new HtmlReport("Expert placement: E = " + e + ", G = " + gpus);
         report.paragraph(String.format(Locale.ROOT, "%d experts on %d GPUs (%d per node), %d slots per GPU; "
                 + "all-to-all per step of %d, %.0f bytes per token, on NVLink %.0f GB/s and %.0f GB/s between nodes.",
                 e, gpus, perNode, s, stepsPerWindow, bytesPerToken, topology.intraBandwidth() / 1e9,
                 topology.interBandwidth() / 1e9));
-        report.table(List.of("placement", "max/mean", "max tokens", "replicas", "all-to-all (ms)", "cross-node"),
-                cells);
+        report.paragraph("max/mean under each routing assumption: even split (EPLB's: a replicated expert's tokens "
+                + "divided equally among its replicas) and load-balanced (shares chosen to minimise the most loaded GPU); "
+                + "the first max/mean column is under the placer's own assumption.");
+        report.table(List.of("placement", "max/mean", "max tokens", "replicas", "all-to-all (ms)", "cross-node",
+                "max/mean, even split", "max/mean, load-balanced"), cells);
         report.figure(LoadChart.perGpu(placements, 1200), "Tokens per GPU before (round-robin) and after "
                 + "(greedy EPLB baseline, balanced); dashed line: mean");
         report.figure(LoadChart.perExpert(problem.loads(), 1200), "Tokens per expert, hottest first");

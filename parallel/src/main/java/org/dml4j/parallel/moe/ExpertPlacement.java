@@ -205,6 +205,36 @@ public final class ExpertPlacement {
         return new ExpertPlacement(placer, gpus, hosts, s);
     }
 
+    /** How a replicated expert's tokens are divided among its replicas. */
+    public enum Routing {
+        /** Each replica gets the same share (EPLB's assumption: the router picks a replica uniformly). */
+        EVEN_SPLIT,
+        /**
+         * Shares chosen so that the most loaded GPU carries as little as possible (a router that sends tokens to
+         * replicas in proportion to their GPUs' spare capacity).
+         */
+        LOAD_BALANCED
+    }
+
+    /**
+     * The same replicas with the tokens divided under a routing assumption.
+     *
+     * @param routing how replicas share their expert's tokens
+     * @return the placement with those shares
+     */
+    public ExpertPlacement withRouting(Routing routing) {
+        Objects.requireNonNull(routing, "routing");
+        double[] load = new double[experts];
+        for (int e = 0; e < experts; e++) {
+            for (double x : shares[e]) {
+                load[e] += x;
+            }
+        }
+        double[][] s = routing == Routing.EVEN_SPLIT ? ShareBalancer.evenShares(load, hosts)
+                : ShareBalancer.balance(load, hosts, gpus);
+        return new ExpertPlacement(placer, gpus, hosts, s);
+    }
+
     /**
      * @param previous the placement in force before
      * @return how many (expert, GPU) replicas this placement has that {@code previous} did not: the experts to copy
