@@ -25,8 +25,8 @@ import org.dml4j.sim.engine.EventHandler;
  * }</pre>
  *
  * <p>Links are created the first time a transfer crosses them, so the cost grows with the nodes that have sent or
- * received, not with the clients registered. A recomputation costs O(flows × links) per bottleneck level, which is
- * small for the hundreds of transfers in flight of a federated run.
+ * received, not with the clients registered. A recomputation costs O(F h log(F h)) for F transfers in flight
+ * crossing h links each (progressive filling over a lazy heap of the links' fair shares).
  *
  * <p>Not thread-safe: use it on the engine's thread. Transfer ids, like event ids, carry a generation, so a stale id
  * is ignored.
@@ -64,6 +64,7 @@ public final class FluidNetwork {
     private EventHandler[] handler = new EventHandler[16];
     private long[] arg = new long[16];
     private Link[] path = new Link[16 * MAX_HOPS];
+    private int[] pathIdx = new int[16 * MAX_HOPS]; // position of the slot in that link's flow list
     private int[] hops = new int[16];
     private byte[] state = new byte[16];
     private int[] gen = new int[16];
@@ -75,6 +76,12 @@ public final class FluidNetwork {
     private int flowingCount;
     private int inFlight;
 
+    // Lazy min-heap of (fair share, link id, link version) used by the progressive filling.
+    private double[] heapShare = new double[32];
+    private int[] heapLink = new int[32];
+    private int[] heapVersion = new int[32];
+    private int heapSize;
+
     private boolean recomputePending;
     private long deliveredBytes;
     private long recomputations;
@@ -85,17 +92,19 @@ public final class FluidNetwork {
     private final EventHandler onCapacityChange = this::capacityChanged;
 
     /** A link: a capacity shared by the transfers crossing it. */
-    private static final class Link {
+    static final class Link {
         final int id;
         final String name;
         final BandwidthProfile profile;
         double capacity;
         double validUntil = Double.NEGATIVE_INFINITY;
         int active;
+        int[] flows = new int[2]; // slots of the flowing transfers crossing it, flows[0 .. active-1]
         int busyPos = -1;
         long changeEvent = EventEngine.NO_EVENT;
         double left;
         int unfrozen;
+        int version;
 
         Link(int id, String name, BandwidthProfile profile) {
             this.id = id;
@@ -167,7 +176,7 @@ public final class FluidNetwork {
             flowPos[s] = flowingCount;
             flowing[flowingCount++] = s;
             for (int h = 0; h < hops[s]; h++) {
-                activate(path[s * MAX_HOPS + h]);
+                join(s, h);
             }
             requestRecompute();
         }
@@ -332,7 +341,14 @@ public final class FluidNetwork {
         return l;
     }
 
-    private void activate(Link l) {
+    /** Adds transfer {@code s} to the flow list of its hop {@code h}; a link that becomes busy starts tracking changes. */
+    private void join(int s, int h) {
+        Link l = path[s * MAX_HOPS + h];
+        if (l.active == l.flows.length) {
+            l.flows = Arrays.copyOf(l.flows, 2 * l.active);
+        }
+        pathIdx[s * MAX_HOPS + h] = l.active;
+        l.flows[l.active] = s;
         if (l.active++ == 0) {
             if (busyCount == busy.length) {
                 busy = Arrays.copyOf(busy, 2 * busyCount);
@@ -347,11 +363,25 @@ public final class FluidNetwork {
         }
     }
 
-    private void deactivate(Link l) {
-        if (--l.active == 0) {
-            Link last = busy[--busyCount];
-            busy[l.busyPos] = last;
-            last.busyPos = l.busyPos;
+    /** Removes transfer {@code s} from the flow list of its hop {@code h}; an idle link stops tracking changes. */
+    private void leave(int s, int h) {
+        Link l = path[s * MAX_HOPS + h];
+        int i = pathIdx[s * MAX_HOPS + h];
+        int last = l.flows[--l.active];
+        if (last != s) {
+            l.flows[i] = last;
+            int base = last * MAX_HOPS;
+            for (int g = 0; g < hops[last]; g++) {
+                if (path[base + g] == l) {
+                    pathIdx[base + g] = i;
+                    break;
+                }
+            }
+        }
+        if (l.active == 0) {
+            Link lastBusy = busy[--busyCount];
+            busy[l.busyPos] = lastBusy;
+            lastBusy.busyPos = l.busyPos;
             busy[busyCount] = null;
             l.busyPos = -1;
             engine.cancel(l.changeEvent);
@@ -407,7 +437,7 @@ public final class FluidNetwork {
         flowPos[last] = p;
         flowPos[s] = -1;
         for (int h = 0; h < hops[s]; h++) {
-            deactivate(path[s * MAX_HOPS + h]);
+            leave(s, h);
         }
         requestRecompute();
     }
@@ -437,37 +467,36 @@ public final class FluidNetwork {
             l.left = l.capacity;
             l.unfrozen = l.active;
         }
-        int unfixed = flowingCount;
-        while (unfixed > 0) {
-            Link bottleneck = null;
-            double share = Double.POSITIVE_INFINITY;
-            for (int i = 0; i < busyCount; i++) {
-                Link l = busy[i];
-                if (l.unfrozen > 0) {
-                    double fair = l.left / l.unfrozen;
-                    if (fair < share) {
-                        share = fair;
-                        bottleneck = l;
-                    }
-                }
+        // Progressive filling: the link with the smallest fair share (left capacity / unfixed flows) fixes its flows
+        // at that share, which lowers the capacity and flow count of their other links; a fair share never
+        // decreases, so the heap is lazy: an entry whose link has changed since it was pushed is skipped.
+        heapSize = 0;
+        for (int i = 0; i < busyCount; i++) {
+            Link l = busy[i];
+            push(l.left / l.unfrozen, l);
+        }
+        while (heapSize > 0) {
+            int id = heapLink[0];
+            int version = heapVersion[0];
+            pop();
+            Link l = links[id];
+            if (version != l.version || l.unfrozen == 0) {
+                continue;
             }
-            if (bottleneck == null) {
-                throw new IllegalStateException("flows without links"); // every flow crosses its sender's uplink
-            }
-            if (share < 0) {
-                share = 0;
-            }
-            for (int i = 0; i < flowingCount; i++) {
-                int s = flowing[i];
-                if (newRate[s] >= 0 || !crosses(s, bottleneck)) {
+            double share = Math.max(0, l.left / l.unfrozen);
+            for (int i = 0; i < l.active; i++) {
+                int s = l.flows[i];
+                if (newRate[s] >= 0) {
                     continue;
                 }
                 newRate[s] = share;
-                unfixed--;
                 for (int h = 0; h < hops[s]; h++) {
                     Link q = path[s * MAX_HOPS + h];
                     q.left -= share;
                     q.unfrozen--;
+                    if (q != l && q.unfrozen > 0) {
+                        push(q.left / q.unfrozen, q);
+                    }
                 }
             }
         }
@@ -490,14 +519,79 @@ public final class FluidNetwork {
         }
     }
 
-    private boolean crosses(int s, Link l) {
-        int base = s * MAX_HOPS;
-        for (int h = 0; h < hops[s]; h++) {
-            if (path[base + h] == l) {
-                return true;
-            }
+    /** Pushes a link's current fair share; older entries of the link become stale. */
+    private void push(double share, Link l) {
+        int v = ++l.version;
+        if (heapSize == heapShare.length) {
+            heapShare = Arrays.copyOf(heapShare, 2 * heapSize);
+            heapLink = Arrays.copyOf(heapLink, 2 * heapSize);
+            heapVersion = Arrays.copyOf(heapVersion, 2 * heapSize);
         }
-        return false;
+        int i = heapSize++;
+        while (i > 0) {
+            int p = (i - 1) >>> 1;
+            if (!before(share, l.id, heapShare[p], heapLink[p])) {
+                break;
+            }
+            heapShare[i] = heapShare[p];
+            heapLink[i] = heapLink[p];
+            heapVersion[i] = heapVersion[p];
+            i = p;
+        }
+        heapShare[i] = share;
+        heapLink[i] = l.id;
+        heapVersion[i] = v;
+    }
+
+    /** Removes the heap's top entry. */
+    private void pop() {
+        int n = --heapSize;
+        if (n == 0) {
+            return;
+        }
+        double share = heapShare[n];
+        int id = heapLink[n];
+        int v = heapVersion[n];
+        int i = 0;
+        int half = n >>> 1;
+        while (i < half) {
+            int c = 2 * i + 1;
+            if (c + 1 < n && before(heapShare[c + 1], heapLink[c + 1], heapShare[c], heapLink[c])) {
+                c++;
+            }
+            if (!before(heapShare[c], heapLink[c], share, id)) {
+                break;
+            }
+            heapShare[i] = heapShare[c];
+            heapLink[i] = heapLink[c];
+            heapVersion[i] = heapVersion[c];
+            i = c;
+        }
+        heapShare[i] = share;
+        heapLink[i] = id;
+        heapVersion[i] = v;
+    }
+
+    /** Order of the filling: smaller share first, then the link created first (deterministic). */
+    private static boolean before(double share, int id, double otherShare, int otherId) {
+        return share < otherShare || (share == otherShare && id < otherId);
+    }
+
+    /**
+     * @param transfer an active transfer
+     * @return the number of links it crosses (for tests)
+     */
+    int hops(long transfer) {
+        return hops[requireSlot(transfer)];
+    }
+
+    /**
+     * @param transfer an active transfer
+     * @param hop      0 .. hops-1
+     * @return that link (for tests)
+     */
+    Link link(long transfer, int hop) {
+        return path[requireSlot(transfer) * MAX_HOPS + hop];
     }
 
     // ---- slot table ----
@@ -552,6 +646,7 @@ public final class FluidNetwork {
         handler = Arrays.copyOf(handler, n);
         arg = Arrays.copyOf(arg, n);
         path = Arrays.copyOf(path, n * MAX_HOPS);
+        pathIdx = Arrays.copyOf(pathIdx, n * MAX_HOPS);
         hops = Arrays.copyOf(hops, n);
         state = Arrays.copyOf(state, n);
         gen = Arrays.copyOf(gen, n);

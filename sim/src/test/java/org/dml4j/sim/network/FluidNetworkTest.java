@@ -123,6 +123,82 @@ class FluidNetworkTest {
         assertEquals(10.0, d.at.get(0L), 1e-12);
     }
 
+    /**
+     * On random topologies (access links, regions, pair caps) the rates are max-min fair: no link is over its
+     * capacity, and every transfer has a bottleneck, a saturated link on which no transfer gets more than it does.
+     */
+    @Test
+    void ratesAreMaxMinFairOnRandomTopologies() {
+        for (long seed = 1; seed <= 200; seed++) {
+            // Prepare
+            java.util.SplittableRandom rnd = new java.util.SplittableRandom(seed);
+            int clients = 2 + rnd.nextInt(7);
+            double[] up = new double[clients];
+            double[] down = new double[clients];
+            for (int i = 0; i < clients; i++) {
+                up[i] = Math.exp(rnd.nextDouble(0, 4.6));
+                down[i] = Math.exp(rnd.nextDouble(0, 4.6));
+            }
+            int regions = rnd.nextInt(3);
+            int[] region = new int[clients];
+            for (int i = 0; i < clients; i++) {
+                region[i] = regions == 0 ? -1 : rnd.nextInt(regions + 1) - 1;
+            }
+            BandwidthProfile[] wanUp = new BandwidthProfile[regions];
+            BandwidthProfile[] wanDown = new BandwidthProfile[regions];
+            for (int r = 0; r < regions; r++) {
+                wanUp[r] = BandwidthProfile.constant(Math.exp(rnd.nextDouble(0, 5)));
+                wanDown[r] = BandwidthProfile.constant(Math.exp(rnd.nextDouble(0, 5)));
+            }
+            Topology.Builder b = Topology.builder(clients)
+                    .clients(i -> BandwidthProfile.constant(up[i]), i -> BandwidthProfile.constant(down[i]), i -> 0)
+                    .server(BandwidthProfile.constant(Math.exp(rnd.nextDouble(1, 6))),
+                            BandwidthProfile.constant(Math.exp(rnd.nextDouble(1, 6))), 0)
+                    .regions(wanUp, wanDown, new double[regions], i -> region[i], -1);
+            for (int k = rnd.nextInt(3); k > 0; k--) {
+                int from = rnd.nextInt(clients + 1) - 1;
+                int to = rnd.nextInt(clients + 1) - 1;
+                if (from != to) {
+                    b.link(from, to, new NetworkTopology.LinkOverride(
+                            BandwidthProfile.constant(Math.exp(rnd.nextDouble(0, 4))), Double.NaN));
+                }
+            }
+            EventEngine engine = new EventEngine();
+            FluidNetwork net = new FluidNetwork(engine, b.build());
+            java.util.List<Long> ids = new java.util.ArrayList<>();
+            for (int k = 1 + rnd.nextInt(14); k > 0; k--) {
+                int from = rnd.nextInt(clients + 1) - 1;
+                int to = rnd.nextInt(clients + 1) - 1;
+                if (from != to) {
+                    ids.add(net.send(from, to, 1_000_000_000L, a -> { }, 0));
+                }
+            }
+
+            // Execute
+            engine.runUntil(0);
+
+            // Assert
+            Map<FluidNetwork.Link, Double> load = new HashMap<>();
+            Map<FluidNetwork.Link, Double> maxRate = new HashMap<>();
+            for (long id : ids) {
+                assertTrue(net.rate(id) > 0, "seed " + seed);
+                for (int h = 0; h < net.hops(id); h++) {
+                    load.merge(net.link(id, h), net.rate(id), Double::sum);
+                    maxRate.merge(net.link(id, h), net.rate(id), Math::max);
+                }
+            }
+            load.forEach((l, sum) -> assertTrue(sum <= l.capacity * (1 + 1e-9), l.name + " over capacity"));
+            for (long id : ids) {
+                boolean bottleneck = false;
+                for (int h = 0; h < net.hops(id); h++) {
+                    FluidNetwork.Link l = net.link(id, h);
+                    bottleneck |= load.get(l) >= l.capacity * (1 - 1e-9) && net.rate(id) >= maxRate.get(l) * (1 - 1e-9);
+                }
+                assertTrue(bottleneck, "seed " + seed + ": transfer " + id + " has no bottleneck");
+            }
+        }
+    }
+
     @Test
     void aLaterStartSlowsTheFirstTransfer() {
         // Prepare: ingress 1 MB/s; A starts at 0 with 3 MB, B at 1 s with 1 MB
