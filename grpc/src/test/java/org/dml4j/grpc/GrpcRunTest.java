@@ -1,0 +1,160 @@
+package org.dml4j.grpc;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
+import org.dml4j.fl.FedAvg;
+import org.dml4j.fl.Participant;
+import org.dml4j.fl.Reply;
+import org.dml4j.fl.Task;
+import org.dml4j.fl.async.FedBuff;
+import org.dml4j.fl.testing.LoopbackTransport;
+import org.dml4j.fl.testing.Runs;
+import org.dml4j.fl.testing.ToyParticipant;
+import org.dml4j.model.Model;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The coordinator with real strategies over gRPC on loopback: 3 participants on threads, TLS and tokens. */
+class GrpcRunTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void fedAvgOverGrpcGivesTheSameModelAsInProcess() throws Exception {
+        List<ToyParticipant> toys = Runs.toys(3, 5, -1);
+        float[] init = {0.5f, -1f, 2f, 0f, 3f};
+        Runs.Result local = Runs.run(new FedAvg("fedavg", 1, 3, 1f, 0f, 0, 0), toys,
+                LoopbackTransport.immediate(toys), Runs.training(0.3, 2), 4, init);
+        try (Loopback loop = new Loopback(dir, 3, 5, false, 3)) {
+            loop.startAll(toys);
+            Runs.Result remote = Runs.run(new FedAvg("fedavg", 1, 3, 1f, 0f, 0, 0), toys, loop.transport,
+                    Runs.training(0.3, 2), 4, init);
+            assertArrayEquals(local.model(), remote.model(), "same replies, summed in client order");
+            assertEquals(4, remote.rows().size());
+            assertEquals(12, loop.transport.stats().accepted());
+            assertEquals(0, loop.transport.stats().rejectedTotal());
+            loop.join();
+            for (int p = 0; p < 3; p++) {
+                GrpcParticipant.Result r = assertInstanceOf(GrpcParticipant.Result.class, loop.results.get(p));
+                assertEquals(4, r.accepted());
+                assertEquals("the run is complete", r.finished());
+            }
+        }
+    }
+
+    @Test
+    void fedBuffRunsOverGrpc() throws Exception {
+        List<ToyParticipant> toys = Runs.toys(3, 4, -1);
+        try (Loopback loop = new Loopback(dir, 3, 4, true, 3)) {
+            loop.startAll(toys);
+            Runs.Result r = Runs.run(new FedBuff(new FedBuff.FedBuffConfig(2, 1f, 3, "uniform", "polynomial", 0.5, 0,
+                    -1)), toys, loop.transport, Runs.training(0.3, 2), 5, new float[4]);
+            assertEquals(5, r.rows().size());
+            assertTrue(loop.transport.stats().accepted() >= 10, "a buffer of 2 per version");
+            double before = r.rows().get(0).testLoss();
+            assertTrue(r.rows().get(4).testLoss() < before, "FedBuff moves towards the targets' mean");
+        }
+    }
+
+    /** Crashes (closes its connection) on its first task, like a killed process. */
+    private static final class Crashing implements Participant {
+        final ToyParticipant toy;
+        final AtomicReference<GrpcParticipant> self = new AtomicReference<>();
+        final CountDownLatch crashed = new CountDownLatch(1);
+
+        Crashing(ToyParticipant toy) {
+            this.toy = toy;
+        }
+
+        @Override
+        public int id() {
+            return toy.id();
+        }
+
+        @Override
+        public int numSamples() {
+            return toy.numSamples();
+        }
+
+        @Override
+        public Reply run(Task task, Model worker) {
+            self.get().close();
+            crashed.countDown();
+            return toy.run(task, worker);
+        }
+    }
+
+    /** Holds its second task until every participant is connected again (so the round after it has them all). */
+    private static final class Waiting implements Participant {
+        final ToyParticipant toy;
+        final GrpcTransport transport;
+        int tasks;
+
+        Waiting(ToyParticipant toy, GrpcTransport transport) {
+            this.toy = toy;
+            this.transport = transport;
+        }
+
+        @Override
+        public int id() {
+            return toy.id();
+        }
+
+        @Override
+        public int numSamples() {
+            return toy.numSamples();
+        }
+
+        @Override
+        public Reply run(Task task, Model worker) {
+            if (++tasks == 2) {
+                for (int i = 0; i < 3000 && transport.connected() < 3; i++) {
+                    try {
+                        Thread.sleep(10);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            }
+            return toy.run(task, worker);
+        }
+    }
+
+    @Test
+    void aParticipantKilledMidRoundIsDroppedAndRejoins() throws Exception {
+        List<ToyParticipant> toys = Runs.toys(3, 3, -1);
+        try (Loopback loop = new Loopback(dir, 3, 3, true, 3)) {
+            loop.start(new Waiting(toys.get(0), loop.transport));
+            loop.start(toys.get(2));
+            Crashing c = new Crashing(toys.get(1));
+            c.self.set(loop.start(c));
+            Thread restarter = new Thread(() -> {
+                try {
+                    c.crashed.await();
+                    loop.start(toys.get(1)); // the same participant comes back
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            restarter.start();
+            Runs.Result r = Runs.run(new FedAvg("fedavg", 1, 3, 1f, 0f, 0, 0), toys, loop.transport,
+                    Runs.training(0.3, 1), 4, new float[3]);
+            restarter.join();
+            assertEquals(4, r.rows().size());
+            assertEquals(1, r.rows().get(0).failed(), "the crashed participant is dropped from round 1");
+            assertTrue(r.eventLog().stream().anyMatch(l -> l.contains("\"e\":\"lost\"") && l.contains("\"p\":1")));
+            assertTrue(r.eventLog().stream().anyMatch(l -> l.contains("\"e\":\"idle\"") && l.contains("\"p\":1")),
+                    "it rejoins");
+            assertTrue(r.eventLog().stream().anyMatch(l -> l.contains("\"e\":\"reply\"") && l.contains("\"p\":1")),
+                    "and answers a later round");
+            assertTrue(loop.transport.stats().disconnects() >= 1);
+        }
+    }
+}
