@@ -1,17 +1,18 @@
 package org.dml4j.parallel.pipeline;
 
-import java.util.Arrays;
-
 /**
- * ZB-H2: like ZB-H1 but with extra warm-up forward passes ({@code 2(p-d)-1} micro-batches may wait for their B on
- * device {@code d}, at most {@code 2p-1} for their W), so the first stage has no idle time before its first B and
- * the W passes fill the tail. Each device then works without a gap from its first to its last operation: with
- * optimizer post-validation the bubble is zero; memory is about twice 1F1B's.
+ * ZB-H2, the handcrafted schedule of Qi et al. (ICLR 2024, section 2.2 and Figure 3): a fixed order per device,
+ * built for {@code F = B = W} and then used whatever the actual costs. Device {@code d} runs
+ * {@code 2(p-d)-1} warm-up forwards (so its first B finds no gap), then B, F and W passes as the B chain arrives, and
+ * defers W passes into the tail, which turns the trapezoid of ZB-H1 into a parallelogram: with equal costs and
+ * {@code m >= 2p - 1} every device works without a gap from its first to its last operation (zero bubble with
+ * optimizer post-validation), holding up to {@code 2p - 1} micro-batches on the first device (the paper's Table 1:
+ * ZB-H2 memory {@code (2p-1) M_B}).
  *
- * <pre>
- * Qi, Wan, Huang, Lin, "Zero Bubble (Almost) Pipeline Parallelism", ICLR 2024, section 2.2 (ZB-H2) and
- * section 4 (optimizer post-validation).
- * </pre>
+ * <p>The order is derived, not transcribed from the figure: the list rule of {@link ZeroBubbleH2List} (B first,
+ * then F, then W, within the caps {@code 2(p-d)-1} micro-batches waiting for B and {@code 2p-1} waiting for W) is run
+ * once on unit costs, and the resulting per-device order is fixed. On equal costs it meets the published bubble and
+ * memory exactly; on uneven costs it keeps that order, unlike {@code zb-h2-list}, which re-plans on the real costs.
  *
  * <p>Immutable and thread-safe.
  */
@@ -27,7 +28,7 @@ public final class ZeroBubbleH2 implements PipelineScheduler {
 
     @Override
     public String description() {
-        return "ZB-H2, split B/W with 2x 1F1B memory, zero bubble (Qi et al., ICLR 2024); v = 1";
+        return "ZB-H2, the handcrafted order for F = B = W, 2x 1F1B memory, zero bubble (Qi et al., ICLR 2024); v = 1";
     }
 
     @Override
@@ -44,14 +45,12 @@ public final class ZeroBubbleH2 implements PipelineScheduler {
     public Schedule schedule(StageCosts costs, int microbatches, int chunks) {
         PipelineSchedulers.checkArguments(this, costs, microbatches, chunks);
         int p = costs.stages();
-        int[] admit = new int[p];
-        double[] mem = new double[p];
+        Schedule unit = new ZeroBubbleH2List().schedule(StageCosts.uniform(p, 1, 1, 1), microbatches, 1);
+        int[][] ops = new int[p][];
         for (int d = 0; d < p; d++) {
-            admit[d] = 2 * (p - d) - 1;
+            ops[d] = unit.codes(d).clone();
         }
-        Arrays.fill(mem, 2 * p - 1);
-        Schedule s = new GreedyListScheduler(costs, microbatches, 1, ChunkLayout.INTERLEAVED)
-                .build(name(), admit, mem).schedule();
-        return PipelineSchedulers.checkMemory(s, costs);
+        return PipelineSchedulers.checkMemory(new Schedule(name(), microbatches, 1, ChunkLayout.INTERLEAVED, ops),
+                costs);
     }
 }

@@ -13,7 +13,7 @@ class SchedulersTest {
     @Test
     void registryKnowsEverySchedule() {
         assertEquals(List.of("1f1b", "adaptive", "dualpipev", "gpipe", "interleaved", "v-half", "v-min", "zb-h1", "zb-h2",
-                "zb-v"),
+                "zb-h2-list", "zb-v"),
                 PipelineSchedulers.names());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> PipelineSchedulers.get("dualpipe"));
@@ -51,7 +51,7 @@ class SchedulersTest {
     @Test
     void unusableVIsRejected() {
         StageCosts c = StageCosts.uniform(2, 1, 1, 1);
-        for (String name : List.of("gpipe", "1f1b", "zb-h1", "zb-h2", "adaptive")) {
+        for (String name : List.of("gpipe", "1f1b", "zb-h1", "zb-h2", "zb-h2-list", "adaptive")) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> PipelineSchedulers.get(name).schedule(c, 4, 2));
             assertTrue(e.getMessage().contains("v = 2 cannot be used by schedule " + name), e.getMessage());

@@ -292,8 +292,9 @@ final class AnalyticEvaluator implements PlanEvaluator {
 
     /**
      * Micro-batches of activations each device holds at its peak. Exact for the fixed-order schedules (read from the
-     * schedule's memory profile, which depends only on the order); for ZB-H2 its admission caps; for the adaptive
-     * schedule 1F1B's counts (used only to choose a split; the simulated schedule's own profile decides).
+     * schedule's memory profile, which depends only on the order); for the ZB-H2 list schedule its admission caps;
+     * for the adaptive schedule 1F1B's counts (used only to choose a split; the simulated schedule's own profile
+     * decides).
      */
     private double[] inFlightForSplit(String schedule, int p, int m, int v) {
         String key = schedule + "/" + p + "/" + m + "/" + v;
@@ -303,7 +304,7 @@ final class AnalyticEvaluator implements PlanEvaluator {
         }
         r = new double[p];
         switch (schedule) {
-            case "zb-h2" -> {
+            case "zb-h2-list" -> {
                 for (int d = 0; d < p; d++) {
                     r[d] = Math.min(m, 2 * (p - d) - 1);
                 }
@@ -328,7 +329,7 @@ final class AnalyticEvaluator implements PlanEvaluator {
 
     /** A lower bound of the micro-batches of activations each device holds. */
     private double[] inFlightLowerBound(String schedule, int p, int m, int v) {
-        if (schedule.equals("zb-h2") || schedule.equals("adaptive")) {
+        if (schedule.equals("zb-h2-list") || schedule.equals("adaptive")) {
             double[] one = new double[p];
             Arrays.fill(one, 1);
             return one;
