@@ -12,6 +12,7 @@ import org.dml4j.cli.report.HtmlReport;
 import org.dml4j.cli.report.MetricsCsv;
 import org.dml4j.cli.report.RunSummary;
 import org.dml4j.core.AtomicFiles;
+import org.dml4j.core.RunManifest;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -35,6 +36,12 @@ public final class CompareCommand implements Callable<Integer> {
 
     @Option(names = "--out", paramLabel = "DIR", description = "output folder (default: runs/compare)")
     Path out = Path.of("runs", "compare");
+
+    @Option(names = "--force", description = "replace earlier runs in the output sub-folders")
+    boolean force;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--target", paramLabel = "ACC", description = "accuracy target for the table (default: the"
             + " first experiment's run.target-accuracy, or 0.8)")
@@ -71,15 +78,29 @@ public final class CompareCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--target must be in (0, 1], got " + tgt);
         }
         List<RunSummary> summaries = new ArrayList<>();
+        boolean interrupted = false;
         for (Object item : items) {
             if (item instanceof Experiment e) {
-                summaries.add(ExperimentRunner.run(e, out.resolve(e.name()), System.err, System.console() != null));
+                RunSummary s = ExperimentRunner.run(e, out.resolve(e.name()),
+                        ExperimentRunner.Output.standard(Main.quiet()),
+                        spec.commandLine().getParseResult().originalArgs(), force);
+                summaries.add(s);
+                if (s.unfinished()) {
+                    interrupted = true;
+                    break; // Ctrl-C: overlay what ran, start nothing new
+                }
             } else {
                 Path dir = (Path) item;
                 String cfg = Files.exists(dir.resolve("config.toml")) ? Files.readString(dir.resolve("config.toml"))
                         : "";
+                String status = RunFolder.status(dir);
+                boolean unfinished = !status.equals(RunManifest.Status.COMPLETED.key());
+                if (unfinished) {
+                    System.err.println("compare: " + dir + " did not finish (status " + status + "); its row is"
+                            + " marked unfinished");
+                }
                 summaries.add(new RunSummary(dir.getFileName().toString(), MetricsCsv.read(dir.resolve("metrics.csv")),
-                        MetricsCsv.readTiming(dir.resolve("timing.csv")), cfg));
+                        MetricsCsv.readTiming(dir.resolve("timing.csv")), cfg, unfinished));
             }
         }
         Path report = out.resolve("report.html");
@@ -88,7 +109,7 @@ public final class CompareCommand implements Callable<Integer> {
         AtomicFiles.writeString(out.resolve("summary.md"), table);
         System.out.print(table);
         System.err.println("compare: wrote " + report + " and " + out.resolve("summary.md"));
-        return 0;
+        return interrupted ? RunCommand.INTERRUPTED : 0;
     }
 
     /**
@@ -112,7 +133,7 @@ public final class CompareCommand implements Callable<Integer> {
                     r < 0 ? "–" : String.format(Locale.ROOT, "%.1f", s.bytesTo(target) / 1e6),
                     r < 0 ? "–" : String.format(Locale.ROOT, "%.1f", s.simSecondsTo(target)), s.simSeconds());
             sb.append(String.format(Locale.ROOT, "| %s | %.2f%% | %.2f%% | %s | %s |%s %.3f | %s | %.1f | %.1f |%n",
-                    s.name(), s.finalAccuracy() * 100, s.bestAccuracy() * 100, r < 0 ? "–" : Integer.toString(r),
+                    s.name() + (s.unfinished() ? " (unfinished)" : ""), s.finalAccuracy() * 100, s.bestAccuracy() * 100, r < 0 ? "–" : Integer.toString(r),
                     r < 0 ? "–" : String.format(Locale.ROOT, "%.3f", s.bytesUpTo(target) / 1e6), virtual,
                     s.totalBytesUp() / 1e6, HtmlReport.density(s.meanDensityUp()), s.totalBytes() / 1e6,
                     s.wallSeconds()));

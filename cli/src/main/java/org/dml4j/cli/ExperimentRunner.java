@@ -24,50 +24,69 @@ import org.dml4j.sim.RoundTiming;
 import org.dml4j.sim.SimulationResult;
 
 /**
- * Runs one experiment and writes its outputs into a folder: {@code config.toml}, {@code run-manifest.json},
- * {@code metrics.csv} and {@code timing.csv} (rewritten atomically as the run goes, at most every 2 s, so an
- * interrupted run keeps what it did; {@code metrics.csv} has a {@code sim_seconds} column when the run has a network
- * or device model), {@code events.jsonl} (the coordinator's event log, versioned JSON lines), and at the end
- * {@code clients.csv} (per-participant counts), {@code staleness.csv} and {@code report.html} (also when a round
- * fails, with the rounds done so far).
+ * Runs one experiment and writes its outputs into a folder: {@code config.toml} and {@code run-manifest.json} once the
+ * configuration and the data are known good (the manifest says {@code running}, then {@code completed},
+ * {@code failed} or {@code interrupted}, with the end time and the reason), {@code metrics.csv} and
+ * {@code timing.csv} (a row appended per round, so an interrupted run keeps every whole round; {@code metrics.csv}
+ * has a {@code sim_seconds} column when the run has a network or device model), {@code events.jsonl} (the
+ * coordinator's event log, versioned JSON lines), and at the end {@code clients.csv} (per-participant counts),
+ * {@code staleness.csv} and {@code report.html} (also when a round fails or the run is interrupted, with the rounds
+ * done so far). The folder must be new, empty or, with {@code force}, held by an earlier run ({@link RunFolder}).
+ * Ctrl-C ends the run after the current round ({@link Interruption}).
  */
 public final class ExperimentRunner {
     private ExperimentRunner() {
     }
 
     /**
-     * @param exp      the resolved experiment
-     * @param out      the output folder
-     * @param log      where to print the partition and the summary
+     * Where a run prints: results and summaries to {@code results} (stdout), the partition, progress and log lines
+     * to {@code log} (stderr, or nowhere with {@code --quiet}).
+     *
+     * @param results  the summary's destination
+     * @param log      the partition, progress and log lines' destination
      * @param terminal whether {@code log} is a terminal (progress redraws in place)
-     * @return the run's summary
      */
-    public static RunSummary run(Experiment exp, Path out, PrintStream log, boolean terminal) {
+    public record Output(PrintStream results, PrintStream log, boolean terminal) {
+        /**
+         * @param quiet drop the progress and log lines
+         * @return stdout for results, stderr (or nothing) for the rest
+         */
+        public static Output standard(boolean quiet) {
+            return quiet ? new Output(System.out, new PrintStream(java.io.OutputStream.nullOutputStream()), false)
+                    : new Output(System.out, System.err, System.console() != null);
+        }
+    }
+
+    /**
+     * @param exp         the resolved experiment
+     * @param out         the output folder
+     * @param o           where to print
+     * @param commandLine the arguments the run was started with (for the manifest)
+     * @param force       replace an earlier run in {@code out}
+     * @return the run's summary ({@link RunSummary#unfinished()} when a signal stopped it)
+     */
+    public static RunSummary run(Experiment exp, Path out, Output o, List<String> commandLine, boolean force) {
+        PrintStream log = o.log();
+        RunFolder.claim(out, force);
+        Experiment.Prepared prepared = exp.prepare(log);
         String configText = toToml(exp);
         AtomicFiles.writeString(out.resolve("config.toml"), configText);
-        AtomicFiles.writeString(out.resolve("run-manifest.json"),
-                RunManifest.capture(exp.seed(), exp.tree().toMap()).toJson());
-        Experiment.Prepared prepared = exp.prepare(log);
+        RunManifest manifest = RunManifest.capture(exp.seed(), exp.tree().toMap(), commandLine);
+        AtomicFiles.writeString(out.resolve(RunFolder.MANIFEST), manifest.toJson());
         List<RoundMetrics> metrics = new ArrayList<>();
         List<RoundTiming> timings = new ArrayList<>();
-        Progress progress = new Progress(log, terminal, exp.name(), exp.rounds());
+        Progress progress = new Progress(log, o.terminal(), exp.name(), exp.rounds());
         progress.update(0, "");
         String[] lastEval = {""};
-        try (FederatedSimulation sim = new FederatedSimulation(prepared.spec())) {
-            double[] levels = sim.uplinkLevels();
-            if (levels != null) {
-                Compression c = prepared.spec().compression();
-                StringBuilder sb = new StringBuilder("compression: ").append(c.uplinkCompressor().name()).append(", ")
-                        .append(c.dataAware().key()).append(c.dataAware().absolute() ? " thresholds" : " ratios")
-                        .append(" by client:");
-                for (double l : levels) {
-                    sb.append(String.format(Locale.ROOT, " %.4g", l));
-                }
-                log.println(sb);
-            }
-            boolean timed = prepared.spec().timed();
-            long[] lastWrite = {System.nanoTime()};
-            try (BufferedWriter events = Files.newBufferedWriter(out.resolve("events.jsonl"))) {
+        boolean timed = prepared.spec().timed();
+        RunManifest.Status end = RunManifest.Status.FAILED;
+        String reason = "failed";
+        try (Interruption signal = new Interruption()) {
+            try (FederatedSimulation sim = new FederatedSimulation(prepared.spec());
+                 MetricsCsv.Rows<RoundMetrics> metricsCsv = MetricsCsv.metrics(out.resolve("metrics.csv"), timed);
+                 MetricsCsv.Rows<RoundTiming> timingCsv = MetricsCsv.timing(out.resolve("timing.csv"));
+                 BufferedWriter events = Files.newBufferedWriter(out.resolve("events.jsonl"))) {
+                printLevels(sim, prepared, log);
                 SimulationResult result = sim.run(new RoundListener() {
                     @Override
                     public void onRound(RoundMetrics row, RoundTiming t) {
@@ -78,12 +97,8 @@ public final class ExperimentRunner {
                                 row.densityDown(), row.totalBytesUp(), row.totalBytesDown(), Double.NaN);
                         metrics.add(m);
                         timings.add(t);
-                        // rewritten at most every 2 s (an asynchronous run makes thousands of versions), and at the end
-                        if (System.nanoTime() - lastWrite[0] > 2e9 || metrics.size() == exp.rounds()) {
-                            MetricsCsv.write(out.resolve("metrics.csv"), metrics, timed);
-                            MetricsCsv.writeTiming(out.resolve("timing.csv"), timings);
-                            lastWrite[0] = System.nanoTime();
-                        }
+                        metricsCsv.add(m);
+                        timingCsv.add(t);
                         if (!Double.isNaN(m.testAccuracy())) {
                             lastEval[0] = String.format(Locale.ROOT, "acc %.2f%% loss %.4f ", m.testAccuracy() * 100,
                                     m.testLoss());
@@ -91,6 +106,7 @@ public final class ExperimentRunner {
                         progress.update(m.round(), String.format(Locale.ROOT, "%s%.1f MB%s", lastEval[0],
                                 m.totalBytes() / 1e6, timed ? String.format(Locale.ROOT, " %.0f s virtual",
                                         m.simSeconds()) : ""));
+                        signal.check();
                     }
 
                     @Override
@@ -111,19 +127,45 @@ public final class ExperimentRunner {
                 writeClients(out.resolve("clients.csv"), sim.pool(), result.stats());
                 writeStaleness(out.resolve("staleness.csv"), result.stats());
                 printStaleness(result.stats(), log);
+                end = RunManifest.Status.COMPLETED;
+                reason = "completed " + metrics.size() + " rounds";
+            } catch (Interruption.Stop stop) {
+                end = RunManifest.Status.INTERRUPTED;
+                reason = "interrupted after round " + metrics.size();
+                log.println();
+                log.println(exp.name() + ": " + reason + "; the files hold every round done");
             } catch (IOException e) {
-                throw new UncheckedIOException("could not write " + out.resolve("events.jsonl"), e);
+                reason = "could not write " + out.resolve("events.jsonl") + ": " + e.getMessage();
+                throw new UncheckedIOException(reason, e);
+            } catch (RuntimeException | Error e) {
+                reason = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+                throw e;
+            } finally {
+                RunSummary partial = new RunSummary(exp.name(), metrics, timings, configText);
+                AtomicFiles.writeString(out.resolve("report.html"), HtmlReport.render("dml4j run: " + exp.name(),
+                        List.of(partial), exp.targetAccuracy(), List.of()));
+                AtomicFiles.writeString(out.resolve(RunFolder.MANIFEST), manifest.finish(end, reason).toJson());
             }
-        } finally {
-            MetricsCsv.write(out.resolve("metrics.csv"), metrics, prepared.spec().timed());
-            MetricsCsv.writeTiming(out.resolve("timing.csv"), timings);
-            RunSummary partial = new RunSummary(exp.name(), metrics, timings, configText);
-            AtomicFiles.writeString(out.resolve("report.html"), HtmlReport.render("dml4j run: " + exp.name(),
-                    List.of(partial), exp.targetAccuracy(), List.of()));
+            RunSummary summary = new RunSummary(exp.name(), metrics, timings, configText,
+                    end == RunManifest.Status.INTERRUPTED);
+            printSummary(summary, exp.targetAccuracy(), out, o.results());
+            return summary;
         }
-        RunSummary summary = new RunSummary(exp.name(), metrics, timings, configText);
-        printSummary(summary, exp.targetAccuracy(), out, log);
-        return summary;
+    }
+
+    private static void printLevels(FederatedSimulation sim, Experiment.Prepared prepared, PrintStream log) {
+        double[] levels = sim.uplinkLevels();
+        if (levels == null) {
+            return;
+        }
+        Compression c = prepared.spec().compression();
+        StringBuilder sb = new StringBuilder("compression: ").append(c.uplinkCompressor().name()).append(", ")
+                .append(c.dataAware().key()).append(c.dataAware().absolute() ? " thresholds" : " ratios")
+                .append(" by client:");
+        for (double l : levels) {
+            sb.append(String.format(Locale.ROOT, " %.4g", l));
+        }
+        log.println(sb);
     }
 
     /**

@@ -8,11 +8,13 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Objects;
 
 /**
  * Writes files so that nothing is ever left half-written: the content goes to a temporary file in the target's
- * folder, which is then moved over the target (atomically where the file system allows).
+ * folder, which is then moved over the target (atomically where the file system allows). Files are created with
+ * mode 0644 on POSIX file systems.
  */
 public final class AtomicFiles {
     private AtomicFiles() {
@@ -44,6 +46,7 @@ public final class AtomicFiles {
             try (OutputStream out = Files.newOutputStream(tmp)) {
                 writer.write(out);
             }
+            readableByAll(tmp);
             try {
                 Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             } catch (AtomicMoveNotSupportedException e) {
@@ -60,6 +63,15 @@ public final class AtomicFiles {
                     // the original failure is what matters
                 }
             }
+        }
+    }
+
+    /** Temporary files are created 0600; results are meant to be shared, so they get the usual 0644. */
+    private static void readableByAll(Path file) throws IOException {
+        try {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system: its defaults apply
         }
     }
 

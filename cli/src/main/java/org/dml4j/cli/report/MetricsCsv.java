@@ -6,14 +6,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.dml4j.core.AtomicFiles;
 import org.dml4j.fl.RoundMetrics;
 import org.dml4j.sim.RoundTiming;
 
 /**
  * Reads and writes {@code metrics.csv} (deterministic per-round metrics) and {@code timing.csv} (wall-clock times).
- * Numbers are written with {@link Double#toString}, so equal runs give byte-identical files. Files are replaced
- * atomically.
+ * Numbers are written with {@link Double#toString}, so equal runs give byte-identical files. Rows are appended as
+ * the run makes them.
  */
 public final class MetricsCsv {
     /** Header of {@code metrics.csv}. */
@@ -29,41 +28,82 @@ public final class MetricsCsv {
     }
 
     /**
-     * @param file       destination
-     * @param metrics    rounds in order
+     * Opens {@code metrics.csv} for a run: the header now, then one row per {@link Rows#add} (appended and flushed,
+     * so an interrupted run keeps every whole row, and a long run never rewrites the file).
+     *
+     * @param file       destination (created or truncated)
      * @param simSeconds whether to add the {@value #SIM_SECONDS} column (virtual time); without a network or device
      *                   model the clock stays at 0 and the file is as it was before virtual time existed
+     * @return the open file
      */
-    public static void write(Path file, List<RoundMetrics> metrics, boolean simSeconds) {
-        StringBuilder sb = new StringBuilder(HEADER).append(simSeconds ? "," + SIM_SECONDS : "").append('\n');
-        for (RoundMetrics m : metrics) {
+    public static Rows<RoundMetrics> metrics(Path file, boolean simSeconds) {
+        return new Rows<>(file, HEADER + (simSeconds ? "," + SIM_SECONDS : ""), m -> {
+            StringBuilder sb = new StringBuilder();
             sb.append(m.round()).append(',').append(m.clients()).append(',').append(m.failed()).append(',')
                     .append(m.learningRate()).append(',').append(m.trainLoss()).append(',').append(m.testLoss())
                     .append(',').append(m.testAccuracy()).append(',').append(m.elementsUp()).append(',')
                     .append(m.bytesUp()).append(',').append(m.densityUp()).append(',').append(m.elementsDown())
                     .append(',').append(m.bytesDown()).append(',').append(m.densityDown()).append(',')
-                    .append(m.totalBytesUp())
-                    .append(',').append(m.totalBytesDown());
+                    .append(m.totalBytesUp()).append(',').append(m.totalBytesDown());
             if (simSeconds) {
                 sb.append(',').append(m.simSeconds());
             }
-            sb.append('\n');
-        }
-        AtomicFiles.writeString(file, sb.toString());
+            return sb.toString();
+        });
     }
 
     /**
-     * @param file    destination
-     * @param timings rounds in order
+     * @param file destination of {@code timing.csv} (created or truncated)
+     * @return the open file, one row per round
      */
-    public static void writeTiming(Path file, List<RoundTiming> timings) {
-        StringBuilder sb = new StringBuilder(TIMING_HEADER).append('\n');
-        for (RoundTiming t : timings) {
-            sb.append(t.round()).append(',').append(t.wallSeconds()).append(',').append(t.trainSeconds())
-                    .append(',').append(t.evalSeconds()).append(',').append(t.elapsedSeconds()).append(',')
-                    .append(t.threads()).append('\n');
+    public static Rows<RoundTiming> timing(Path file) {
+        return new Rows<>(file, TIMING_HEADER, t -> t.round() + "," + t.wallSeconds() + "," + t.trainSeconds() + ","
+                + t.evalSeconds() + "," + t.elapsedSeconds() + "," + t.threads());
+    }
+
+    /**
+     * A CSV file written row by row: each row is appended and flushed at once.
+     *
+     * @param <T> the row type
+     */
+    public static final class Rows<T> implements AutoCloseable {
+        private final Path file;
+        private final java.util.function.Function<T, String> format;
+        private final java.io.Writer out;
+
+        private Rows(Path file, String header, java.util.function.Function<T, String> format) {
+            this.file = file;
+            this.format = format;
+            try {
+                Files.createDirectories(file.toAbsolutePath().getParent());
+                this.out = Files.newBufferedWriter(file, java.nio.charset.StandardCharsets.UTF_8);
+                out.write(header);
+                out.write('\n');
+                out.flush();
+            } catch (IOException e) {
+                throw new UncheckedIOException("could not write " + file + ": " + e.getMessage(), e);
+            }
         }
-        AtomicFiles.writeString(file, sb.toString());
+
+        /** @param row appended as one line, flushed */
+        public void add(T row) {
+            try {
+                out.write(format.apply(row));
+                out.write('\n');
+                out.flush();
+            } catch (IOException e) {
+                throw new UncheckedIOException("could not write " + file + ": " + e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public void close() {
+            try {
+                out.close();
+            } catch (IOException e) {
+                throw new UncheckedIOException("could not write " + file + ": " + e.getMessage(), e);
+            }
+        }
     }
 
     /**

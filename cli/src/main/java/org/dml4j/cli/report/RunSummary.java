@@ -11,12 +11,27 @@ import org.dml4j.sim.RoundTiming;
  * @param metrics per-round metrics
  * @param timings per-round timings (may be empty)
  * @param config  the resolved experiment file text (may be empty)
+ * @param unfinished whether the run stopped before its last round (interrupted, or a folder whose manifest does not
+ *                   say completed)
  */
-public record RunSummary(String name, List<RoundMetrics> metrics, List<RoundTiming> timings, String config) {
+public record RunSummary(String name, List<RoundMetrics> metrics, List<RoundTiming> timings, String config,
+                         boolean unfinished) {
     /** Copies the lists. */
     public RunSummary {
         metrics = List.copyOf(metrics);
         timings = List.copyOf(timings);
+    }
+
+    /**
+     * A finished run.
+     *
+     * @param name    the run's name
+     * @param metrics per-round metrics
+     * @param timings per-round timings (may be empty)
+     * @param config  the resolved experiment file text (may be empty)
+     */
+    public RunSummary(String name, List<RoundMetrics> metrics, List<RoundTiming> timings, String config) {
+        this(name, metrics, timings, config, false);
     }
 
     /** @return the last evaluated accuracy, or NaN */
