@@ -335,6 +335,23 @@ public final class PlanCommand implements Callable<Integer> {
         return String.format(Locale.ROOT, "%.2f s (%.1f%%)", x, 100 * x / total);
     }
 
+    /** Names of {@link #timeParts}'s values in the {@code --json} document. */
+    private static final String[] EVAL_KEYS = {"compute", "recompute", "tensor_parallel", "pipeline_bubble",
+        "pipeline_p2p", "data_parallel", "zero_gather", "expert_all_to_all", "compression", "optimizer"};
+    /** The same names in {@code plans.json} (format version 1). */
+    private static final String[] PLANS_KEYS = {"compute", "recompute", "tensor-parallel", "bubble", "pipeline-p2p",
+        "data-parallel", "zero-gather", "expert-parallel", "compression", "optimizer"};
+
+    private static Map<String, Object> timeParts(TimeBreakdown t, String[] keys) {
+        double[] v = {t.compute(), t.recompute(), t.tensorParallel(), t.bubble(), t.pipelineP2p(), t.dataParallel(),
+            t.zeroGather(), t.expertParallel(), t.compression(), t.optimizer()};
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < v.length; i++) {
+            m.put(keys[i], v[i]);
+        }
+        return m;
+    }
+
     /** The {@code --json} document: the plan's predictions under snake_case keys. */
     static Map<String, Object> evaluationJson(PlanRequest r, Plan p) {
         Map<String, Object> root = new LinkedHashMap<>();
@@ -355,19 +372,7 @@ public final class PlanCommand implements Callable<Integer> {
         root.put("samples_per_second", p.samplesPerSecond());
         root.put("microbatches", p.microbatches());
         root.put("bubble_fraction", p.bubbleFraction());
-        TimeBreakdown t = p.time();
-        Map<String, Object> tb = new LinkedHashMap<>();
-        tb.put("compute", t.compute());
-        tb.put("recompute", t.recompute());
-        tb.put("tensor_parallel", t.tensorParallel());
-        tb.put("pipeline_bubble", t.bubble());
-        tb.put("pipeline_p2p", t.pipelineP2p());
-        tb.put("data_parallel", t.dataParallel());
-        tb.put("zero_gather", t.zeroGather());
-        tb.put("expert_all_to_all", t.expertParallel());
-        tb.put("compression", t.compression());
-        tb.put("optimizer", t.optimizer());
-        root.put("time_seconds", tb);
+        root.put("time_seconds", timeParts(p.time(), EVAL_KEYS));
         MemoryBreakdown mem = p.memory();
         Map<String, Object> mb = new LinkedHashMap<>();
         mb.put("weights", mem.weights() / GIB);
@@ -423,19 +428,7 @@ public final class PlanCommand implements Callable<Integer> {
             m.put("tflops-per-gpu", p.tflopsPerGpu());
             m.put("mfu", p.mfu());
             m.put("peak-memory-gib", p.peakMemoryBytes() / GIB);
-            TimeBreakdown t = p.time();
-            Map<String, Object> tb = new LinkedHashMap<>();
-            tb.put("compute", t.compute());
-            tb.put("recompute", t.recompute());
-            tb.put("tensor-parallel", t.tensorParallel());
-            tb.put("expert-parallel", t.expertParallel());
-            tb.put("pipeline-p2p", t.pipelineP2p());
-            tb.put("bubble", t.bubble());
-            tb.put("data-parallel", t.dataParallel());
-            tb.put("zero-gather", t.zeroGather());
-            tb.put("compression", t.compression());
-            tb.put("optimizer", t.optimizer());
-            m.put("time-seconds", tb);
+            m.put("time-seconds", timeParts(p.time(), PLANS_KEYS));
             list.add(m);
         }
         root.put("plans", list);

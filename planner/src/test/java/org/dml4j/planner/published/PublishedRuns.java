@@ -162,4 +162,23 @@ final class PublishedRuns {
             throw new UncheckedIOException(e);
         }
     }
+
+    /**
+     * Predicts a run, records it for {@link #report}, and checks its error against its tolerance.
+     *
+     * @param r     the run
+     * @param seen  runs checked so far (appended to)
+     * @param plans their predictions (appended to)
+     */
+    static void check(Run r, List<Run> seen, List<Plan> plans) {
+        Plan p = predict(r);
+        double e = r.error(p);
+        synchronized (seen) {
+            seen.add(r);
+            plans.add(p);
+        }
+        org.junit.jupiter.api.Assertions.assertTrue(e >= r.lo() && e <= r.hi(), String.format(Locale.ROOT,
+                "%s: %s error %+.1f%% outside [%+.0f%%, %+.0f%%] (%s)", r.id(), r.metric(), 100 * e, 100 * r.lo(),
+                100 * r.hi(), p.config().label()));
+    }
 }

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.stream.Stream;
 import org.dml4j.planner.Plan;
 import org.dml4j.planner.published.PublishedRuns.Run;
@@ -31,17 +30,7 @@ class ValidationSetTest {
     @ParameterizedTest(name = "validation {0}")
     @MethodSource("rows")
     void validationRowWithinItsTolerance(Run r) {
-        // Execute
-        Plan p = PublishedRuns.predict(r);
-
-        // Assert
-        double e = r.error(p);
-        synchronized (SEEN) {
-            SEEN.add(r);
-            PLANS.add(p);
-        }
-        assertTrue(e >= r.lo() && e <= r.hi(), String.format(Locale.ROOT, "%s: %s error %+.1f%% outside [%+.0f%%, "
-                + "%+.0f%%] (%s)", r.id(), r.metric(), 100 * e, 100 * r.lo(), 100 * r.hi(), p.config().label()));
+        PublishedRuns.check(r, SEEN, PLANS);
     }
 
     @Test
