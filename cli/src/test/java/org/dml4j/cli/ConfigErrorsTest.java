@@ -51,6 +51,20 @@ class ConfigErrorsTest {
     }
 
     @Test
+    void aTypoInAnInlineTableIsReportedAsTheUnknownKey() {
+        // Prepare: the schedule's learning-rate misspelt inside an inline table
+        ConfigTree tree = ConfigTree.parse(RunCommandTest.DIGITS.replace(
+                "schedule = { type = \"constant\", learning-rate = 0.05 }",
+                "schedule = { type = \"constant\", learnin-rate = 0.05 }"), "typo.toml");
+
+        // Execute
+        String m = assertThrows(IllegalArgumentException.class, () -> Experiment.resolve(tree, "x")).getMessage();
+
+        // Assert
+        assertEquals("[training.schedule] has unknown key 'learnin-rate'; known: learning-rate", m);
+    }
+
+    @Test
     void invalidTomlGivesThePosition() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> ConfigTree.parse("[run]\nrounds = = 3\n", "bad.toml"));

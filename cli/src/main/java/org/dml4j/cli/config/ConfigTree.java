@@ -184,6 +184,16 @@ public final class ConfigTree {
      * @throws IllegalArgumentException naming the table and key on any error
      */
     public static <T> T bind(ObjectNode table, Class<T> type, String where) {
+        List<String> properties = JSON.getDeserializationConfig().introspect(JSON.constructType(type))
+                .findProperties().stream().map(p -> p.getName()).sorted().collect(Collectors.toList());
+        for (Iterator<String> it = table.fieldNames(); it.hasNext();) {
+            String k = it.next();
+            // an unknown key is reported before anything it leaves missing (a typo is the likelier cause)
+            if (!k.equals("type") && !properties.isEmpty() && !properties.contains(k)) {
+                throw new IllegalArgumentException("[" + where + "] has unknown key '" + k + "'; known: "
+                        + String.join(", ", properties));
+            }
+        }
         ObjectNode merged = defaultsOf(type);
         table.fields().forEachRemaining(e -> {
             if (!e.getKey().equals("type")) {
