@@ -2,6 +2,7 @@ package org.dml4j.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -37,6 +38,11 @@ import org.dml4j.sim.device.DeviceProvider;
 import org.dml4j.sim.network.NetworkConfig;
 import org.dml4j.sim.network.NetworkProvider;
 import org.dml4j.sim.network.NetworkTopology;
+import org.dml4j.sim.topology.Grouping;
+import org.dml4j.sim.topology.Hierarchy;
+import org.dml4j.sim.topology.LanTiming;
+import org.dml4j.sim.topology.SiteTopology;
+import org.dml4j.sim.topology.TopologyConfig;
 
 /**
  * An experiment file resolved into everything a simulation needs. Every section is validated before any data is
@@ -44,13 +50,15 @@ import org.dml4j.sim.network.NetworkTopology;
  *
  * <p>Sections: {@code [run]}, {@code [data]}, {@code [partition]}, {@code [model]}, {@code [training]},
  * {@code [strategy]}, {@code [compressor]} (the uplink; {@code data-aware} picks per-client levels), {@code [downlink]}
- * (optional), {@code [network]} and {@code [devices]} (optional: the simulator's virtual time); see the README for
- * their keys.
+ * (optional), {@code [network]} and {@code [devices]} (optional: the simulator's virtual time), {@code [topology]}
+ * (optional, instead of {@code [network]}: sites with LAN and WAN links, and for {@code mode = "hierarchical"} an edge
+ * aggregator per site with its own compressors {@code [topology.edge-uplink]} and {@code [topology.edge-downlink]});
+ * see the README for their keys.
  */
 public final class Experiment {
     /** The tables an experiment file may have. */
     public static final List<String> TABLES = List.of("run", "data", "partition", "model", "training", "strategy",
-            "compressor", "downlink", "network", "devices");
+            "compressor", "downlink", "network", "devices", "topology");
 
     private final ConfigTree tree;
     private final String name;
@@ -72,6 +80,10 @@ public final class Experiment {
     private final Compression compression;
     private final NetworkTopology network;
     private final DeviceModel devices;
+    private final SiteTopology sites;
+    private final int[] edgeOf;
+    private final CompressorConfig edgeUplink;
+    private final CompressorConfig edgeDownlink;
 
     private Experiment(ConfigTree tree, String defaultName) {
         this.tree = tree;
@@ -166,6 +178,35 @@ public final class Experiment {
                 network = np.create(nc, clients, SeedTree.root(seed), baseDir);
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("[network] " + e.getMessage(), e);
+            }
+        }
+        ObjectNode topo = tree.table("topology").deepCopy();
+        if (topo.isEmpty()) {
+            sites = null;
+            edgeOf = null;
+            edgeUplink = null;
+            edgeDownlink = null;
+        } else {
+            if (!net.isEmpty()) {
+                throw new IllegalArgumentException("[topology] and [network] both describe the links: give one of them");
+            }
+            JsonNode eu = topo.remove("edge-uplink");
+            JsonNode ed = topo.remove("edge-downlink");
+            TopologyConfig tc = ConfigTree.bind(topo, TopologyConfig.class, "topology");
+            if (tc.hierarchical() && training.localSteps() == 0) {
+                throw new IllegalArgumentException("[topology] mode = \"hierarchical\" needs [training] local-steps"
+                        + " (kappa1, the local steps of every edge round), got local-epochs only");
+            }
+            sites = SiteTopology.create(tc, clients, SeedTree.root(seed));
+            edgeOf = Grouping.assign(sites, tc.grouping(), SeedTree.root(seed));
+            edgeUplink = eu instanceof ObjectNode o ? compressor(o.deepCopy(), "topology.edge-uplink", "identity",
+                    schedule, rounds) : compressor(JsonNodeFactory.instance.objectNode(), "topology.edge-uplink",
+                    "identity", schedule, rounds);
+            edgeDownlink = ed instanceof ObjectNode o ? compressor(o.deepCopy(), "topology.edge-downlink", null,
+                    schedule, rounds) : null;
+            if (!tc.hierarchical() && (eu != null || ed != null)) {
+                throw new IllegalArgumentException("[topology] edge-uplink and edge-downlink need mode ="
+                        + " \"hierarchical\" (got mode = \"" + tc.mode() + "\")");
             }
         }
         ObjectNode dev = tree.table("devices");
@@ -296,8 +337,50 @@ public final class Experiment {
         int classes = train.numClasses();
         SeedTree init = root.child("model-init");
         ModelFactory models = () -> modelProvider.create(modelConfig, shape, classes, init);
+        NetworkTopology links = network;
+        Hierarchy hierarchy = null;
+        if (sites != null) {
+            log.print(describeTopology());
+            if (sites.config().hierarchical()) {
+                hierarchy = new Hierarchy(edgeOf, sites.config().edgeRounds(), Compressors.create(edgeUplink),
+                        edgeDownlink == null ? null : Compressors.create(edgeDownlink),
+                        new LanTiming(sites, edgeOf, devices), sites.edges());
+            } else {
+                links = sites.flat();
+            }
+        }
         return new Prepared(new SimulationSpec(seed, rounds, threads, evalEvery, shards, test, models, strategy,
-                compression, training, devices, network), partition);
+                compression, training, devices, links), partition, hierarchy);
+    }
+
+    /** The sites, where their clients are and the edges' groups. */
+    private String describeTopology() {
+        TopologyConfig c = sites.config();
+        StringBuilder sb = new StringBuilder("topology: ").append(sites.sites()).append(" sites, ").append(c.mode());
+        if (c.hierarchical()) {
+            sb.append(", grouping ").append(c.grouping()).append(", kappa2 = ").append(c.edgeRounds());
+        }
+        sb.append('\n');
+        for (int s = 0; s < sites.sites(); s++) {
+            StringBuilder at = new StringBuilder();
+            StringBuilder group = new StringBuilder();
+            int away = 0;
+            for (int cl = 0; cl < sites.clients(); cl++) {
+                if (sites.home(cl) == s) {
+                    at.append(at.isEmpty() ? "" : " ").append(cl);
+                }
+                if (edgeOf[cl] == s) {
+                    group.append(group.isEmpty() ? "" : " ").append(cl);
+                    away += sites.home(cl) != s ? 1 : 0;
+                }
+            }
+            sb.append("  ").append(sites.name(s)).append(": clients at the site [").append(at).append(']');
+            if (c.hierarchical()) {
+                sb.append(", edge group [").append(group).append("] (").append(away).append(" from other sites)");
+            }
+            sb.append('\n');
+        }
+        return sb.toString();
     }
 
     /**
@@ -305,7 +388,12 @@ public final class Experiment {
      *
      * @param spec      the simulation
      * @param partition the client partition
+     * @param hierarchy the edge tier of a hierarchical run, or null
      */
-    public record Prepared(SimulationSpec spec, Partition partition) {
+    public record Prepared(SimulationSpec spec, Partition partition, Hierarchy hierarchy) {
+        /** @return whether virtual time passes (a network, devices, or edges with their links) */
+        public boolean timed() {
+            return spec.timed() || hierarchy != null;
+        }
     }
 }

@@ -78,11 +78,11 @@ public final class ExperimentRunner {
         Progress progress = new Progress(log, o.terminal(), exp.name(), exp.rounds());
         progress.update(0, "");
         String[] lastEval = {""};
-        boolean timed = prepared.spec().timed();
+        boolean timed = prepared.timed();
         RunManifest.Status end = RunManifest.Status.FAILED;
         String reason = "failed";
         try (Interruption signal = new Interruption()) {
-            try (FederatedSimulation sim = new FederatedSimulation(prepared.spec());
+            try (FederatedSimulation sim = new FederatedSimulation(prepared.spec(), prepared.hierarchy());
                  MetricsCsv.Rows<RoundMetrics> metricsCsv = MetricsCsv.metrics(out.resolve("metrics.csv"), timed);
                  MetricsCsv.Rows<RoundTiming> timingCsv = MetricsCsv.timing(out.resolve("timing.csv"));
                  BufferedWriter events = Files.newBufferedWriter(out.resolve("events.jsonl"))) {

@@ -3,8 +3,8 @@ package org.dml4j.fl;
 import org.dml4j.model.Model;
 
 /**
- * Whatever stands where a client stands: a client that trains and compresses ({@link FlClient}), later an edge
- * aggregator (a coordinator of its own clients) or a gossip peer. A transport delivers each {@link Task} to its
+ * Whatever stands where a client stands: a client that trains and compresses ({@link FlClient}), an edge
+ * aggregator (a coordinator of its own clients, {@link org.dml4j.fl.hier.EdgeAggregator}) or a gossip peer. A transport delivers each {@link Task} to its
  * participant and carries the {@link Reply} back.
  *
  * <p>A participant runs one task at a time; its transport never calls it concurrently.
@@ -24,4 +24,13 @@ public interface Participant {
      * @return the reply, with zero compute and transfer times (the transport measures them)
      */
     Reply run(Task task, Model worker);
+
+    /**
+     * @return whether the reply's {@link Reply.Ok#computeSeconds()} is this participant's own virtual time (an edge
+     *     aggregator reports the time of its inner rounds), which a simulated transport then uses instead of its
+     *     device model; false for a client
+     */
+    default boolean timesItself() {
+        return false;
+    }
 }

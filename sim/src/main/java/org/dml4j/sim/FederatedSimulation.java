@@ -11,8 +11,13 @@ import org.dml4j.fl.Compression;
 import org.dml4j.fl.Coordinator;
 import org.dml4j.fl.CoordinatorListener;
 import org.dml4j.fl.FlClient;
+import org.dml4j.fl.Participant;
 import org.dml4j.fl.RoundMetrics;
+import org.dml4j.fl.hier.EdgeAggregator;
 import org.dml4j.model.ParameterLayout;
+import org.dml4j.sim.device.DeviceModel;
+import org.dml4j.sim.network.NetworkTopology;
+import org.dml4j.sim.topology.Hierarchy;
 
 /**
  * A federated run in one process: the {@link Coordinator} of module {@code fl} with its strategy, over a
@@ -23,6 +28,10 @@ import org.dml4j.model.ParameterLayout;
  * model's parameter layout (per-layer compressors and PowerSGD see each tensor); a data-aware assignment (DAGC) sets
  * each client's ratio or threshold once, before the first task. The coordinator's downlink compressor keeps the
  * clients' replica of the model, so what it did not send goes out later (error feedback).
+ *
+ * <p>Hierarchical runs: with a {@link Hierarchy}, one edge aggregator per edge stands where the clients stood, so
+ * the coordinator's strategy runs over the edges (HierFAVG with FedAvg, an asynchronous cloud with FedBuff), its
+ * network is the edges' WAN and its byte counts are the WAN's; the clients' LAN and devices are the edges' timing.
  *
  * <p>Determinism: every random choice derives from the seed through {@link SeedTree} paths that name the version,
  * the client and the purpose, never the worker, and events reach the coordinator in virtual-time order, so the
@@ -37,6 +46,9 @@ public final class FederatedSimulation implements AutoCloseable {
     private final UpdateLayout layout;
     private final double[] uplinkLevels;
     private final ClientPool pool;
+    private final List<? extends Participant> participants;
+    private final NetworkTopology network;
+    private final DeviceModel devices;
 
     /**
      * Creates the workers' models and the clients' compressor states.
@@ -44,7 +56,21 @@ public final class FederatedSimulation implements AutoCloseable {
      * @param spec the resolved simulation
      */
     public FederatedSimulation(SimulationSpec spec) {
+        this(spec, null);
+    }
+
+    /**
+     * Creates the workers' models, the clients' compressor states and, for a hierarchical run, the edges.
+     *
+     * @param spec      the resolved simulation; for a hierarchical run without a network of its own (the
+     *                  hierarchy's timing holds the clients' links)
+     * @param hierarchy the edge tier, or null for a flat run
+     */
+    public FederatedSimulation(SimulationSpec spec, Hierarchy hierarchy) {
         this.spec = spec;
+        if (hierarchy != null && spec.network() != null) {
+            throw new IllegalArgumentException("a hierarchical run takes its links from its topology, not a network");
+        }
         SeedTree seeds = SeedTree.root(spec.seed());
         this.workers = new WorkerPool(spec.threads(), spec.models(), spec.test());
         try {
@@ -65,7 +91,18 @@ public final class FederatedSimulation implements AutoCloseable {
                         compression.dataAware().absolute()));
             }
             this.uplinkLevels = levels;
-            this.pool = ClientPool.ofSizes(sizes);
+            if (hierarchy == null) {
+                this.participants = clients;
+                this.pool = ClientPool.ofSizes(sizes);
+                this.network = spec.network();
+                this.devices = spec.devices();
+            } else {
+                var edges = hierarchy.build(clients, layout, workers.initialParams(), seeds);
+                this.participants = edges;
+                this.pool = ClientPool.ofSizes(edges.stream().mapToInt(Participant::numSamples).toArray());
+                this.network = hierarchy.network();
+                this.devices = null;
+            }
         } catch (RuntimeException e) {
             workers.close();
             throw e;
@@ -89,7 +126,7 @@ public final class FederatedSimulation implements AutoCloseable {
         return uplinkLevels == null ? null : uplinkLevels.clone();
     }
 
-    /** @return the client pool (sizes per client) */
+    /** @return the coordinator's pool: the clients' sizes, or the edges' for a hierarchical run */
     public ClientPool pool() {
         return pool;
     }
@@ -104,7 +141,7 @@ public final class FederatedSimulation implements AutoCloseable {
     public SimulationResult run(RoundListener listener) {
         Coordinator.Settings settings = new Coordinator.Settings(spec.seed(), spec.rounds(), spec.evalEvery(), pool,
                 spec.training(), workers.initialParams(), spec.compression().downlinkCompressor(), layout);
-        SimTransport transport = new SimTransport(clients, workers, spec.network(), spec.devices());
+        SimTransport transport = new SimTransport(participants, workers, network, devices);
         List<RoundTiming> timings = new ArrayList<>();
         long start = System.nanoTime();
         CoordinatorListener sink = new CoordinatorListener() {
@@ -138,6 +175,12 @@ public final class FederatedSimulation implements AutoCloseable {
         };
         Coordinator coordinator = new Coordinator(settings, spec.strategy(), transport, workers, sink);
         List<RoundMetrics> rows = coordinator.run();
+        for (Participant p : participants) {
+            if (p instanceof EdgeAggregator e) {
+                listener.onLog(String.format(java.util.Locale.ROOT, "edge %d (%d clients): LAN %.1f MB down, %.1f MB"
+                        + " up", e.id(), e.clientIds().length, e.lanBytesDown() / 1e6, e.lanBytesUp() / 1e6));
+            }
+        }
         return new SimulationResult(rows, timings, coordinator.globalModel(), coordinator.stats());
     }
 

@@ -24,7 +24,9 @@ import org.dml4j.sim.network.NetworkTopology;
  * and a dropout or the end of the device's online period, which loses the task and brings the participant back as
  * {@link Event.Idle} when it is online again; a task sent to an offline device is lost at once), the reply's upload (its
  * exact {@code wireBytes()}, sharing links max-min fairly with every other transfer), then
- * {@link Event.ReplyArrived}. The engine releases events in (virtual time, sequence) order and the reply of a
+ * {@link Event.ReplyArrived}. A participant that {@linkplain Participant#timesItself() times itself} (an edge
+ * aggregator) is waited for when its download ends, and its reply's compute seconds replace the device model's. The
+ * engine releases events in (virtual time, sequence) order and the reply of a
  * training is waited for only when its virtual training ends, so the coordinator sees the same events in the same
  * order for any number of worker threads. Without a network, transfers take no time; without a device model, training
  * takes none.
@@ -139,6 +141,12 @@ public final class SimTransport implements Transport {
         transfer[p] = FluidNetwork.NO_TRANSFER;
         double now = engine.now();
         downloadSeconds[p] = now - phaseStart[p];
+        if (participants.get(p).timesItself()) { // an edge aggregator: the time of its inner rounds
+            Reply r = WorkerPool.join(jobs[p], "the task " + task[p].id() + " of participant " + p);
+            computeSeconds[p] = r instanceof Reply.Ok ok ? ok.computeSeconds() : 0;
+            event[p] = engine.schedule(now + computeSeconds[p], onComputed, p);
+            return;
+        }
         if (devices == null) {
             computeSeconds[p] = 0;
             event[p] = engine.schedule(now, onComputed, p);

@@ -1,0 +1,131 @@
+package org.dml4j.sim;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.dml4j.compress.IdentityCompressor;
+import org.dml4j.compress.UpdateCodec;
+import org.dml4j.core.SeedTree;
+import org.dml4j.fl.Compression;
+import org.dml4j.fl.FedAvg;
+import org.dml4j.fl.LocalTraining;
+import org.dml4j.fl.RoundMetrics;
+import org.dml4j.fl.hier.EdgeTiming;
+import org.dml4j.sim.topology.Hierarchy;
+import org.dml4j.sim.topology.LanTiming;
+import org.dml4j.sim.topology.SiteConfig;
+import org.dml4j.sim.topology.SiteTopology;
+import org.dml4j.sim.topology.TopologyConfig;
+import org.junit.jupiter.api.Test;
+
+/** HierFAVG through the flat coordinator: edge aggregators stand where the clients stood. */
+class HierarchicalSimulationTest {
+    private static final int CLIENTS = 7;
+    private static final int KAPPA1 = 3;
+
+    private static SimulationSpec spec(int rounds, int threads) {
+        return new SimulationSpec(11, rounds, threads, 1, FederatedSimulationTest.clients(false),
+                FederatedSimulationTest.data(50, 99, false), FederatedSimulationTest.FakeModel::new,
+                new FedAvg("fedavg", 1.0, 1, 1f, 0f, 0, 0),
+                Compression.uplinkOnly(new IdentityCompressor.IdentityConfig()),
+                new LocalTraining(8, 1, KAPPA1, round -> 0.1, 0f, 0f), null, null);
+    }
+
+    private static SimulationResult run(SimulationSpec spec, Hierarchy h) {
+        try (FederatedSimulation sim = new FederatedSimulation(spec, h)) {
+            return sim.run((m, t) -> { });
+        }
+    }
+
+    private static Hierarchy oneEdge(int kappa2) {
+        return new Hierarchy(new int[CLIENTS], kappa2, new IdentityCompressor(), null, EdgeTiming.NONE, null);
+    }
+
+    @Test
+    void oneEdgeAndOneEdgeRoundIsFedAvg() {
+        SimulationResult flat = run(spec(4, 1), null);
+        SimulationResult hier = run(spec(4, 1), oneEdge(1));
+        // the edge's model is FedAvg's round bit for bit; the cloud adds the edge's delta back to the model it sent,
+        // w + (w_e - w), which is w_e again here (in float it can differ by an ulp where |w_e - w| >> |w|)
+        assertArrayEquals(flat.finalParams(), hier.finalParams());
+        for (int r = 0; r < 4; r++) {
+            assertEquals(flat.rounds().get(r).testLoss(), hier.rounds().get(r).testLoss());
+            assertEquals(flat.rounds().get(r).testAccuracy(), hier.rounds().get(r).testAccuracy());
+            assertEquals(flat.rounds().get(r).trainLoss(), hier.rounds().get(r).trainLoss(), 1e-9);
+        }
+        long dense = UpdateCodec.HEADER_BYTES + 4L * 4;
+        assertEquals(CLIENTS * dense, flat.rounds().get(0).bytesUp());
+        assertEquals(dense, hier.rounds().get(0).bytesUp(), "the cloud sees one edge's upload");
+    }
+
+    @Test
+    void kappa2EdgeRoundsOfOneEdgeAreKappa2FedAvgRounds() {
+        SimulationResult flat = run(spec(6, 1), null);
+        SimulationResult hier = run(spec(3, 1), oneEdge(2));
+        assertArrayEquals(flat.finalParams(), hier.finalParams());
+        assertEquals(flat.rounds().get(5).testLoss(), hier.rounds().get(2).testLoss(), 1e-6);
+    }
+
+    private static SiteTopology twoSites() {
+        SiteConfig a = new SiteConfig("a", new int[] {0, 1, 2}, null, null, 2.0, null);
+        SiteConfig b = new SiteConfig("b", new int[] {3, 4, 5, 6}, null, null, null, 80.0);
+        TopologyConfig c = new TopologyConfig("hierarchical", 0, new SiteConfig[] {a, b}, "random", "declared", 2,
+                100, 2, 1000, 10, 50, null, null, 1000, 0.5, 65536);
+        return SiteTopology.create(c, CLIENTS, SeedTree.root(11));
+    }
+
+    private static Hierarchy twoEdges(SiteTopology sites) {
+        int[] edgeOf = sites.declaredGrouping();
+        return new Hierarchy(edgeOf, 2, new IdentityCompressor(), null, new LanTiming(sites, edgeOf, null),
+                sites.edges());
+    }
+
+    @Test
+    void sameNumbersForOneAndTwoThreads() {
+        SiteTopology sites = twoSites();
+        SimulationResult one = run(spec(3, 1), twoEdges(sites));
+        SimulationResult two = run(spec(3, 2), twoEdges(sites));
+        assertArrayEquals(one.finalParams(), two.finalParams());
+        assertEquals(one.rounds(), two.rounds());
+    }
+
+    @Test
+    void aCloudRoundTakesTheWanTransfersAndKappa2LanRounds() {
+        SiteTopology sites = twoSites();
+        SimulationResult r = run(spec(1, 2), twoEdges(sites));
+        long dense = UpdateCodec.HEADER_BYTES + 4L * 4;
+        double[] edgeEnd = new double[2];
+        int[][] members = {{0, 1, 2}, {3, 4, 5, 6}};
+        double[] wanMbps = {2.0, 10};
+        double[] wanLatency = {0.050, 0.080};
+        for (int e = 0; e < 2; e++) {
+            // the edges' LAN (1 Gb/s) is never the bottleneck: a LAN round is the slowest client's down + up
+            double lan = 0;
+            for (int c : members[e]) {
+                double oneWay = 0.002 + dense / sites.linkBytesPerSecond(c, e);
+                lan = Math.max(lan, 2 * oneWay);
+            }
+            double wan = wanLatency[e] + dense / (wanMbps[e] * 125_000);
+            edgeEnd[e] = 2 * wan + 2 * lan;
+        }
+        RoundMetrics m = r.rounds().get(0);
+        assertEquals(Math.max(edgeEnd[0], edgeEnd[1]), m.simSeconds(), 1e-9);
+    }
+
+    @Test
+    void aHierarchyChecksItsGroupsAndNetwork() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new Hierarchy(new int[] {0, 2, 0}, 1, new IdentityCompressor(), null, EdgeTiming.NONE, null));
+        assertTrue(e.getMessage().contains("edge 1 has no clients"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> new Hierarchy(new int[] {0, 1}, 0, new IdentityCompressor(), null, EdgeTiming.NONE, null));
+        assertTrue(e.getMessage().contains("edge-rounds"), e.getMessage());
+        SiteTopology sites = twoSites();
+        e = assertThrows(IllegalArgumentException.class,
+                () -> new Hierarchy(new int[CLIENTS], 1, new IdentityCompressor(), null, EdgeTiming.NONE,
+                        sites.edges()));
+        assertTrue(e.getMessage().contains("2 nodes"), e.getMessage());
+    }
+}
