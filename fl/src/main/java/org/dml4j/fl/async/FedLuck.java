@@ -1,7 +1,6 @@
 package org.dml4j.fl.async;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -13,6 +12,9 @@ import org.dml4j.fl.Reply;
 import org.dml4j.fl.Strategy;
 import org.dml4j.fl.StrategyConfig;
 import org.dml4j.fl.StrategyProvider;
+import org.dml4j.fl.fedluck.FedLuckControl;
+import org.dml4j.fl.fedluck.FedLuckControlConfig;
+import org.dml4j.fl.fedluck.TimingEstimator;
 
 /**
  * FedLuck: asynchronous FL with periodic aggregation in which every device picks its number of local steps and its
@@ -25,10 +27,10 @@ import org.dml4j.fl.StrategyProvider;
  *
  * <p>As released (spec §3.4): each device's first task is a probe ({@code probe-steps} local steps, dense upload, ratio
  * 1) from which {@code α_i} (virtual seconds per local step) and {@code β_i} (virtual seconds to upload the dense
- * update, scaled from the probe's upload time by dense over sent bytes) are measured; the device's
- * {@code (k_i, δ_i)} then minimises the code's {@code φ_i(k, δ) = (((k α_i + δ β_i)/T̃)² (2 − δ) + 1) / (k δ^0.5)}
- * over {@code k ∈ [k-min, k-max]} and {@code δ ∈ {δ-min, δ-min + 0.01, …, δ-max}} (chosen once, as in the code), and
- * is logged. Every period {@code T̃} of virtual time the server applies what arrived in that period,
+ * update, scaled from the probe's upload time by dense over sent bytes; {@link TimingEstimator}) are measured; the
+ * device's {@code (k_i, δ_i)} then minimises the code's
+ * {@code φ_i(k, δ) = (((k α_i + δ β_i)/T̃)² (2 − δ) + 1) / (k δ^0.5)} over {@code k ∈ [k-min, k-max]} and
+ * {@code δ ∈ {δ-min, δ-min + 0.01, …, δ-max}} ({@link FedLuckControl}; chosen once, as in the code), and is logged. Every period {@code T̃} of virtual time the server applies what arrived in that period,
  * {@code w ← w + η_g Σ_{i∈S} (|D_i| / Σ_{j∈S} |D_j|) g̃_i} (the code's data-size weights; the theory's are uniform),
  * and sends the new model to every idle device. Staleness is recorded, not used for weighting; replies staler than
  * {@code max-staleness} are discarded. The compressor must have a ratio (Top-k; the released scripts run it without
@@ -41,8 +43,9 @@ public final class FedLuck implements Strategy {
     /** The timer tag of the aggregation period. */
     static final long TICK = -2;
     private final FedLuckConfig config;
-    private double[] alpha;
-    private double[] beta;
+    private final FedLuckControl control;
+    private TimingEstimator timings;
+    private boolean[] chosen;
     private int[] steps;
     private double[] ratio;
     private final List<Reply.Ok> buffer = new ArrayList<>();
@@ -51,6 +54,7 @@ public final class FedLuck implements Strategy {
     /** @param config the settings */
     public FedLuck(FedLuckConfig config) {
         this.config = config;
+        this.control = new FedLuckControl(config.control());
     }
 
     @Override
@@ -58,47 +62,14 @@ public final class FedLuck implements Strategy {
         return "fedluck";
     }
 
-    /**
-     * The released code's grid search (spec §3.4).
-     *
-     * @param alpha  seconds per local step, &gt; 0
-     * @param beta   seconds to upload the dense update, &gt;= 0
-     * @param period T̃, &gt; 0
-     * @param kMin   smallest k
-     * @param kMax   largest k
-     * @param dMin   smallest δ (a multiple of 0.01)
-     * @param dMax   largest δ
-     * @return {@code {k, δ}} minimising φ; the first minimum in (k, δ) ascending order
-     */
-    public static double[] choose(double alpha, double beta, double period, int kMin, int kMax, double dMin,
-                                  double dMax) {
-        double best = Double.POSITIVE_INFINITY;
-        double[] arg = {kMin, dMax};
-        int from = (int) Math.round(dMin * 100);
-        int to = (int) Math.round(dMax * 100);
-        for (int k = kMin; k <= kMax; k++) {
-            for (int i = from; i <= to; i++) {
-                double d = i / 100.0;
-                double r = (k * alpha + d * beta) / period;
-                double phi = (r * r * (2 - d) + 1) / (k * Math.sqrt(d));
-                if (phi < best) {
-                    best = phi;
-                    arg = new double[] {k, d};
-                }
-            }
-        }
-        return arg;
-    }
-
     @Override
     public void onEvent(Event event, CoordinatorContext ctx) {
-        if (alpha == null) {
+        if (chosen == null) {
             int n = ctx.pool().size();
-            alpha = new double[n];
-            beta = new double[n];
+            timings = new TimingEstimator(UpdateCodec.HEADER_BYTES + 4L * ctx.model().length);
+            chosen = new boolean[n];
             steps = new int[n];
             ratio = new double[n];
-            Arrays.fill(alpha, Double.NaN);
         }
         switch (event) {
             case Event.Start s -> tick(ctx, false);
@@ -130,24 +101,25 @@ public final class FedLuck implements Strategy {
 
     private void measure(Reply.Ok ok, CoordinatorContext ctx) {
         int p = ok.participant();
-        if (!Double.isNaN(alpha[p])) {
+        if (chosen[p]) {
             return;
         }
-        long dense = UpdateCodec.HEADER_BYTES + 4L * ok.update().dim();
-        alpha[p] = ok.computeSeconds() / ok.steps();
-        beta[p] = ok.uploadSeconds() * dense / (double) ok.update().wireBytes();
-        if (!(alpha[p] > 0)) {
+        timings.recordCompute(p, ok.steps(), ok.computeSeconds());
+        timings.recordUpload(p, ok.update().wireBytes(), ok.uploadSeconds());
+        double alpha = timings.alpha(p);
+        double beta = timings.beta(p);
+        if (alpha > 0) {
+            FedLuckControl.Choice c = control.choose(alpha, beta);
+            steps[p] = c.localSteps();
+            ratio[p] = c.ratio();
+        } else {
             // no device model: a step takes no virtual time, and the bound prefers the most local work
             steps[p] = config.kMax();
-            ratio[p] = beta[p] > 0 ? config.deltaMin() : config.deltaMax();
-        } else {
-            double[] kd = choose(alpha[p], beta[p], config.period(), config.kMin(), config.kMax(),
-                    config.deltaMin(), config.deltaMax());
-            steps[p] = (int) kd[0];
-            ratio[p] = kd[1];
+            ratio[p] = beta > 0 ? config.deltaMin() : config.deltaMax();
         }
+        chosen[p] = true;
         ctx.log(String.format(Locale.ROOT, "fedluck: client %d alpha %.4g s/step, beta %.4g s -> local steps %d,"
-                + " ratio %.2f", p, alpha[p], beta[p], steps[p], ratio[p]));
+                + " ratio %.2f", p, alpha, beta, steps[p], ratio[p]));
     }
 
     private void tick(CoordinatorContext ctx, boolean aggregate) {
@@ -163,7 +135,7 @@ public final class FedLuck implements Strategy {
         }
         float lr = (float) ctx.training().schedule().rate(ctx.version());
         for (int p : ctx.idle()) {
-            if (Double.isNaN(alpha[p])) {
+            if (!chosen[p]) {
                 int probe = config.probeSteps() > 0 ? config.probeSteps()
                         : ctx.training().stepsFor(ctx.pool().client(p).numSamples());
                 ctx.dispatch(p, probe, lr, 0f, 1.0);
@@ -203,21 +175,10 @@ public final class FedLuck implements Strategy {
                                 double deltaMax, int probeSteps, int maxStaleness) implements StrategyConfig {
         /** Validates the fields, naming the bad one. */
         public FedLuckConfig {
-            if (!(period > 0) || !Double.isFinite(period)) {
-                throw new IllegalArgumentException("period must be > 0 seconds, got " + period);
-            }
+            new FedLuckControlConfig(period, kMin, kMax, deltaMin, deltaMax, 0.01, 0.5);
             if (!(serverLearningRate > 0) || !Float.isFinite(serverLearningRate)) {
                 throw new IllegalArgumentException("server-learning-rate must be positive, got "
                         + serverLearningRate);
-            }
-            if (kMin < 1 || kMax < kMin) {
-                throw new IllegalArgumentException("need 1 <= k-min <= k-max, got k-min " + kMin + ", k-max "
-                        + kMax);
-            }
-            if (!(deltaMin > 0 && deltaMin <= deltaMax && deltaMax <= 1)
-                    || Math.abs(deltaMin * 100 - Math.round(deltaMin * 100)) > 1e-9) {
-                throw new IllegalArgumentException("need 0 < delta-min <= delta-max <= 1 on the 0.01 grid, got "
-                        + "delta-min " + deltaMin + ", delta-max " + deltaMax);
             }
             if (probeSteps < 0) {
                 throw new IllegalArgumentException("probe-steps must be >= 0, got " + probeSteps);
@@ -226,6 +187,11 @@ public final class FedLuck implements Strategy {
                 throw new IllegalArgumentException("max-staleness must be >= 0 (or -1 for none), got "
                         + maxStaleness);
             }
+        }
+
+        /** @return the grid search's settings: this period and grid, δ in steps of 0.01, the code's δ^0.5 */
+        FedLuckControlConfig control() {
+            return new FedLuckControlConfig(period, kMin, kMax, deltaMin, deltaMax, 0.01, 0.5);
         }
 
         /** @return the released FMNIST settings: T̃ = 1.5 s, η_g = 0.7, k ∈ [2, 60], δ ∈ [0.01, 1] */
