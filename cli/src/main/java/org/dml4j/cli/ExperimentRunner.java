@@ -79,6 +79,7 @@ public final class ExperimentRunner {
         progress.update(0, "");
         String[] lastEval = {""};
         boolean timed = prepared.timed();
+        double[] simulatorSeconds = {Double.NaN};
         RunManifest.Status end = RunManifest.Status.FAILED;
         String reason = "failed";
         try (Interruption signal = new Interruption()) {
@@ -127,6 +128,7 @@ public final class ExperimentRunner {
                 writeClients(out.resolve("clients.csv"), sim.pool(), result.stats());
                 writeStaleness(out.resolve("staleness.csv"), result.stats());
                 printStaleness(result.stats(), log);
+                simulatorSeconds[0] = result.simulatorSeconds();
                 end = RunManifest.Status.COMPLETED;
                 reason = "completed " + metrics.size() + " rounds";
             } catch (Interruption.Stop stop) {
@@ -149,6 +151,11 @@ public final class ExperimentRunner {
             RunSummary summary = new RunSummary(exp.name(), metrics, timings, configText,
                     end == RunManifest.Status.INTERRUPTED);
             printSummary(summary, exp.targetAccuracy(), out, o.results());
+            if (summary.wallSeconds() > 0 && !Double.isNaN(simulatorSeconds[0])) {
+                o.results().printf(Locale.ROOT, "  simulator's own time (event engine, network, transport): %.2f s,"
+                        + " %.1f%% of the wall time%n", simulatorSeconds[0],
+                        100 * simulatorSeconds[0] / summary.wallSeconds());
+            }
             return summary;
         }
     }

@@ -2,6 +2,7 @@ package org.dml4j.fl;
 
 import java.util.Objects;
 import java.util.SplittableRandom;
+import java.util.function.Supplier;
 import org.dml4j.compress.CompressedUpdate;
 import org.dml4j.compress.CompressorState;
 import org.dml4j.core.Dml4jException;
@@ -16,31 +17,32 @@ import org.dml4j.model.TrainResult;
  * rather than an exception.
  *
  * <p>One instance per client. It keeps the client's local data and its compressor state (error-feedback residual,
- * adaptive level) across tasks; it borrows a {@link Model} from the executing worker for each task. Its randomness
+ * adaptive level, created on the first task) across tasks; it borrows a {@link Model} from the executing worker for each task. Its randomness
  * for a task comes from the task's seed path under the run's seed. Not thread-safe: a client runs one task at a time.
  */
 public final class FlClient implements Participant {
     private final int id;
     private final Dataset data;
-    private final CompressorState uplink;
+    private final Supplier<CompressorState> uplinkFactory;
+    private CompressorState uplink;
     private final LocalTraining training;
     private final SeedTree seeds;
     private final boolean absoluteLevels;
-    private float[] scratch;
 
     /**
      * @param id             client id
      * @param data           local training data
-     * @param uplink         this client's compressor state for its uploads
+     * @param uplink         creates this client's compressor state for its uploads, on its first task (so that
+     *                       100,000 registered clients cost nothing until they train)
      * @param training       batch size, momentum and weight decay of local training
      * @param seeds          the run's root seed, under which the tasks' seed paths are resolved
      * @param absoluteLevels whether a task's level is a threshold (else a ratio)
      */
-    public FlClient(int id, Dataset data, CompressorState uplink, LocalTraining training, SeedTree seeds,
+    public FlClient(int id, Dataset data, Supplier<CompressorState> uplink, LocalTraining training, SeedTree seeds,
                     boolean absoluteLevels) {
         this.id = id;
         this.data = Objects.requireNonNull(data, "data");
-        this.uplink = Objects.requireNonNull(uplink, "uplink");
+        this.uplinkFactory = Objects.requireNonNull(uplink, "uplink");
         this.training = Objects.requireNonNull(training, "training");
         this.seeds = Objects.requireNonNull(seeds, "seeds");
         this.absoluteLevels = absoluteLevels;
@@ -72,12 +74,13 @@ public final class FlClient implements Participant {
             model.setParams(start);
             SplittableRandom rng = resolve(seeds, task.seedPath()).random();
             TrainResult r = model.train(data, training.trainSpec(task), rng);
-            if (scratch == null || scratch.length != start.length) {
-                scratch = new float[start.length];
-            }
+            float[] scratch = new float[start.length]; // per task, not per client: most clients sit idle
             model.getParams(scratch);
             for (int i = 0; i < scratch.length; i++) {
                 scratch[i] -= start[i];
+            }
+            if (uplink == null) {
+                uplink = uplinkFactory.get();
             }
             uplink.beginRound(task.version()); // compressor schedules follow the model version
             if (!Double.isNaN(task.level())) {

@@ -2,6 +2,8 @@ package org.dml4j.sim;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SplittableRandom;
+import java.util.function.Supplier;
 import org.dml4j.compress.CompressorState;
 import org.dml4j.compress.GradientCompressor;
 import org.dml4j.compress.UpdateLayout;
@@ -25,8 +27,8 @@ import org.dml4j.sim.topology.Hierarchy;
  * virtual clock driven by the spec's device model and network.
  *
  * <p>Compression: every client owns an uplink compressor state built from the compressor's configuration on the
- * model's parameter layout (per-layer compressors and PowerSGD see each tensor); a data-aware assignment (DAGC) sets
- * each client's ratio or threshold once, before the first task. The coordinator's downlink compressor keeps the
+ * model's parameter layout (per-layer compressors and PowerSGD see each tensor), created on its first task; a
+ * data-aware assignment (DAGC) sets each client's ratio or threshold then. The coordinator's downlink compressor keeps the
  * clients' replica of the model, so what it did not send goes out later (error feedback).
  *
  * <p>Hierarchical runs: with a {@link Hierarchy}, one edge aggregator per edge stands where the clients stood, so
@@ -82,11 +84,19 @@ public final class FederatedSimulation implements AutoCloseable {
             Compression compression = spec.compression();
             GradientCompressor uplink = compression.uplinkCompressor();
             double[] levels = compression.dataAware().levels(sizes, compression.meanLevel());
+            if (levels != null) { // a compressor without that level fails here, before any training
+                compression.dataAware().apply(uplink.newState(layout, new SplittableRandom(0)), levels[0],
+                        uplink.name());
+            }
             for (int i = 0; i < sizes.length; i++) {
-                CompressorState state = uplink.newState(layout, seeds.child("compressor").child(i).random());
-                if (levels != null) {
-                    compression.dataAware().apply(state, levels[i], uplink.name());
-                }
+                int id = i;
+                Supplier<CompressorState> state = () -> {
+                    CompressorState st = uplink.newState(layout, seeds.child("compressor").child(id).random());
+                    if (levels != null) {
+                        compression.dataAware().apply(st, levels[id], uplink.name());
+                    }
+                    return st;
+                };
                 clients.add(new FlClient(i, spec.clientData().get(i), state, spec.training(), seeds,
                         compression.dataAware().absolute()));
             }
@@ -181,7 +191,8 @@ public final class FederatedSimulation implements AutoCloseable {
                         + " up", e.id(), e.clientIds().length, e.lanBytesDown() / 1e6, e.lanBytesUp() / 1e6));
             }
         }
-        return new SimulationResult(rows, timings, coordinator.globalModel(), coordinator.stats());
+        return new SimulationResult(rows, timings, coordinator.globalModel(), coordinator.stats(),
+                transport.ownSeconds());
     }
 
     @Override

@@ -57,6 +57,9 @@ public final class SimTransport implements Transport {
     private final EventHandler onTimer = this::timerFired;
     private final Reply[] replies;
     private Inbox inbox;
+    private long runNanos;
+    private long deliverNanos;
+    private long waitNanos;
     private boolean stopped;
     private long broadcasts;
 
@@ -103,7 +106,9 @@ public final class SimTransport implements Transport {
     public boolean run(Inbox target) {
         this.inbox = Objects.requireNonNull(target, "inbox");
         engine.schedule(engine.now(), onStart, 0);
+        long t0 = System.nanoTime();
         engine.run();
+        runNanos += System.nanoTime() - t0;
         return stopped;
     }
 
@@ -113,8 +118,19 @@ public final class SimTransport implements Transport {
 
     private void deliver(Event e) {
         if (!stopped) {
+            long t0 = System.nanoTime();
             inbox.deliver(e);
+            deliverNanos += System.nanoTime() - t0;
         }
+    }
+
+    /**
+     * @return wall seconds the simulator itself spent in {@link #run}: the engine, the network and this transport,
+     *     without the coordinator and strategy (event handling, aggregation, evaluation) and without waiting for
+     *     training results
+     */
+    public double ownSeconds() {
+        return (runNanos - deliverNanos - waitNanos) / 1e9;
     }
 
     @Override
@@ -187,7 +203,9 @@ public final class SimTransport implements Transport {
     private void computed(long arg) {
         int p = (int) arg;
         event[p] = EventEngine.NO_EVENT;
+        long t0 = System.nanoTime();
         Reply r = WorkerPool.join(jobs[p], "the task " + task[p].id() + " of participant " + p);
+        waitNanos += System.nanoTime() - t0;
         if (r instanceof Reply.Ok ok) {
             replies[p] = ok;
             phaseStart[p] = engine.now();

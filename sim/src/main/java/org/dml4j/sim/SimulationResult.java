@@ -11,9 +11,11 @@ import org.dml4j.fl.RunStats;
  * @param timings     per-version wall-clock timing, in order
  * @param finalParams the final global parameters
  * @param stats       per-participant counts and the staleness histogram
+ * @param simulatorSeconds wall seconds the simulator itself took (engine, network, transport), without the
+ *                    coordinator, the strategy and the waits for training
  */
 public record SimulationResult(List<RoundMetrics> rounds, List<RoundTiming> timings, float[] finalParams,
-                               RunStats stats) {
+                               RunStats stats, double simulatorSeconds) {
     /** Copies the lists. */
     public SimulationResult {
         rounds = List.copyOf(rounds);
