@@ -11,7 +11,7 @@ fleet=(--set partition.alpha="$alpha" --set devices.type=lognormal --set devices
        --set network.type=fleet --set network.preset=mobile)
 run() { # name file extra-args...
   local name="$1" file="$2"; shift 2
-  ./dml4j run "$file" --set run.name="$name" "${fleet[@]}" "$@" --out "$out/$name" 2>&1 \
+  ./dml4j run "$file" --set run.name="$name" "${fleet[@]}" "$@" --out "$out/$name" --force 2>&1 \
     | grep -E "^fedluck: client|final accuracy|reached|did not reach|virtual time|staleness of|uplink"
 }
 run fedavg examples/network/fedavg-slow-links.toml --set run.rounds=30
