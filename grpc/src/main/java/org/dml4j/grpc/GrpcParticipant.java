@@ -37,8 +37,9 @@ import org.dml4j.model.Model;
  * The participant side of a deployment: connects one {@link Participant} (a client with its own local data) to a
  * {@link GrpcTransport}, runs the tasks it is sent one at a time and uploads the replies in chunks. It keeps the
  * replica of the global model that downlink broadcasts update. When the connection breaks it reconnects and rejoins
- * (up to {@code maxReconnects} times in a row); a reply whose upload broke is submitted again, which the coordinator
- * acknowledges as a duplicate if it had it already. An authentication or schema refusal ends {@link #run} at once.
+ * (up to {@code maxReconnects} times in a row; each attempt waits up to 60 s for the coordinator to be reachable); a
+ * reply whose upload broke is submitted again, which the coordinator acknowledges as a duplicate if it had it
+ * already. An authentication or schema refusal ends {@link #run} at once.
  *
  * <p>Not thread-safe: {@link #run} is called once; {@link #close} may be called from any thread.
  */
@@ -169,9 +170,9 @@ public final class GrpcParticipant implements AutoCloseable {
         while (true) {
             try {
                 reconnects++;
-                JoinReply j = blocking.withDeadlineAfter(30, TimeUnit.SECONDS).join(JoinRequest.newBuilder()
-                        .setSchemaVersion(Wire.SCHEMA_VERSION).setParticipant(participant.id())
-                        .setNumSamples(participant.numSamples()).build());
+                JoinReply j = blocking.withWaitForReady().withDeadlineAfter(60, TimeUnit.SECONDS)
+                        .join(JoinRequest.newBuilder().setSchemaVersion(Wire.SCHEMA_VERSION)
+                                .setParticipant(participant.id()).setNumSamples(participant.numSamples()).build());
                 chunkBytes = j.getChunkBytes();
                 dim = j.getDim();
                 failures = 0;

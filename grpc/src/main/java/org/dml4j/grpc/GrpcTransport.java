@@ -87,8 +87,8 @@ public final class GrpcTransport implements Transport, AutoCloseable {
      *                          happen, before the run counts as stalled
      * @param chunkBytes        largest chunk sent or accepted
      * @param maxUpdateBytes    largest encoded update accepted
-     * @param tls               server certificate and key, and a client CA for mutual TLS; {@link Security.TlsFiles#none()}
-     *                          for plaintext
+     * @param tls               server certificate and key, and a client CA for mutual TLS;
+     *                          {@link Security.TlsFiles#none()} for plaintext
      * @param tokens            every participant's token (only the listed ids may connect)
      */
     public record Settings(String host, int port, int participants, int dim, int minParticipants,
@@ -184,6 +184,7 @@ public final class GrpcTransport implements Transport, AutoCloseable {
         boolean announcedDown;
         boolean everJoined;
         int replicaVersion = -1;
+        int numSamples;
         final Set<Long> accepted = new LinkedHashSet<>();
         final Set<Long> closed = new HashSet<>();
     }
@@ -287,7 +288,7 @@ public final class GrpcTransport implements Transport, AutoCloseable {
             throw new IllegalStateException("run was called already");
         }
         started = true;
-        awaitParticipants();
+        awaitJoined();
         inbox.deliver(new Event.Start());
         double idleSince = Double.NaN;
         while (!stopped) {
@@ -330,7 +331,24 @@ public final class GrpcTransport implements Transport, AutoCloseable {
         return true;
     }
 
-    private void awaitParticipants() {
+    /**
+     * Waits until {@code minParticipants} have connected ({@link #run} does too, before {@link Event.Start}).
+     *
+     * @return the data sizes the participants reported when they joined, by id (0 for those that have not)
+     * @throws StallException when they do not join within the join timeout
+     */
+    public int[] awaitParticipants() {
+        awaitJoined();
+        synchronized (lock) {
+            int[] sizes = new int[peers.length];
+            for (int p = 0; p < sizes.length; p++) {
+                sizes[p] = peers[p].numSamples;
+            }
+            return sizes;
+        }
+    }
+
+    private void awaitJoined() {
         long deadline = System.nanoTime() + (long) (settings.joinTimeoutSeconds() * 1e9);
         synchronized (lock) {
             while (joined < settings.minParticipants()) {
@@ -591,10 +609,17 @@ public final class GrpcTransport implements Transport, AutoCloseable {
         @Override
         public void join(JoinRequest req, StreamObserver<JoinReply> out) {
             try {
-                caller(req.getParticipant());
+                int p = caller(req.getParticipant());
                 if (req.getSchemaVersion() != Wire.SCHEMA_VERSION) {
                     throw Status.FAILED_PRECONDITION.withDescription("schema version " + req.getSchemaVersion()
                             + " is not " + Wire.SCHEMA_VERSION).asRuntimeException();
+                }
+                if (req.getNumSamples() < 1) {
+                    throw Status.INVALID_ARGUMENT.withDescription("num_samples must be >= 1, got "
+                            + req.getNumSamples()).asRuntimeException();
+                }
+                synchronized (lock) {
+                    peers[p].numSamples = req.getNumSamples();
                 }
                 out.onNext(JoinReply.newBuilder().setSchemaVersion(Wire.SCHEMA_VERSION)
                         .setParticipants(settings.participants()).setDim(settings.dim())
@@ -621,7 +646,8 @@ public final class GrpcTransport implements Transport, AutoCloseable {
                     ServerCallStreamObserver<Downlink> old = peer.stream;
                     disconnected(p, peer.epoch, "replaced by a new connection");
                     try {
-                        old.onError(Status.ABORTED.withDescription("replaced by a new connection").asRuntimeException());
+                        old.onError(Status.ABORTED.withDescription("replaced by a new connection")
+                                .asRuntimeException());
                     } catch (RuntimeException ignored) {
                         // already closed
                     }
@@ -767,7 +793,8 @@ public final class GrpcTransport implements Transport, AutoCloseable {
         }
         Reply reply;
         if (!h.getOk()) {
-            reply = new Reply.Failed(p, taskId, h.getBaseVersion(), h.getFailure().isEmpty() ? "failed" : h.getFailure());
+            reply = new Reply.Failed(p, taskId, h.getBaseVersion(),
+                    h.getFailure().isEmpty() ? "failed" : h.getFailure());
         } else {
             byte[] bytes;
             try {

@@ -1,0 +1,135 @@
+package org.dml4j.cli;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.dml4j.cli.config.ConfigTree;
+import org.dml4j.compress.CompressorState;
+import org.dml4j.compress.GradientCompressor;
+import org.dml4j.compress.UpdateLayout;
+import org.dml4j.core.SeedTree;
+import org.dml4j.data.Dataset;
+import org.dml4j.fl.FlClient;
+import org.dml4j.grpc.GrpcParticipant;
+import org.dml4j.grpc.Security;
+import org.dml4j.model.Model;
+import org.dml4j.model.ParameterLayout;
+import org.dml4j.sim.SimulationSpec;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code dml4j join --server HOST:PORT --config FILE.toml --client-id N --token-file FILE}: one participant of a
+ * deployment. It reads the experiment file for the model, local training and compression; its local data is either
+ * the data set at {@code --data} (its training split, whole) or, without it, its shard of the file's partition (the
+ * same shard the simulator would give client N). It trains the tasks the coordinator sends and uploads the
+ * compressed updates until the run ends, reconnecting when the connection breaks.
+ */
+@Command(name = "join", mixinStandardHelpOptions = true,
+        description = {"Join a federated run served by `dml4j serve` as one participant with its own local data."})
+public final class JoinCommand implements Callable<Integer> {
+    @Option(names = "--server", required = true, paramLabel = "HOST:PORT", description = "the coordinator")
+    String server;
+
+    @Option(names = "--config", required = true, paramLabel = "FILE", description = "the experiment file (.toml)")
+    Path config;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "override a key of the file")
+    List<String> overrides = new ArrayList<>();
+
+    @Option(names = "--client-id", required = true, paramLabel = "N", description = "this participant's id")
+    int clientId;
+
+    @Option(names = "--token-file", required = true, paramLabel = "FILE", description = "this participant's token")
+    Path tokenFile;
+
+    @Option(names = "--data", paramLabel = "PATH", description = "local data (the file's data set type, read from"
+            + " here; its training split is this participant's data); default: its shard of the file's partition")
+    Path data;
+
+    @Option(names = "--ca", paramLabel = "PEM", description = "CA that signed the server certificate (TLS)")
+    Path ca;
+
+    @Option(names = "--cert", paramLabel = "PEM", description = "this participant's certificate (mutual TLS)")
+    Path cert;
+
+    @Option(names = "--key", paramLabel = "PEM", description = "its private key, PKCS#8 (mutual TLS)")
+    Path key;
+
+    @Option(names = "--authority", paramLabel = "NAME", description = "server name to check the certificate"
+            + " against (default: the host)")
+    String authority;
+
+    @Option(names = "--insecure", description = "plaintext without TLS (loopback trials only)")
+    boolean insecure;
+
+    @Option(names = "--max-reconnects", defaultValue = "20", paramLabel = "N",
+            description = "consecutive failed connections before giving up (default ${DEFAULT-VALUE})")
+    int maxReconnects;
+
+    @picocli.CommandLine.Mixin
+    DataStores.Offline offline;
+
+    @Override
+    public Integer call() {
+        if (!insecure && ca == null) {
+            throw new IllegalArgumentException("join needs --ca (TLS), or --insecure for a plaintext loopback trial");
+        }
+        GrpcParticipant.Result r = run(System.err);
+        System.err.println("join: participant " + clientId + " ran " + r.tasks() + " tasks (" + r.accepted()
+                + " accepted, " + r.duplicates() + " duplicates, " + r.refused() + " refused), " + r.reconnects()
+                + " reconnects; " + r.finished());
+        return 0;
+    }
+
+    GrpcParticipant.Result run(PrintStream log) {
+        int colon = server.lastIndexOf(':');
+        if (colon <= 0 || !server.substring(colon + 1).matches("\\d{1,5}")) {
+            throw new IllegalArgumentException("--server must be HOST:PORT, got '" + server + "'");
+        }
+        String host = server.substring(0, colon).replaceAll("^\\[|]$", "");
+        int port = Integer.parseInt(server.substring(colon + 1));
+        Experiment exp = RunCommand.load(config, overrides);
+        SimulationSpec spec = exp.prepare(log).spec();
+        if (clientId < 0 || clientId >= spec.clientData().size()) {
+            throw new IllegalArgumentException("--client-id must be in [0, " + spec.clientData().size() + "), got "
+                    + clientId);
+        }
+        Dataset local = data == null ? spec.clientData().get(clientId)
+                : DataStores.forCommandLine().load(ConfigTree.getString(exp.tree().table("data"), "dataset", null,
+                        "data"), data).train();
+        SeedTree seeds = SeedTree.root(spec.seed());
+        Model model = spec.models().create();
+        try {
+            GradientCompressor uplink = spec.compression().uplinkCompressor();
+            CompressorState state = uplink.newState(layout(model), seeds.child("compressor").child(clientId).random());
+            FlClient client = new FlClient(clientId, local, state, spec.training(), seeds,
+                    spec.compression().dataAware().absolute());
+            Security.TlsFiles tls = insecure ? Security.TlsFiles.none() : new Security.TlsFiles(cert, key, ca);
+            GrpcParticipant.Settings s = new GrpcParticipant.Settings(host, port, tls, authority,
+                    Security.readToken(tokenFile), maxReconnects, 1.0, 600);
+            log.println("join: participant " + clientId + " with " + local.size() + " samples, connecting to "
+                    + server);
+            try (GrpcParticipant p = new GrpcParticipant(s, client, () -> model)) {
+                return p.run();
+            }
+        } finally {
+            model.close();
+        }
+    }
+
+    /**
+     * @param model a model
+     * @return its parameter tensors as the compressors' layers (as the simulator does)
+     */
+    static UpdateLayout layout(Model model) {
+        ParameterLayout params = model.layout();
+        int[][] shapes = new int[params.entries().size()][];
+        for (int i = 0; i < shapes.length; i++) {
+            shapes[i] = params.entries().get(i).shape();
+        }
+        return new UpdateLayout(shapes);
+    }
+}
