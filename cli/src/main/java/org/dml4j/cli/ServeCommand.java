@@ -108,7 +108,7 @@ public final class ServeCommand implements Callable<Integer> {
      */
     float[] run(Experiment exp, Path dir, PrintStream log) {
         AtomicFiles.writeString(dir.resolve("run-manifest.json"),
-                RunManifest.capture(exp.seed(), exp.tree().toMap()).toJson());
+                RunManifest.capture(exp.seed(), exp.tree().toMap(), commandLine()).toJson());
         SimulationSpec spec = exp.prepare(log).spec();
         int n = spec.clientData().size();
         Security.TlsFiles tls = insecure ? Security.TlsFiles.none() : new Security.TlsFiles(cert, key, clientCa);
@@ -136,19 +136,18 @@ public final class ServeCommand implements Callable<Integer> {
                     }
                 }
                 List<RoundMetrics> rows = new ArrayList<>();
-                Coordinator c = new Coordinator(new Coordinator.Settings(spec.seed(), spec.rounds(), spec.evalEvery(),
-                        ClientPool.ofSizes(sizes), spec.training(), init, spec.compression().downlinkCompressor(),
-                        layout), spec.strategy(), transport, w -> {
-                            model.setParams(w);
-                            return model.evaluate(spec.test());
-                        }, listener(dir, rows, log));
-                try (BufferedWriter events = Files.newBufferedWriter(dir.resolve("events.jsonl"))) {
-                    eventSink = events;
+                Coordinator c;
+                try (MetricsCsv.Rows<RoundMetrics> csv = MetricsCsv.metrics(dir.resolve("metrics.csv"), true);
+                     BufferedWriter events = Files.newBufferedWriter(dir.resolve("events.jsonl"))) {
+                    c = new Coordinator(new Coordinator.Settings(spec.seed(), spec.rounds(), spec.evalEvery(),
+                            ClientPool.ofSizes(sizes), spec.training(), init, spec.compression().downlinkCompressor(),
+                            layout), spec.strategy(), transport, w -> {
+                                model.setParams(w);
+                                return model.evaluate(spec.test());
+                            }, listener(dir, rows, csv, events, log));
                     c.run();
                 } catch (IOException e) {
                     throw new UncheckedIOException("could not write " + dir.resolve("events.jsonl"), e);
-                } finally {
-                    MetricsCsv.write(dir.resolve("metrics.csv"), rows, true);
                 }
                 GrpcTransport.Stats s = transport.stats();
                 log.println(String.format(Locale.ROOT, "serve: %d versions; %d updates accepted, %d failed, %d"
@@ -161,14 +160,22 @@ public final class ServeCommand implements Callable<Integer> {
         }
     }
 
-    private BufferedWriter eventSink;
+    private List<String> commandLine() {
+        List<String> args = new ArrayList<>(List.of("serve", String.valueOf(file)));
+        for (String o : overrides) {
+            args.add("--set");
+            args.add(o);
+        }
+        return args;
+    }
 
-    private CoordinatorListener listener(Path dir, List<RoundMetrics> rows, PrintStream log) {
+    private static CoordinatorListener listener(Path dir, List<RoundMetrics> rows, MetricsCsv.Rows<RoundMetrics> csv,
+                                                BufferedWriter events, PrintStream log) {
         return new CoordinatorListener() {
             @Override
             public void onRow(RoundMetrics m) {
                 rows.add(m);
-                MetricsCsv.write(dir.resolve("metrics.csv"), rows, true);
+                csv.add(m);
                 log.println(String.format(Locale.ROOT, "version %d: %d clients, %d failed%s, %.1f s", m.round(),
                         m.clients(), m.failed(), Double.isNaN(m.testAccuracy()) ? ""
                                 : String.format(Locale.ROOT, ", accuracy %.2f%%", 100 * m.testAccuracy()),
@@ -182,12 +189,9 @@ public final class ServeCommand implements Callable<Integer> {
 
             @Override
             public void onEventLog(String jsonLine) {
-                if (eventSink == null) {
-                    return;
-                }
                 try {
-                    eventSink.write(jsonLine);
-                    eventSink.write('\n');
+                    events.write(jsonLine);
+                    events.write('\n');
                 } catch (IOException e) {
                     throw new UncheckedIOException("could not write " + dir.resolve("events.jsonl"), e);
                 }

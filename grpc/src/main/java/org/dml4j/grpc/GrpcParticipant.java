@@ -309,7 +309,10 @@ public final class GrpcParticipant implements AutoCloseable {
         submit(reply, (System.nanoTime() - t0) / 1e9);
     }
 
-    /** Uploads a reply; retries while the coordinator is unreachable (the submission is idempotent). */
+    /**
+     * Uploads a reply; retries a few times while the coordinator is unreachable (the submission is idempotent), then
+     * gives the reply up and lets the task stream say whether the run ended or the connection broke.
+     */
     private void submit(Reply reply, double computeSeconds) {
         ReplyHeader.Builder h = ReplyHeader.newBuilder().setParticipant(reply.participant()).setTaskId(reply.taskId())
                 .setBaseVersion(reply.baseVersion());
@@ -333,13 +336,19 @@ public final class GrpcParticipant implements AutoCloseable {
                 return;
             } catch (StatusRuntimeException e) {
                 Status.Code c = e.getStatus().getCode();
-                if ((c == Status.Code.UNAVAILABLE || c == Status.Code.DEADLINE_EXCEEDED) && !closed
-                        && attempt < settings.maxReconnects()) {
+                boolean transient_ = c == Status.Code.UNAVAILABLE || c == Status.Code.DEADLINE_EXCEEDED;
+                if (transient_ && !closed && attempt < Math.min(3, settings.maxReconnects())) {
                     pause();
                     continue;
                 }
-                if (c == Status.Code.UNAVAILABLE || c == Status.Code.CANCELLED || c == Status.Code.UNAUTHENTICATED) {
+                if (closed || c == Status.Code.UNAUTHENTICATED) {
                     throw e;
+                }
+                if (transient_ || c == Status.Code.CANCELLED) {
+                    // the task stream tells what happened: the end of the run (Finished) or a broken connection
+                    LOG.log(Level.INFO, "participant " + participant.id() + ": could not upload the reply to task "
+                            + reply.taskId() + " (" + c + ")");
+                    return;
                 }
                 refused++;
                 LOG.log(Level.INFO, "participant " + participant.id() + ": reply to task " + reply.taskId()
