@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.dml4j.cli.config.ConfigTree;
-import org.dml4j.compress.CompressorState;
 import org.dml4j.compress.GradientCompressor;
 import org.dml4j.compress.UpdateLayout;
 import org.dml4j.core.SeedTree;
@@ -104,8 +103,10 @@ public final class JoinCommand implements Callable<Integer> {
         Model model = spec.models().create();
         try {
             GradientCompressor uplink = spec.compression().uplinkCompressor();
-            CompressorState state = uplink.newState(layout(model), seeds.child("compressor").child(clientId).random());
-            FlClient client = new FlClient(clientId, local, state, spec.training(), seeds,
+            UpdateLayout layout = layout(model);
+            FlClient client = new FlClient(clientId, local,
+                    () -> uplink.newState(layout, seeds.child("compressor").child(clientId).random()), spec.training(),
+                    seeds,
                     spec.compression().dataAware().absolute());
             Security.TlsFiles tls = insecure ? Security.TlsFiles.none() : new Security.TlsFiles(cert, key, ca);
             GrpcParticipant.Settings s = new GrpcParticipant.Settings(host, port, tls, authority,
