@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.dml4j.cli.report.HtmlReport;
 import org.dml4j.cli.report.MetricsCsv;
 import org.dml4j.cli.report.RunSummary;
@@ -17,6 +18,7 @@ import org.dml4j.core.RunManifest;
 import org.dml4j.fl.ClientPool;
 import org.dml4j.fl.Compression;
 import org.dml4j.fl.RoundMetrics;
+import org.dml4j.model.Safetensors;
 import org.dml4j.fl.RunStats;
 import org.dml4j.sim.FederatedSimulation;
 import org.dml4j.sim.RoundListener;
@@ -29,7 +31,8 @@ import org.dml4j.sim.SimulationResult;
  * {@code failed} or {@code interrupted}, with the end time and the reason), {@code metrics.csv} and
  * {@code timing.csv} (a row appended per round, so an interrupted run keeps every whole round; {@code metrics.csv}
  * has a {@code sim_seconds} column when the run has a network or device model), {@code events.jsonl} (the
- * coordinator's event log, versioned JSON lines), and at the end {@code clients.csv} (per-participant counts),
+ * coordinator's event log, versioned JSON lines), and at the end {@code model.safetensors} (the final global model,
+ * tensors named as the model's layout), {@code clients.csv} (per-participant counts),
  * {@code staleness.csv} and {@code report.html} (also when a round fails or the run is interrupted, with the rounds
  * done so far). The folder must be new, empty or, with {@code force}, held by an earlier run ({@link RunFolder}).
  * Ctrl-C ends the run after the current round ({@link Interruption}).
@@ -125,6 +128,9 @@ public final class ExperimentRunner {
                         }
                     }
                 });
+                Safetensors.write(out.resolve("model.safetensors"), sim.parameterLayout(), result.finalParams(),
+                        Map.of("run", exp.name(), "seed", Long.toString(exp.seed()), "rounds",
+                                Integer.toString(metrics.size()), "dml4j", RunManifest.version()));
                 writeClients(out.resolve("clients.csv"), sim.pool(), result.stats());
                 writeStaleness(out.resolve("staleness.csv"), result.stats());
                 printStaleness(result.stats(), log);
@@ -217,7 +223,7 @@ public final class ExperimentRunner {
             log.printf(Locale.ROOT, "  virtual time %.1f s%n", s.simSeconds());
         }
         log.println("  wrote " + out.resolve("report.html") + ", metrics.csv, timing.csv, events.jsonl, clients.csv,"
-                + " run-manifest.json");
+                + (s.unfinished() ? "" : " model.safetensors,") + " run-manifest.json");
     }
 
     /** {@code clients.csv}: what each participant did. */

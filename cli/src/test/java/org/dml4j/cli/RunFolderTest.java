@@ -75,7 +75,10 @@ class RunFolderTest {
         assertEquals("completed 2 rounds", manifest(dir).path("exit-reason").asText());
         assertEquals(List.of("run", file.toString(), "--out", dir.toString(), "--force"),
                 new ObjectMapper().convertValue(manifest(dir).path("command-line"), List.class));
-        for (String f : List.of("metrics.csv", "config.toml", "report.html", "run-manifest.json")) {
+        assertTrue(Files.size(dir.resolve("model.safetensors")) > 8 + 4 * (64 * 32 + 32 + 32 * 10 + 10),
+                "the final model, every parameter as F32");
+        for (String f : List.of("metrics.csv", "config.toml", "report.html", "run-manifest.json",
+                "model.safetensors")) {
             assertEquals("rw-r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve(f))), f);
         }
     }

@@ -120,6 +120,11 @@ public final class FederatedSimulation implements AutoCloseable {
     }
 
     /** Each parameter tensor of the model is one layer for per-layer compressors and PowerSGD. */
+    /** @return the model's tensors (names and shapes) over the flat parameter vector */
+    public ParameterLayout parameterLayout() {
+        return workers.anyModel().layout();
+    }
+
     private static UpdateLayout updateLayout(ParameterLayout params) {
         int[][] shapes = new int[params.entries().size()][];
         for (int i = 0; i < shapes.length; i++) {
