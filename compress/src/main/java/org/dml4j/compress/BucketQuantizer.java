@@ -51,11 +51,13 @@ abstract class BucketQuantizer implements CompressorState {
      * Quantizes one bucket: emits its {@code n} codes in order ({@link #putQuantized}, {@link #putZeros} or
      * {@link #putSigns}) and returns its scale.
      *
-     * @param b    the bucket's number
-     * @param seed the call's dither seed
+     * @param b       the bucket's number
+     * @param seed    the call's dither seed
+     * @param nextOff where the next bucket of the call starts
+     * @param nextN   its length, 0 after the last bucket
      * @throws IllegalArgumentException when the bucket holds a non-finite value
      */
-    abstract float bucket(float[] x, int off, int n, int b, int seed);
+    abstract float bucket(float[] x, int off, int n, int b, int seed, int nextOff, int nextN);
 
     /** Emits the stochastically rounded codes of {@code x[off, off+n)} (see {@link CompressKernels#quantize}). */
     final void putQuantized(float[] x, int off, int n, float mul, int seed) {
@@ -67,6 +69,33 @@ abstract class BucketQuantizer implements CompressorState {
             off += m;
             n -= m;
         }
+    }
+
+    /**
+     * {@link #putQuantized}, and the sum of squares of the next bucket computed in the same loop when the bucket fits
+     * the window ({@link CompressKernels#quantizeAndNorm}).
+     *
+     * @return {@code kernels.sumSquares(x, nextOff, nextN)}
+     */
+    final double putQuantizedAndNorm(float[] x, int off, int n, float mul, int seed, int nextOff, int nextN) {
+        if (inWindow + n > WINDOW) {
+            putQuantized(x, off, n, mul, seed);
+            return kernels.sumSquares(x, nextOff, nextN);
+        }
+        double next = kernels.quantizeAndNorm(x, off, n, mul, levels(), seed, window, inWindow, nextOff, nextN);
+        advance(n);
+        return next;
+    }
+
+    /** As {@link #putQuantizedAndNorm}, with the next bucket's maximum magnitude ({@code kernels.maxAbs}). */
+    final float putQuantizedAndMaxAbs(float[] x, int off, int n, float mul, int seed, int nextOff, int nextN) {
+        if (inWindow + n > WINDOW) {
+            putQuantized(x, off, n, mul, seed);
+            return kernels.maxAbs(x, nextOff, nextN);
+        }
+        float next = kernels.quantizeAndMaxAbs(x, off, n, mul, levels(), seed, window, inWindow, nextOff, nextN);
+        advance(n);
+        return next;
     }
 
     /** Emits {@code n} zero codes. */
@@ -116,14 +145,17 @@ abstract class BucketQuantizer implements CompressorState {
         int seed = nextSeed;
         int off = 0;
         int b = 0;
-        for (int seg : segments) {
-            int end = off + seg;
-            for (int start = off; start < end; start += bucketSize) {
-                int n = Math.min(bucketSize, end - start);
-                scales[b] = bucket(update, start, n, b, seed);
-                b++;
+        int s = 0;
+        int end = segments[0];
+        for (int start = 0; start < dim; ) {
+            int n = Math.min(bucketSize, end - start);
+            int next = start + n;
+            if (next == end && next < dim) {
+                end += segments[++s];
             }
-            off = end;
+            scales[b] = bucket(update, start, n, b, seed, next, Math.min(bucketSize, end - next));
+            b++;
+            start = next;
         }
         flush();
         byte[] packed = out;

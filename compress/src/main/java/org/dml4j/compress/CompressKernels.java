@@ -68,6 +68,31 @@ interface CompressKernels {
             int codesOff);
 
     /**
+     * {@link #quantize} of {@code x[off, off+n)}, and in the same loop the {@link #sumSquares} of the next bucket
+     * {@code x[nextOff, nextOff+nextN)}, exactly as {@code sumSquares} computes it: the next bucket's memory reads
+     * overlap with this bucket's arithmetic.
+     *
+     * @return {@code sumSquares(x, nextOff, nextN)}
+     */
+    default double quantizeAndNorm(float[] x, int off, int n, float mul, int levels, int seed, byte[] codes,
+            int codesOff, int nextOff, int nextN) {
+        quantize(x, off, n, mul, levels, seed, off, codes, codesOff);
+        return sumSquares(x, nextOff, nextN);
+    }
+
+    /**
+     * {@link #quantize} of {@code x[off, off+n)}, and in the same loop the {@link #maxAbs} of the next bucket
+     * {@code x[nextOff, nextOff+nextN)} (a maximum does not depend on the order, so it is exactly {@code maxAbs}).
+     *
+     * @return {@code maxAbs(x, nextOff, nextN)}
+     */
+    default float quantizeAndMaxAbs(float[] x, int off, int n, float mul, int levels, int seed, byte[] codes,
+            int codesOff, int nextOff, int nextN) {
+        quantize(x, off, n, mul, levels, seed, off, codes, codesOff);
+        return maxAbs(x, nextOff, nextN);
+    }
+
+    /**
      * Writes the sign bits {@code codes[codesOff+i] = x[off+i] < 0 ? 0 : 1} for {@code i < n} and, in the same pass,
      * sums the magnitudes. The vector implementation sums in float lanes over blocks of 4096 elements and adds the
      * blocks in double, so the sum agrees with the scalar reference to float rounding (the codes agree exactly).

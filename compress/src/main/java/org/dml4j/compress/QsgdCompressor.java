@@ -87,9 +87,14 @@ public final class QsgdCompressor implements GradientCompressor {
             return config.levels();
         }
 
+        /** Where the bucket whose sum of squares the last call computed starts, or -1. */
+        private int knownOff = -1;
+        private double knownSumSquares;
+
         @Override
-        float bucket(float[] x, int off, int n, int b, int seed) {
-            double ss = kernels.sumSquares(x, off, n);
+        float bucket(float[] x, int off, int n, int b, int seed, int nextOff, int nextN) {
+            double ss = b > 0 && off == knownOff ? knownSumSquares : kernels.sumSquares(x, off, n);
+            knownOff = -1;
             if (!Double.isFinite(ss)) {
                 throw nonFinite(x, off, n);
             }
@@ -99,7 +104,13 @@ public final class QsgdCompressor implements GradientCompressor {
                 putZeros(n);
                 return 0f;
             }
-            putQuantized(x, off, n, mul, seed);
+            if (nextN > 0) {
+                // the next bucket's norm is read while this one is quantized
+                knownSumSquares = putQuantizedAndNorm(x, off, n, mul, seed, nextOff, nextN);
+                knownOff = nextOff;
+            } else {
+                putQuantized(x, off, n, mul, seed);
+            }
             return norm;
         }
     }

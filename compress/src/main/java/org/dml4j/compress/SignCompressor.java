@@ -82,7 +82,7 @@ public final class SignCompressor implements GradientCompressor {
         }
 
         @Override
-        float bucket(float[] x, int off, int n, int b, int seed) {
+        float bucket(float[] x, int off, int n, int b, int seed, int nextOff, int nextN) {
             double l1 = putSigns(x, off, n);
             if (!Double.isFinite(l1)) {
                 throw nonFinite(x, off, n);

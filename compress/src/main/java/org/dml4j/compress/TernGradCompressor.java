@@ -121,9 +121,17 @@ public final class TernGradCompressor implements GradientCompressor {
             return 1;
         }
 
+        /** Where the bucket whose maximum magnitude the last call computed starts, or -1. */
+        private int knownOff = -1;
+        private float knownMax;
+
         /** @return the bucket's own scaler: max |v|, clipped at {@code clip} standard deviations when configured */
         private float localScaler(float[] x, int off, int n) {
-            float scale = kernels.maxAbs(x, off, n);
+            return localScaler(x, off, n, kernels.maxAbs(x, off, n));
+        }
+
+        private float localScaler(float[] x, int off, int n, float maxAbs) {
+            float scale = maxAbs;
             if (!Float.isFinite(scale)) {
                 throw nonFinite(x, off, n);
             }
@@ -178,8 +186,10 @@ public final class TernGradCompressor implements GradientCompressor {
         }
 
         @Override
-        float bucket(float[] x, int off, int n, int b, int seed) {
-            float scale = localScaler(x, off, n);
+        float bucket(float[] x, int off, int n, int b, int seed, int nextOff, int nextN) {
+            float max = b > 0 && off == knownOff ? knownMax : kernels.maxAbs(x, off, n);
+            knownOff = -1;
+            float scale = localScaler(x, off, n, max);
             if (shared != null) {
                 scale = shared[b];
             }
@@ -188,7 +198,13 @@ public final class TernGradCompressor implements GradientCompressor {
                 putZeros(n);
                 return 0f;
             }
-            putQuantized(x, off, n, mul, seed);
+            if (nextN > 0) {
+                // the next bucket's maximum is read while this one is ternarized
+                knownMax = putQuantizedAndMaxAbs(x, off, n, mul, seed, nextOff, nextN);
+                knownOff = nextOff;
+            } else {
+                putQuantized(x, off, n, mul, seed);
+            }
             return scale;
         }
     }

@@ -224,20 +224,84 @@ final class VectorCompressKernels implements CompressKernels {
         int i = 0;
         int bound = S.loopBound(n);
         for (; i < bound; i += L) {
-            IntVector h = IOTA_WEYL.add((counter0 + i) * CompressKernels.WEYL + seed);
-            h = h.lanewise(VectorOperators.XOR, h.lanewise(VectorOperators.LSHR, 16)).mul(0x7FEB352D);
-            h = h.lanewise(VectorOperators.XOR, h.lanewise(VectorOperators.LSHR, 15)).mul(0x846CA68B);
-            FloatVector u = ((FloatVector) h.lanewise(VectorOperators.LSHR, 8 + b).convert(VectorOperators.I2F, 0))
-                    .fma(vg, vl);
-            FloatVector z = FloatVector.fromArray(S, x, off + i).fma(vm, u);
-            IntVector code = ((IntVector) z.convert(VectorOperators.F2I, 0)).max(0).min(top);
-            ((ByteVector) code.convertShape(VectorOperators.I2B, BS, 0)).intoArray(codes, codesOff + i);
+            quantizeVector(x, off + i, counter0 + i, seed, b, vm, vg, vl, top, codes, codesOff + i);
         }
         for (; i < n; i++) {
             float u = Math.fma((float) (CompressKernels.dither(seed, counter0 + i) >>> (8 + b)), grid, levels);
             int code = (int) Math.fma(x[off + i], mul, u);
             codes[codesOff + i] = (byte) Math.min(top, Math.max(0, code));
         }
+    }
+
+    @Override
+    public double quantizeAndNorm(float[] x, int off, int n, float mul, int levels, int seed, byte[] codes,
+            int codesOff, int nextOff, int nextN) {
+        if (n != nextN || n % (4 * L) != 0 || n > BLOCK) {
+            return CompressKernels.super.quantizeAndNorm(x, off, n, mul, levels, seed, codes, codesOff, nextOff,
+                    nextN);
+        }
+        Objects.checkFromIndexSize(off, n, x.length);
+        Objects.checkFromIndexSize(nextOff, n, x.length);
+        Objects.checkFromIndexSize(codesOff, n, codes.length);
+        int b = 32 - Integer.numberOfLeadingZeros(levels);
+        FloatVector vm = FloatVector.broadcast(S, mul);
+        FloatVector vg = FloatVector.broadcast(S, Math.scalb(1f, b - 24));
+        FloatVector vl = FloatVector.broadcast(S, (float) levels);
+        int top = 2 * levels;
+        FloatVector a0 = FloatVector.zero(S);
+        FloatVector a1 = FloatVector.zero(S);
+        FloatVector a2 = FloatVector.zero(S);
+        FloatVector a3 = FloatVector.zero(S);
+        for (int i = 0; i < n; i += 4 * L) {
+            // the next bucket's sum of squares, as blockSumSquares accumulates it
+            FloatVector v0 = FloatVector.fromArray(S, x, nextOff + i);
+            FloatVector v1 = FloatVector.fromArray(S, x, nextOff + i + L);
+            FloatVector v2 = FloatVector.fromArray(S, x, nextOff + i + 2 * L);
+            FloatVector v3 = FloatVector.fromArray(S, x, nextOff + i + 3 * L);
+            a0 = v0.fma(v0, a0);
+            a1 = v1.fma(v1, a1);
+            a2 = v2.fma(v2, a2);
+            a3 = v3.fma(v3, a3);
+            for (int q = 0; q < 4 * L; q += L) {
+                quantizeVector(x, off + i + q, off + i + q, seed, b, vm, vg, vl, top, codes, codesOff + i + q);
+            }
+        }
+        return lanes(a0.add(a1).add(a2.add(a3)));
+    }
+
+    @Override
+    public float quantizeAndMaxAbs(float[] x, int off, int n, float mul, int levels, int seed, byte[] codes,
+            int codesOff, int nextOff, int nextN) {
+        if (n != nextN || n % L != 0) {
+            return CompressKernels.super.quantizeAndMaxAbs(x, off, n, mul, levels, seed, codes, codesOff, nextOff,
+                    nextN);
+        }
+        Objects.checkFromIndexSize(off, n, x.length);
+        Objects.checkFromIndexSize(nextOff, n, x.length);
+        Objects.checkFromIndexSize(codesOff, n, codes.length);
+        int b = 32 - Integer.numberOfLeadingZeros(levels);
+        FloatVector vm = FloatVector.broadcast(S, mul);
+        FloatVector vg = FloatVector.broadcast(S, Math.scalb(1f, b - 24));
+        FloatVector vl = FloatVector.broadcast(S, (float) levels);
+        IntVector m = IntVector.zero(IS);
+        for (int i = 0; i < n; i += L) {
+            m = m.max(FloatVector.fromArray(S, x, nextOff + i).reinterpretAsInts().and(0x7FFFFFFF));
+            quantizeVector(x, off + i, off + i, seed, b, vm, vg, vl, 2 * levels, codes, codesOff + i);
+        }
+        return Float.intBitsToFloat(m.reduceLanes(VectorOperators.MAX));
+    }
+
+    /** One vector of {@link #quantize}: element {@code at} of x, dither counter {@code counter}. */
+    private static void quantizeVector(float[] x, int at, int counter, int seed, int b, FloatVector vm,
+            FloatVector vg, FloatVector vl, int top, byte[] codes, int codesAt) {
+        IntVector h = IOTA_WEYL.add(counter * CompressKernels.WEYL + seed);
+        h = h.lanewise(VectorOperators.XOR, h.lanewise(VectorOperators.LSHR, 16)).mul(0x7FEB352D);
+        h = h.lanewise(VectorOperators.XOR, h.lanewise(VectorOperators.LSHR, 15)).mul(0x846CA68B);
+        FloatVector u = ((FloatVector) h.lanewise(VectorOperators.LSHR, 8 + b).convert(VectorOperators.I2F, 0))
+                .fma(vg, vl);
+        FloatVector z = FloatVector.fromArray(S, x, at).fma(vm, u);
+        IntVector code = ((IntVector) z.convert(VectorOperators.F2I, 0)).max(0).min(top);
+        ((ByteVector) code.convertShape(VectorOperators.I2B, BS, 0)).intoArray(codes, codesAt);
     }
 
     @Override

@@ -111,6 +111,20 @@ class CompressKernelsTest {
                 assertEquals(want, y1[1 + i], 1e-5f * Math.abs(want) + 1e-6f);
             }
         }
+        // quantizing one bucket while summing the squares of the next gives the codes and the sum of the two calls
+        int half = n / 2;
+        for (CompressKernels k : new CompressKernels[] {S, V}) {
+            byte[] fused = new byte[half];
+            byte[] plain = new byte[half];
+            double next = k.quantizeAndNorm(x, 0, half, 1.5f, 7, 99, fused, 0, half, half);
+            k.quantize(x, 0, half, 1.5f, 7, 99, 0, plain, 0);
+            assertArrayEquals(plain, fused, k.name());
+            assertEquals(k.sumSquares(x, half, half), next, 0.0, k.name());
+            byte[] ternary = new byte[half];
+            float max = k.quantizeAndMaxAbs(x, 0, half, 1.5f, 7, 99, ternary, 0, half, half);
+            assertArrayEquals(plain, ternary, k.name());
+            assertEquals(k.maxAbs(x, half, half), max, 0f, k.name());
+        }
         double ss = S.sumSquares(x, 1, n - 1);
         assertEquals(ss, V.sumSquares(x, 1, n - 1), 1e-6 * ss);
         byte[] s1 = new byte[n];
