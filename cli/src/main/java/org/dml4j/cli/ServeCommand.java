@@ -6,10 +6,12 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.function.IntConsumer;
 import org.dml4j.cli.report.MetricsCsv;
 import org.dml4j.compress.UpdateLayout;
 import org.dml4j.core.AtomicFiles;
@@ -18,6 +20,7 @@ import org.dml4j.fl.ClientPool;
 import org.dml4j.fl.Coordinator;
 import org.dml4j.fl.CoordinatorListener;
 import org.dml4j.fl.RoundMetrics;
+import org.dml4j.grpc.Checkpoint;
 import org.dml4j.grpc.GrpcTransport;
 import org.dml4j.grpc.Security;
 import org.dml4j.grpc.UpdateValidator;
@@ -35,6 +38,14 @@ import picocli.CommandLine.Parameters;
  * and writes {@code metrics.csv} (its last column the wall-clock seconds since the start), {@code events.jsonl} and
  * {@code run-manifest.json}. The pool's sizes are those the participants report when they
  * join. The {@code [network]} and {@code [devices]} tables of the file are ignored: the network is real.
+ *
+ * <p>After every version the global model and the version number are checkpointed atomically
+ * ({@link Checkpoint}); with {@code --resume} a restarted coordinator continues after the checkpoint's version, keeps
+ * the rows of {@code metrics.csv} up to it and appends to {@code events.jsonl}, and participants that kept trying to
+ * rejoin find it again. A resumed segment draws its randomness from a seed derived from the run's seed and the
+ * version it resumes at, and a strategy's state between versions (an asynchronous strategy's buffer) starts empty:
+ * no completed version is lost, but the run is not bit-identical to one that was never interrupted. Byte totals and
+ * the seconds column count from the start of the segment.
  */
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = {"Coordinate a federated run across machines over gRPC (participants connect with `join`)."})
@@ -85,6 +96,16 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "output folder (default: runs/<run name>-serve)")
     Path out;
 
+    @Option(names = "--checkpoint", paramLabel = "FILE",
+            description = "written atomically after every version (default: <out>/checkpoint.bin)")
+    Path checkpoint;
+
+    @Option(names = "--resume", description = "continue after the checkpoint's version when there is one")
+    boolean resume;
+
+    /** Called with each version after its checkpoint is written (tests stop the coordinator there). */
+    IntConsumer afterCheckpoint = v -> { };
+
     @picocli.CommandLine.Mixin
     DataStores.Offline offline;
 
@@ -115,6 +136,22 @@ public final class ServeCommand implements Callable<Integer> {
         try (Model model = spec.models().create()) {
             float[] init = new float[model.numParams()];
             model.getParams(init);
+            Path ckpt = checkpoint != null ? checkpoint : dir.resolve("checkpoint.bin");
+            int done = 0;
+            List<RoundMetrics> earlier = List.of();
+            if (resume && Files.exists(ckpt)) {
+                Checkpoint cp = Checkpoint.read(ckpt, init.length);
+                done = cp.version();
+                init = cp.model();
+                int d = done;
+                earlier = Files.exists(dir.resolve("metrics.csv")) ? MetricsCsv.read(dir.resolve("metrics.csv"))
+                        .stream().filter(m -> m.round() <= d).toList() : List.of();
+                log.println("serve: resuming after version " + done + " from " + ckpt);
+            }
+            if (done >= spec.rounds()) {
+                log.println("serve: the checkpoint has all " + spec.rounds() + " versions; nothing to do");
+                return init;
+            }
             UpdateLayout layout = JoinCommand.layout(model);
             GrpcTransport.Settings settings = new GrpcTransport.Settings(host, port, n, init.length,
                     minParticipants == null ? n : minParticipants, joinTimeout, rejoinWait, Wire.DEFAULT_CHUNK_BYTES,
@@ -135,17 +172,43 @@ public final class ServeCommand implements Callable<Integer> {
                         sizes[p] = (int) Math.max(1, sum / Math.max(1, known)); // not joined yet: the mean size
                     }
                 }
-                List<RoundMetrics> rows = new ArrayList<>();
-                Coordinator c;
+                List<RoundMetrics> rows = new ArrayList<>(earlier);
+                Coordinator[] c = new Coordinator[1];
+                // a resumed segment draws from its own seeds (the versions restart at 0 inside the coordinator)
+                long seed = done == 0 ? spec.seed() : spec.seed() ^ (0x9E3779B97F4A7C15L * done);
                 try (MetricsCsv.Rows<RoundMetrics> csv = MetricsCsv.metrics(dir.resolve("metrics.csv"), true);
-                     BufferedWriter events = Files.newBufferedWriter(dir.resolve("events.jsonl"))) {
-                    c = new Coordinator(new Coordinator.Settings(spec.seed(), spec.rounds(), spec.evalEvery(),
+                     BufferedWriter events = done == 0 ? Files.newBufferedWriter(dir.resolve("events.jsonl"))
+                             : Files.newBufferedWriter(dir.resolve("events.jsonl"), StandardOpenOption.CREATE,
+                                     StandardOpenOption.APPEND)) {
+                    earlier.forEach(csv::add);
+                    int offset = done;
+                    c[0] = new Coordinator(new Coordinator.Settings(seed, spec.rounds() - done, spec.evalEvery(),
                             ClientPool.ofSizes(sizes), spec.training(), init, spec.compression().downlinkCompressor(),
                             layout), spec.strategy(), transport, w -> {
                                 model.setParams(w);
                                 return model.evaluate(spec.test());
-                            }, listener(dir, rows, csv, events, log));
-                    c.run();
+                            }, new CoordinatorListener() {
+                                private final CoordinatorListener inner = listener(dir, rows, csv, events, log);
+
+                                @Override
+                                public void onRow(RoundMetrics m) {
+                                    RoundMetrics r = shift(m, offset);
+                                    inner.onRow(r);
+                                    new Checkpoint(r.round(), c[0].globalModel()).write(ckpt);
+                                    afterCheckpoint.accept(r.round());
+                                }
+
+                                @Override
+                                public void onLog(String line) {
+                                    inner.onLog(line);
+                                }
+
+                                @Override
+                                public void onEventLog(String jsonLine) {
+                                    inner.onEventLog(jsonLine);
+                                }
+                            });
+                    c[0].run();
                 } catch (IOException e) {
                     throw new UncheckedIOException("could not write " + dir.resolve("events.jsonl"), e);
                 }
@@ -155,9 +218,16 @@ public final class ServeCommand implements Callable<Integer> {
                         + " up, %.1f MB down", rows.size(), s.accepted(), s.failed(), s.duplicates(),
                         s.rejectedTotal(), s.rejected(), s.unauthenticated(), s.joins(), s.disconnects(),
                         s.bytesUp() / 1e6, s.bytesDown() / 1e6));
-                return c.globalModel();
+                return c[0].globalModel();
             }
         }
+    }
+
+    private static RoundMetrics shift(RoundMetrics m, int offset) {
+        return offset == 0 ? m : new RoundMetrics(m.round() + offset, m.clients(), m.failed(), m.learningRate(),
+                m.trainLoss(), m.testLoss(), m.testAccuracy(), m.elementsUp(), m.bytesUp(), m.densityUp(),
+                m.elementsDown(), m.bytesDown(), m.densityDown(), m.totalBytesUp(), m.totalBytesDown(),
+                m.simSeconds());
     }
 
     private List<String> commandLine() {

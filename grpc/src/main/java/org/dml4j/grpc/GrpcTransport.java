@@ -544,17 +544,18 @@ public final class GrpcTransport implements Transport, AutoCloseable {
         }
     }
 
-    /** Stops the run if it is still going and shuts the server down. */
+    /**
+     * Shuts the server down. Before the run's end (a coordinator stopped from outside) the participants' streams are
+     * cut without {@code Finished}, as in a crash, so that they keep trying to rejoin a restarted coordinator.
+     */
     @Override
     public void close() {
         if (!stopped) {
+            // the run did not end: to the participants this is a coordinator that went away; they keep trying to
+            // rejoin, so a coordinator restarted from its checkpoint finds them again
             stopped = true;
-            synchronized (lock) {
-                for (Peer peer : peers) {
-                    finish(peer, "the coordinator is shutting down");
-                }
-            }
             queue.add(WAKE);
+            server.shutdownNow();
         }
         server.shutdown();
         try {
