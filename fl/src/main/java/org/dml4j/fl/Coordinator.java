@@ -9,6 +9,7 @@ import org.dml4j.compress.CompressedUpdate;
 import org.dml4j.compress.DownlinkCompressor;
 import org.dml4j.compress.GradientCompressor;
 import org.dml4j.compress.UpdateLayout;
+import org.dml4j.core.Json;
 import org.dml4j.core.SeedTree;
 import org.dml4j.model.EvalResult;
 
@@ -264,23 +265,9 @@ public final class Coordinator implements CoordinatorContext {
     }
 
     private static String quote(String s) {
-        StringBuilder sb = new StringBuilder("\"");
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                default -> {
-                    if (c < 0x20) {
-                        sb.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        sb.append(c);
-                    }
-                }
-            }
-        }
-        return sb.append('"').toString();
+        StringBuilder sb = new StringBuilder();
+        Json.string(sb, s);
+        return sb.toString();
     }
 
     /** @return per-participant counts and the staleness histogram so far */
