@@ -63,13 +63,11 @@ class GrpcRunTest {
         }
     }
 
-    /** Crashes (closes its connection) on its first task, like a killed process. */
-    private static final class Crashing implements Participant {
+    /** A toy participant with something done before its tasks. */
+    private abstract static class Wrapped implements Participant {
         final ToyParticipant toy;
-        final AtomicReference<GrpcParticipant> self = new AtomicReference<>();
-        final CountDownLatch crashed = new CountDownLatch(1);
 
-        Crashing(ToyParticipant toy) {
+        Wrapped(ToyParticipant toy) {
             this.toy = toy;
         }
 
@@ -81,6 +79,16 @@ class GrpcRunTest {
         @Override
         public int numSamples() {
             return toy.numSamples();
+        }
+    }
+
+    /** Crashes (closes its connection) on its first task, like a killed process. */
+    private static final class Crashing extends Wrapped {
+        final AtomicReference<GrpcParticipant> self = new AtomicReference<>();
+        final CountDownLatch crashed = new CountDownLatch(1);
+
+        Crashing(ToyParticipant toy) {
+            super(toy);
         }
 
         @Override
@@ -92,24 +100,13 @@ class GrpcRunTest {
     }
 
     /** Holds its second task until every participant is connected again (so the round after it has them all). */
-    private static final class Waiting implements Participant {
-        final ToyParticipant toy;
+    private static final class Waiting extends Wrapped {
         final GrpcTransport transport;
         int tasks;
 
         Waiting(ToyParticipant toy, GrpcTransport transport) {
-            this.toy = toy;
+            super(toy);
             this.transport = transport;
-        }
-
-        @Override
-        public int id() {
-            return toy.id();
-        }
-
-        @Override
-        public int numSamples() {
-            return toy.numSamples();
         }
 
         @Override
