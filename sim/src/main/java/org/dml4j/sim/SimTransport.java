@@ -61,7 +61,6 @@ public final class SimTransport implements Transport {
     private long deliverNanos;
     private long waitNanos;
     private boolean stopped;
-    private long broadcasts;
 
     @SuppressWarnings("unchecked")
     SimTransport(List<? extends Participant> participants, WorkerPool workers, NetworkTopology topology,
@@ -95,11 +94,6 @@ public final class SimTransport implements Transport {
     @Override
     public Clock clock() {
         return engine::now;
-    }
-
-    /** @return downlink broadcasts sent so far */
-    public long broadcasts() {
-        return broadcasts;
     }
 
     @Override
@@ -140,12 +134,14 @@ public final class SimTransport implements Transport {
             throw new IllegalStateException("participant " + p + " is running task " + task[p].id());
         }
         task[p] = t;
-        jobs[p] = workers.submit(participants.get(p), t, jobs[p]);
         phaseStart[p] = engine.now();
-        long bytes = t.fromReplica() ? broadcastBytes : t.wireBytes();
         if (devices != null && !devices.isOnline(p, engine.now())) {
-            event[p] = engine.schedule(engine.now(), onOffline, p);
-        } else if (network == null) {
+            event[p] = engine.schedule(engine.now(), onOffline, p); // an offline device never starts the task
+            return;
+        }
+        jobs[p] = workers.submit(participants.get(p), t, jobs[p]);
+        long bytes = t.fromReplica() ? broadcastBytes : t.wireBytes();
+        if (network == null) {
             downloaded(p);
         } else {
             transfer[p] = network.send(NetworkTopology.SERVER, p, bytes, onDownloaded, p);
@@ -252,7 +248,6 @@ public final class SimTransport implements Transport {
 
     @Override
     public void broadcast(Broadcast b) {
-        broadcasts++;
         broadcastBytes = b.delta().wireBytes();
     }
 

@@ -137,6 +137,18 @@ class VirtualTimeTest {
         assertTrue(events.stream().anyMatch(l -> l.contains("\"e\":\"idle\"")), "dropped devices come back");
     }
 
+    @Test
+    void devicesThatGoOfflineLoseTheirTasksAndComeBack() {
+        List<String> events = new ArrayList<>();
+        DeviceModel part = new Devices(7, p -> 0.5, Availability.periodic(20, 0.5, SeedTree.root(9)), 0,
+                SeedTree.root(5));
+        SimulationResult r = run(spec(2, new FedBuff(new FedBuff.FedBuffConfig(2, 1f, 0, "uniform", "constant", 0, 0,
+                -1)), part, null, 15), events);
+        assertEquals(15, r.rounds().size());
+        assertTrue(events.stream().anyMatch(l -> l.contains("\"e\":\"lost\"") && l.contains("offline")), "offline");
+        assertTrue(events.stream().anyMatch(l -> l.contains("\"e\":\"idle\"")), "back online");
+    }
+
     private static String sha256(List<String> lines) throws Exception {
         MessageDigest d = MessageDigest.getInstance("SHA-256");
         for (String l : lines) {
