@@ -35,8 +35,8 @@ import picocli.CommandLine.Parameters;
  * {@code dml4j serve FILE.toml}: the coordinator of a real deployment. It reads the same experiment file as
  * {@code run} (seed, rounds, model, training, strategy, compression; the test split for evaluation), listens for
  * participants ({@code dml4j join}) over gRPC with TLS and per-participant tokens, waits for them, runs the strategy
- * and writes {@code metrics.csv} (its last column the wall-clock seconds since the start), {@code events.jsonl} and
- * {@code run-manifest.json}. The pool's sizes are those the participants report when they
+ * and writes {@code metrics.csv} (its last column the wall-clock seconds since the run started),
+ * {@code events.jsonl} and {@code run-manifest.json}. The pool's sizes are those the participants report when they
  * join. The {@code [network]} and {@code [devices]} tables of the file are ignored: the network is real.
  *
  * <p>After every version the global model and the version number are checkpointed atomically

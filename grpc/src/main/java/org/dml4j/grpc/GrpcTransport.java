@@ -46,7 +46,8 @@ import org.dml4j.grpc.proto.Uplink;
 /**
  * The coordinator's {@link Transport} over gRPC: a server that participants ({@link GrpcParticipant}) connect to.
  * Each participant keeps one {@code Tasks} stream open, on which tasks, broadcasts and cancels flow down in chunks;
- * it uploads each reply on a {@code Submit} stream. Time is the wall clock since the transport was made.
+ * it uploads each reply on a {@code Submit} stream. Time is the wall clock since {@link Event.Start} (until then,
+ * since the transport was made).
  *
  * <p>Events reach the coordinator on the thread that called {@link #run}, in arrival order: network threads only
  * queue them. Before {@link Event.Start} the transport waits for {@code minParticipants} to connect. A participant
@@ -193,7 +194,7 @@ public final class GrpcTransport implements Transport, AutoCloseable {
     private final UpdateValidator validator;
     private final Security.TokenInterceptor auth;
     private final Server server;
-    private final long startNanos = System.nanoTime();
+    private volatile long startNanos = System.nanoTime();
     private final Clock clock = () -> (System.nanoTime() - startNanos) / 1e9;
     private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
     private final Object lock = new Object();
@@ -289,6 +290,7 @@ public final class GrpcTransport implements Transport, AutoCloseable {
         }
         started = true;
         awaitJoined();
+        startNanos = System.nanoTime(); // the run's clock starts with the run, not with the wait for participants
         inbox.deliver(new Event.Start());
         double idleSince = Double.NaN;
         while (!stopped) {

@@ -13,7 +13,10 @@ import org.dml4j.fl.FedAvg;
 import org.dml4j.fl.Participant;
 import org.dml4j.fl.Reply;
 import org.dml4j.fl.Task;
+import org.dml4j.fl.Strategy;
+import org.dml4j.fl.async.FedAsync;
 import org.dml4j.fl.async.FedBuff;
+import org.dml4j.fl.robust.RobustStrategy;
 import org.dml4j.fl.testing.LoopbackTransport;
 import org.dml4j.fl.testing.Runs;
 import org.dml4j.fl.testing.ToyParticipant;
@@ -60,6 +63,29 @@ class GrpcRunTest {
             assertTrue(loop.transport.stats().accepted() >= 10, "a buffer of 2 per version");
             double before = r.rows().get(0).testLoss();
             assertTrue(r.rows().get(4).testLoss() < before, "FedBuff moves towards the targets' mean");
+        }
+    }
+
+    @Test
+    void fedAsyncAndRobustFedAvgRunOverGrpc() throws Exception {
+        List<ToyParticipant> toys = Runs.toys(3, 4, -1);
+        try (Loopback loop = new Loopback(dir.resolve("async"), 3, 4, false, 3)) {
+            loop.startAll(toys);
+            Runs.Result r = Runs.run(new FedAsync(new FedAsync.FedAsyncConfig(0.6, "polynomial", 0.5, 0, 0f, 0, -1)),
+                    toys, loop.transport, Runs.training(0.3, 2), 6, new float[4]);
+            assertEquals(6, r.rows().size());
+            assertTrue(r.rows().get(5).testLoss() < r.rows().get(0).testLoss());
+        }
+        float[] init = {1f, 0f, -1f, 2f};
+        Strategy median = new RobustStrategy.Provider().create(new RobustStrategy.RobustFedAvgConfig(1, 3, 1f, 0, 0,
+                "median", 0.1, 1, 1, 0));
+        Runs.Result local = Runs.run(new RobustStrategy.Provider().create(new RobustStrategy.RobustFedAvgConfig(1,
+                3, 1f, 0, 0, "median", 0.1, 1, 1, 0)), toys, LoopbackTransport.immediate(toys),
+                Runs.training(0.3, 2), 3, init);
+        try (Loopback loop = new Loopback(dir.resolve("robust"), 3, 4, false, 3)) {
+            loop.startAll(toys);
+            Runs.Result remote = Runs.run(median, toys, loop.transport, Runs.training(0.3, 2), 3, init);
+            assertArrayEquals(local.model(), remote.model(), "the coordinate-wise median of the same replies");
         }
     }
 
