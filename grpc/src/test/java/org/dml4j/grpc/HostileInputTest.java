@@ -76,7 +76,8 @@ class HostileInputTest {
                         .withCallCredentials(Security.token(0, loop.tokens.get(0)));
                 assertCode(Status.Code.PERMISSION_DENIED, () -> me.join(join(5)));
                 me.join(join(0));
-                GrpcParticipant raw = new GrpcParticipant(loop.clientSettings(0), new ToyParticipant(0, 10, new float[DIM], false), () -> null);
+                GrpcParticipant raw = new GrpcParticipant(loop.clientSettings(0),
+                        new ToyParticipant(0, 10, new float[DIM], false), () -> null);
                 Iterator<Downlink> tasks = me.tasks(TasksRequest.newBuilder().setParticipant(0).build());
                 byte[] valid = UpdateCodec.encode(new DenseUpdate(new float[] {0.5f, -0.5f, 1f, 0f}));
 
