@@ -493,10 +493,10 @@ final class AnalyticEvaluator implements PlanEvaluator {
                 // one all-gather (and reduce-scatter) per module; across nodes at the stack's ZeRO-3 efficiency
                 messages = UnitTable.range(prefixModules(tab[d]), first[d], first[d + 1]);
                 messagesE = messages;
-                if (link[0] < h.intraBw()) {
+                if ((long) dp * c.tp() > h.gpusPerNode()) {
                     link = new double[] {link[0] * stack.zeroBandwidthEfficiency(), link[1]};
                 }
-                if (linkE[0] < h.intraBw()) {
+                if ((long) dpE * c.tp() * c.ep() > h.gpusPerNode()) {
                     linkE = new double[] {linkE[0] * stack.zeroBandwidthEfficiency(), linkE[1]};
                 }
             }
