@@ -22,6 +22,7 @@ import org.dml4j.fl.Compression;
 import org.dml4j.fl.DataAware;
 import org.dml4j.fl.LocalTraining;
 import org.dml4j.fl.Strategy;
+import org.dml4j.fl.StrategyConfig;
 import org.dml4j.fl.StrategyProvider;
 import org.dml4j.model.ModelConfig;
 import org.dml4j.model.ModelProvider;
@@ -61,6 +62,8 @@ public final class Experiment {
             "compressor", "downlink", "network", "devices", "topology");
 
     private final ConfigTree tree;
+    /** Every table as resolved, defaults included: written back as config.toml and into the manifest. */
+    private final ObjectNode resolved = JsonNodeFactory.instance.objectNode();
     private final String name;
     private final long seed;
     private final int rounds;
@@ -101,6 +104,8 @@ public final class Experiment {
         if (!(targetAccuracy > 0 && targetAccuracy <= 1)) {
             throw new IllegalArgumentException("[run] target-accuracy must be in (0, 1], got " + targetAccuracy);
         }
+        resolved.putObject("run").put("name", name).put("seed", seed).put("rounds", rounds).put("threads", threads)
+                .put("eval-every", evalEvery).put("target-accuracy", targetAccuracy);
 
         ObjectNode data = tree.table("data");
         ConfigTree.requireOnlyKeys(data, "data", "dataset", "path", "max-train", "max-test");
@@ -112,15 +117,20 @@ public final class Experiment {
         maxTrain = (int) positive(ConfigTree.getLong(data, "max-train", Integer.MAX_VALUE, "data"), "data",
                 "max-train");
         maxTest = (int) positive(ConfigTree.getLong(data, "max-test", Integer.MAX_VALUE, "data"), "data", "max-test");
+        resolved.set("data", data.deepCopy());
 
         ObjectNode part = tree.table("partition").deepCopy();
         clients = (int) positive(ConfigTree.getLong(part, "clients", 10, "partition"), "partition", "clients");
         part.remove("clients");
         partitioner = PartitionerProvider.create(typeOr(part, "partition", "iid"), ConfigTree.plain(part));
+        ObjectNode partResolved = resolved.putObject("partition").put("type", typeOr(part, "partition", "iid"))
+                .put("clients", clients);
+        part.properties().forEach(e -> partResolved.set(e.getKey(), e.getValue()));
 
         ObjectNode model = tree.table("model");
         modelProvider = Models.provider(ConfigTree.type(model, "model"));
         modelConfig = ConfigTree.bind(model, modelProvider.configType(), "model");
+        resolved.set("model", table(ConfigTree.type(model, "model"), modelConfig, model));
 
         ObjectNode tr = tree.table("training");
         ConfigTree.requireOnlyKeys(tr, "training", "batch-size", "local-epochs", "local-steps", "momentum",
@@ -141,10 +151,15 @@ public final class Experiment {
                 schedule,
                 (float) ConfigTree.getDouble(tr, "momentum", 0, "training"),
                 (float) ConfigTree.getDouble(tr, "weight-decay", 0, "training"));
+        resolved.putObject("training").put("batch-size", training.batchSize()).put("local-epochs",
+                training.localEpochs()).put("local-steps", training.localSteps()).put("momentum", training.momentum())
+                .put("weight-decay", training.weightDecay()).set("schedule", table(schedType, sc, (ObjectNode) sched));
 
         ObjectNode st = tree.table("strategy");
         StrategyProvider stp = StrategyProvider.REGISTRY.get(typeOr(st, "strategy", "fedavg"));
-        strategy = stp.create(ConfigTree.bind(st, stp.configType(), "strategy"));
+        StrategyConfig stc = ConfigTree.bind(st, stp.configType(), "strategy");
+        strategy = stp.create(stc);
+        resolved.set("strategy", table(stp.name(), stc, st));
 
         ObjectNode co = tree.table("compressor").deepCopy();
         DataAware dataAware = DataAware.of(ConfigTree.getString(co, "data-aware", "uniform", "compressor"));
@@ -163,6 +178,14 @@ public final class Experiment {
         ObjectNode down = tree.table("downlink").deepCopy();
         CompressorConfig downlink = down.isEmpty() ? null : compressor(down, "downlink", null, schedule, rounds);
         compression = new Compression(uplink, dataAware, meanLevel, downlink);
+        ObjectNode upResolved = table(typeOr(co, "compressor", "identity"), uplink, co);
+        if (dataAware != DataAware.UNIFORM) {
+            upResolved.put("data-aware", dataAware.key());
+        }
+        resolved.set("compressor", upResolved);
+        if (downlink != null) {
+            resolved.set("downlink", table(down.get("type").asText(), downlink, down));
+        }
         if (strategy.name().equals("fedluck")) {
             requireRatio(uplink, co);
         }
@@ -209,7 +232,15 @@ public final class Experiment {
                         + " \"hierarchical\" (got mode = \"" + tc.mode() + "\")");
             }
         }
+        for (String t : List.of("network", "topology")) {
+            if (!tree.table(t).isEmpty()) {
+                resolved.set(t, tree.table(t).deepCopy());
+            }
+        }
         ObjectNode dev = tree.table("devices");
+        if (!dev.isEmpty()) {
+            resolved.set("devices", dev.deepCopy());
+        }
         if (dev.isEmpty()) {
             devices = null;
         } else {
@@ -221,6 +252,27 @@ public final class Experiment {
                 throw new IllegalArgumentException("[devices] " + e.getMessage(), e);
             }
         }
+    }
+
+    /**
+     * @param type   the table's type
+     * @param config the record bound from it
+     * @param given  the table as written (kept as is when the config is not a record)
+     * @return the table with every key of the record, defaults included
+     */
+    private static ObjectNode table(String type, Object config, ObjectNode given) {
+        if (config instanceof Record r) {
+            return ConfigTree.tableOf(type, r);
+        }
+        return given.deepCopy();
+    }
+
+    /**
+     * @return every table as resolved, defaults included ([network], [devices] and [topology] as written, since
+     *     their files and generated links are resolved against the experiment's folder)
+     */
+    public ConfigTree resolved() {
+        return ConfigTree.of(resolved, tree.source());
     }
 
     /** FedLuck sets each client's ratio: the uplink compressor must have one. */

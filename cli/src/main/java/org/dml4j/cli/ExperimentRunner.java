@@ -74,7 +74,7 @@ public final class ExperimentRunner {
         Experiment.Prepared prepared = exp.prepare(log);
         String configText = toToml(exp);
         AtomicFiles.writeString(out.resolve("config.toml"), configText);
-        RunManifest manifest = RunManifest.capture(exp.seed(), exp.tree().toMap(), commandLine);
+        RunManifest manifest = RunManifest.capture(exp.seed(), exp.resolved().toMap(), commandLine);
         AtomicFiles.writeString(out.resolve(RunFolder.MANIFEST), manifest.toJson());
         List<RoundMetrics> metrics = new ArrayList<>();
         List<RoundTiming> timings = new ArrayList<>();
@@ -267,6 +267,7 @@ public final class ExperimentRunner {
     }
 
     private static String toToml(Experiment exp) {
-        return "# resolved by dml4j from " + exp.tree().source() + "\n" + exp.tree().toToml();
+        return "# resolved by dml4j from " + exp.tree().source() + ", defaults included; dml4j run this file to"
+                + " repeat the run\n" + exp.resolved().toToml();
     }
 }

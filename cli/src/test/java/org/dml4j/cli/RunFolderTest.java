@@ -84,6 +84,35 @@ class RunFolderTest {
     }
 
     @Test
+    void aRunsOwnConfigTomlRepeatsItsMetricsExactly() throws Exception {
+        // Prepare: defaults left out of the file on purpose (strategy, compressor keys, threads)
+        Path file = tmp.resolve("sparse.toml");
+        Files.writeString(file, RunCommandTest.DIGITS.replace("rounds = 4", "rounds = 3") + """
+                [compressor]
+                type = "topk"
+                ratio = 0.1
+                error-feedback = true
+                data-aware = "dagc-r"
+                """);
+        Path first = tmp.resolve("first");
+        assertEquals(0, execute("run", file.toString(), "--out", first.toString()).status());
+        String config = Files.readString(first.resolve("config.toml"));
+
+        // Execute
+        Printed again = execute("run", first.resolve("config.toml").toString(), "--out",
+                tmp.resolve("again").toString());
+
+        // Assert
+        assertEquals(0, again.status(), again.err());
+        assertTrue(config.contains("server-learning-rate = 1.0") && config.contains("eval-every = 1"), config);
+        assertEquals(Files.readString(first.resolve("metrics.csv")),
+                Files.readString(tmp.resolve("again").resolve("metrics.csv")));
+        assertEquals(config.substring(config.indexOf('\n')), Files.readString(tmp.resolve("again/config.toml"))
+                .substring(Files.readString(tmp.resolve("again/config.toml")).indexOf('\n')), "a fixed point");
+        assertEquals("topk", manifest(first).path("config").path("compressor").path("type").asText());
+    }
+
+    @Test
     void aFolderWithOtherFilesIsNeverTouched() throws Exception {
         // Prepare
         Path dir = Files.createDirectories(tmp.resolve("notes"));

@@ -344,6 +344,43 @@ public final class ConfigTree {
         return TomlWriter.write(toMap());
     }
 
+    /**
+     * @param root   the tables
+     * @param source where they come from, for messages
+     * @return a tree over them
+     */
+    public static ConfigTree of(ObjectNode root, String source) {
+        return new ConfigTree(root.deepCopy(), source);
+    }
+
+    /**
+     * The table a configuration record binds from, defaults included: its components in kebab-case, absent values
+     * (null) left out, so that binding the table gives the same record back.
+     *
+     * @param type   the table's {@code type} key, or null when it has none
+     * @param record the bound record
+     * @return the table
+     */
+    public static ObjectNode tableOf(String type, Record record) {
+        ObjectNode t = JSON.createObjectNode();
+        if (type != null) {
+            t.put("type", type);
+        }
+        for (var c : record.getClass().getRecordComponents()) {
+            Object v;
+            try {
+                v = c.getAccessor().invoke(record);
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("cannot read " + c.getName() + " of " + record, e);
+            }
+            if (v != null) {
+                t.set(PropertyNamingStrategies.KebabCaseStrategy.INSTANCE.translate(c.getName()),
+                        v instanceof Record r ? tableOf(null, r) : JSON.valueToTree(v));
+            }
+        }
+        return t;
+    }
+
     /** @return a copy of the tree */
     public ConfigTree copy() {
         return new ConfigTree(root.deepCopy(), source);
