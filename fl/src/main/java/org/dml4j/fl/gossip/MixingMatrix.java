@@ -34,6 +34,31 @@ public final class MixingMatrix {
      * @return its Metropolis–Hastings matrix
      */
     public static MixingMatrix metropolisHastings(GossipGraph g) {
+        return build(g, (i, j) -> 1.0 / (1 + Math.max(g.degree(i), g.degree(j))));
+    }
+
+    /**
+     * @param g a connected graph
+     * @return {@code W_ij = 1/(d_max + 1)} on edges, the rest on the diagonal; on a complete graph every entry is
+     *     {@code 1/n}: one step is exact averaging
+     */
+    public static MixingMatrix uniform(GossipGraph g) {
+        int dmax = 0;
+        for (int i = 0; i < g.size(); i++) {
+            dmax = Math.max(dmax, g.degree(i));
+        }
+        double w = 1.0 / (dmax + 1);
+        return build(g, (i, j) -> w);
+    }
+
+    /** The weight of an edge. */
+    @FunctionalInterface
+    private interface EdgeWeight {
+        double of(int i, int j);
+    }
+
+    /** Off-diagonal weights on the edges, the rest of each row on the diagonal. */
+    private static MixingMatrix build(GossipGraph g, EdgeWeight edge) {
         int n = g.size();
         int[][] s = new int[n][];
         double[][] w = new double[n][];
@@ -45,37 +70,10 @@ public final class MixingMatrix {
             double off = 0;
             for (int k = 0; k < nb.length; k++) {
                 s[i][k + 1] = nb[k];
-                w[i][k + 1] = 1.0 / (1 + Math.max(g.degree(i), g.degree(nb[k])));
+                w[i][k + 1] = edge.of(i, nb[k]);
                 off += w[i][k + 1];
             }
             w[i][0] = 1 - off;
-        }
-        return new MixingMatrix(s, w);
-    }
-
-    /**
-     * @param g a connected graph
-     * @return {@code W_ij = 1/(d_max + 1)} on edges, the rest on the diagonal; on a complete graph every entry is
-     *     {@code 1/n}: one step is exact averaging
-     */
-    public static MixingMatrix uniform(GossipGraph g) {
-        int n = g.size();
-        int dmax = 0;
-        for (int i = 0; i < n; i++) {
-            dmax = Math.max(dmax, g.degree(i));
-        }
-        int[][] s = new int[n][];
-        double[][] w = new double[n][];
-        for (int i = 0; i < n; i++) {
-            int[] nb = g.neighbours(i);
-            s[i] = new int[nb.length + 1];
-            w[i] = new double[nb.length + 1];
-            s[i][0] = i;
-            for (int k = 0; k < nb.length; k++) {
-                s[i][k + 1] = nb[k];
-                w[i][k + 1] = 1.0 / (dmax + 1);
-            }
-            w[i][0] = 1 - nb.length / (double) (dmax + 1);
         }
         return new MixingMatrix(s, w);
     }
