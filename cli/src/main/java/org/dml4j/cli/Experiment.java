@@ -31,7 +31,11 @@ import org.dml4j.model.schedule.LearningRateSchedule;
 import org.dml4j.model.schedule.LearningRateScheduleProvider;
 import org.dml4j.model.schedule.LearningRateSchedules;
 import org.dml4j.model.schedule.ScheduleConfig;
+import org.dml4j.sim.FederatedSimulation;
+import org.dml4j.sim.GossipConfig;
+import org.dml4j.sim.GossipSimulation;
 import org.dml4j.sim.ModelFactory;
+import org.dml4j.sim.Simulation;
 import org.dml4j.sim.SimulationSpec;
 import org.dml4j.sim.device.DeviceConfig;
 import org.dml4j.sim.device.DeviceModel;
@@ -53,13 +57,14 @@ import org.dml4j.sim.topology.TopologyConfig;
  * {@code [strategy]}, {@code [compressor]} (the uplink; {@code data-aware} picks per-client levels), {@code [downlink]}
  * (optional), {@code [network]} and {@code [devices]} (optional: the simulator's virtual time), {@code [topology]}
  * (optional, instead of {@code [network]}: sites with LAN and WAN links, and for {@code mode = "hierarchical"} an edge
- * aggregator per site with its own compressors {@code [topology.edge-uplink]} and {@code [topology.edge-downlink]});
- * see the README for their keys.
+ * aggregator per site with its own compressors {@code [topology.edge-uplink]} and {@code [topology.edge-downlink]}),
+ * {@code [gossip]} (optional: peers and no coordinator, D-PSGD, Combo or BACombo over {@code [network]}); see the
+ * README for their keys.
  */
 public final class Experiment {
     /** The tables an experiment file may have. */
     public static final List<String> TABLES = List.of("run", "data", "partition", "model", "training", "strategy",
-            "compressor", "downlink", "network", "devices", "topology");
+            "compressor", "downlink", "network", "devices", "topology", "gossip");
 
     private final ConfigTree tree;
     /** Every table as resolved, defaults included: written back as config.toml and into the manifest. */
@@ -87,6 +92,8 @@ public final class Experiment {
     private final int[] edgeOf;
     private final CompressorConfig edgeUplink;
     private final CompressorConfig edgeDownlink;
+    private final GossipSimulation.Gossip gossip;
+    private final Double pairMbps;
 
     private Experiment(ConfigTree tree, String defaultName) {
         this.tree = tree;
@@ -232,9 +239,29 @@ public final class Experiment {
                         + " \"hierarchical\" (got mode = \"" + tc.mode() + "\")");
             }
         }
-        for (String t : List.of("network", "topology")) {
+        for (String t : List.of("network", "topology", "gossip")) {
             if (!tree.table(t).isEmpty()) {
                 resolved.set(t, tree.table(t).deepCopy());
+            }
+        }
+        ObjectNode gos = tree.table("gossip");
+        if (gos.isEmpty()) {
+            gossip = null;
+            pairMbps = null;
+        } else {
+            if (!topo.isEmpty()) {
+                throw new IllegalArgumentException("[gossip] has no edges or cloud: give [network] for its links,"
+                        + " not [topology]");
+            }
+            GossipConfig gc = ConfigTree.bind(gos, GossipConfig.class, "gossip");
+            try {
+                gossip = gc.resolve(clients, SeedTree.root(seed));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("[gossip] " + e.getMessage(), e);
+            }
+            pairMbps = gc.pairMbps();
+            if (pairMbps != null && network == null) {
+                throw new IllegalArgumentException("[gossip] pair-mbps caps the links of [network], which is missing");
             }
         }
         ObjectNode dev = tree.table("devices");
@@ -401,8 +428,11 @@ public final class Experiment {
                 links = sites.flat();
             }
         }
+        if (pairMbps != null) {
+            links = GossipSimulation.withPairCap(links, pairMbps);
+        }
         return new Prepared(new SimulationSpec(seed, rounds, threads, evalEvery, shards, test, models, strategy,
-                compression, training, devices, links), partition, hierarchy);
+                compression, training, devices, links), partition, hierarchy, gossip);
     }
 
     /** The sites, where their clients are and the edges' groups. */
@@ -441,8 +471,15 @@ public final class Experiment {
      * @param spec      the simulation
      * @param partition the client partition
      * @param hierarchy the edge tier of a hierarchical run, or null
+     * @param gossip    the peers' rule of a decentralized run (no coordinator), or null
      */
-    public record Prepared(SimulationSpec spec, Partition partition, Hierarchy hierarchy) {
+    public record Prepared(SimulationSpec spec, Partition partition, Hierarchy hierarchy,
+                           GossipSimulation.Gossip gossip) {
+        /** @return the simulation: decentralized with a gossip rule, else federated (flat or hierarchical) */
+        public Simulation simulation() {
+            return gossip != null ? new GossipSimulation(spec, gossip) : new FederatedSimulation(spec, hierarchy);
+        }
+
         /** @return whether virtual time passes (a network, devices, or edges with their links) */
         public boolean timed() {
             return spec.timed() || hierarchy != null;

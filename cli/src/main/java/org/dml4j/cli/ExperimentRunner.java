@@ -20,7 +20,7 @@ import org.dml4j.fl.Compression;
 import org.dml4j.fl.RoundMetrics;
 import org.dml4j.model.Safetensors;
 import org.dml4j.fl.RunStats;
-import org.dml4j.sim.FederatedSimulation;
+import org.dml4j.sim.Simulation;
 import org.dml4j.sim.RoundListener;
 import org.dml4j.sim.RoundTiming;
 import org.dml4j.sim.SimulationResult;
@@ -86,7 +86,7 @@ public final class ExperimentRunner {
         RunManifest.Status end = RunManifest.Status.FAILED;
         String reason = "failed";
         try (Interruption signal = new Interruption()) {
-            try (FederatedSimulation sim = new FederatedSimulation(prepared.spec(), prepared.hierarchy());
+            try (Simulation sim = prepared.simulation();
                  MetricsCsv.Rows<RoundMetrics> metricsCsv = MetricsCsv.metrics(out.resolve("metrics.csv"), timed);
                  MetricsCsv.Rows<RoundTiming> timingCsv = MetricsCsv.timing(out.resolve("timing.csv"));
                  BufferedWriter events = Files.newBufferedWriter(out.resolve("events.jsonl"))) {
@@ -131,9 +131,11 @@ public final class ExperimentRunner {
                 Safetensors.write(out.resolve("model.safetensors"), sim.parameterLayout(), result.finalParams(),
                         Map.of("run", exp.name(), "seed", Long.toString(exp.seed()), "rounds",
                                 Integer.toString(metrics.size()), "dml4j", RunManifest.version()));
-                writeClients(out.resolve("clients.csv"), sim.pool(), result.stats());
-                writeStaleness(out.resolve("staleness.csv"), result.stats());
-                printStaleness(result.stats(), log);
+                if (result.stats() != null) { // a gossip run has no coordinator counting participants
+                    writeClients(out.resolve("clients.csv"), sim.pool(), result.stats());
+                    writeStaleness(out.resolve("staleness.csv"), result.stats());
+                    printStaleness(result.stats(), log);
+                }
                 simulatorSeconds[0] = result.simulatorSeconds();
                 end = RunManifest.Status.COMPLETED;
                 reason = "completed " + metrics.size() + " rounds";
@@ -166,7 +168,7 @@ public final class ExperimentRunner {
         }
     }
 
-    private static void printLevels(FederatedSimulation sim, Experiment.Prepared prepared, PrintStream log) {
+    private static void printLevels(Simulation sim, Experiment.Prepared prepared, PrintStream log) {
         double[] levels = sim.uplinkLevels();
         if (levels == null) {
             return;

@@ -41,7 +41,7 @@ import org.dml4j.sim.topology.Hierarchy;
  *
  * <p>Not thread-safe; call {@link #run} once, then {@link #close}.
  */
-public final class FederatedSimulation implements AutoCloseable {
+public final class FederatedSimulation implements Simulation {
     private final SimulationSpec spec;
     private final WorkerPool workers;
     private final List<FlClient> clients = new ArrayList<>();

@@ -1,0 +1,96 @@
+package org.dml4j.sim;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+import org.dml4j.compress.IdentityCompressor;
+import org.dml4j.compress.UpdateCodec;
+import org.dml4j.fl.Compression;
+import org.dml4j.fl.FedAvg;
+import org.dml4j.fl.LocalTraining;
+import org.dml4j.fl.gossip.GossipGraph;
+import org.dml4j.fl.gossip.MixingMatrix;
+import org.dml4j.sim.network.BandwidthProfile;
+import org.dml4j.sim.network.NetworkTopology;
+import org.dml4j.sim.network.Topology;
+import org.junit.jupiter.api.Test;
+
+/** Peers and no coordinator, on the virtual clock. */
+class GossipSimulationTest {
+    private static final int PEERS = 7;
+
+    private static SimulationSpec spec(int rounds, int threads, NetworkTopology net, Compression c) {
+        return new SimulationSpec(11, rounds, threads, 1, FederatedSimulationTest.clients(false),
+                FederatedSimulationTest.data(50, 99, false), FederatedSimulationTest.FakeModel::new,
+                new FedAvg("fedavg", 1.0, 1, 1f, 0f, 0, 0), c, new LocalTraining(8, 1, 3, round -> 0.1, 0f, 0f),
+                null, net);
+    }
+
+    private static SimulationSpec spec(int rounds, int threads, NetworkTopology net) {
+        return spec(rounds, threads, net, Compression.uplinkOnly(new IdentityCompressor.IdentityConfig()));
+    }
+
+    private static NetworkTopology uniform(double mbps, double latency) {
+        BandwidthProfile p = BandwidthProfile.constant(BandwidthProfile.mbps(mbps));
+        return Topology.builder(PEERS).clients(c -> p, c -> p, c -> latency).server(p, p, 0).build();
+    }
+
+    private static SimulationResult run(SimulationSpec spec, GossipSimulation.Gossip g) {
+        try (GossipSimulation sim = new GossipSimulation(spec, g)) {
+            return sim.run((m, t) -> { });
+        }
+    }
+
+    @Test
+    void segmentedGossipWithAllOtherPeersAsReplicasIsFedAvg() {
+        SimulationResult fedavg;
+        try (FederatedSimulation sim = new FederatedSimulation(spec(3, 1, null))) {
+            fedavg = sim.run((m, t) -> { });
+        }
+        SimulationResult combo = run(spec(3, 1, null), new GossipSimulation.Gossip("combo", null, 2, PEERS - 1, 0));
+        // every peer averages every peer, weighted by data size: FedAvg's model up to the order of the sums
+        assertArrayEquals(fedavg.finalParams(), combo.finalParams(), 1e-6f);
+        assertEquals(fedavg.rounds().get(2).testLoss(), combo.rounds().get(2).testLoss(), 1e-5);
+        assertEquals(fedavg.rounds().get(0).trainLoss(), combo.rounds().get(0).trainLoss(), 1e-9);
+    }
+
+    @Test
+    void dpsgdOnARingTakesTheTimeOfTwoSharedTransfers() {
+        GossipSimulation.Gossip ring = new GossipSimulation.Gossip("dpsgd",
+                MixingMatrix.metropolisHastings(GossipGraph.ring(PEERS)), 0, 0, 0);
+        SimulationResult r = run(spec(2, 2, uniform(1, 0.01)), ring);
+        long model = UpdateCodec.HEADER_BYTES + 4L * 4;
+        // each peer's uplink carries its two sends and its downlink two receives: 0.5 Mb/s each, latency 2 x 10 ms
+        double iteration = 2 * model / 125_000.0 + 0.02;
+        assertEquals(iteration, r.rounds().get(0).simSeconds(), 1e-9);
+        assertEquals(2 * iteration, r.rounds().get(1).simSeconds(), 1e-9);
+        assertEquals(PEERS * 2 * model, r.rounds().get(0).bytesUp());
+    }
+
+    @Test
+    void sameNumbersForOneAndTwoThreads() {
+        GossipSimulation.Gossip ba = new GossipSimulation.Gossip("bacombo", null, 2, 2, 0.5);
+        SimulationResult one = run(spec(4, 1, uniform(10, 0.02)), ba);
+        SimulationResult two = run(spec(4, 2, uniform(10, 0.02)), ba);
+        assertEquals(one.rounds(), two.rounds());
+        assertArrayEquals(one.finalParams(), two.finalParams());
+        assertTrue(one.rounds().get(3).testLoss() < one.rounds().get(0).testLoss() + 1e-9, "training goes on");
+    }
+
+    @Test
+    void badSetupsAreRejected() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new GossipSimulation(
+                spec(1, 1, null), new GossipSimulation.Gossip("combo", null, 2, PEERS, 0)));
+        assertTrue(e.getMessage().contains("replicas (R)"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new GossipSimulation.Gossip("push-sum", null, 1, 1, 0));
+        assertTrue(e.getMessage().contains("push-sum"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new GossipSimulation(spec(1, 1, null,
+                Compression.uplinkOnly(FederatedSimulationTest.topk(Map.of("ratio", 0.5)))),
+                new GossipSimulation.Gossip("dpsgd", MixingMatrix.metropolisHastings(GossipGraph.ring(PEERS)), 0, 0,
+                        0)));
+        assertTrue(e.getMessage().contains("identity"), e.getMessage());
+    }
+}
