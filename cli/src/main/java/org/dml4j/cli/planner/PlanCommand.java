@@ -85,8 +85,9 @@ public final class PlanCommand implements Callable<Integer> {
             description = "write the best plan as megatron (launch arguments) and/or deepspeed (JSON config)")
     List<String> export = new ArrayList<>();
 
-    @Option(names = "--out", paramLabel = "DIR", defaultValue = ".",
-            description = "folder for the exports and plans.json (default: current folder)")
+    @Option(names = "--out", paramLabel = "DIR",
+            description = "folder for the exports and plans.json, written when --out or --export is given"
+                    + " (default: runs/plan-<model>)")
     Path out;
 
     @Option(names = "--tp", paramLabel = "N", split = ",", description = "tensor-parallel sizes to consider")
@@ -195,7 +196,9 @@ public final class PlanCommand implements Callable<Integer> {
             AtomicFiles.writeString(json, Json.write(evaluationJson(request, chosen)));
             w.println("wrote " + json);
         }
-        if (!exporters.isEmpty()) {
+        if (!exporters.isEmpty() || out != null) {
+            Path dir = out != null ? out : Path.of("runs", "plan-" + Path.of(m.name()).getFileName().toString()
+                    .replaceFirst("\\.json$", ""));
             for (PlanExporter ex : exporters) {
                 Plan exported = chosen;
                 String why = ex.target().whyNot(m, chosen.config());
@@ -207,7 +210,7 @@ public final class PlanCommand implements Callable<Integer> {
                             100 * (exported.iterationSeconds() / chosen.iterationSeconds() - 1),
                             exported.tflopsPerGpu());
                 }
-                Path file = out.resolve(ex.fileName());
+                Path file = dir.resolve(ex.fileName());
                 AtomicFiles.writeString(file, ex.export(request, exported));
                 w.println("wrote " + file);
                 if (ex instanceof DeepSpeedExporter ds) {
@@ -216,7 +219,7 @@ public final class PlanCommand implements Callable<Integer> {
                     }
                 }
             }
-            Path plans = out.resolve("plans.json");
+            Path plans = dir.resolve("plans.json");
             AtomicFiles.writeString(plans, Json.write(plansJson(request,
                     result != null ? result.plans() : List.of(chosen))));
             w.println("wrote " + plans);

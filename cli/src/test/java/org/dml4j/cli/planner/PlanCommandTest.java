@@ -151,4 +151,15 @@ class PlanCommandTest {
 
         assertTrue(text.contains("megatron cannot run this plan: schedule zb-v"), text);
     }
+
+    @Test
+    void outWithoutExportWritesThePlansAsItsHelpPromises() throws IOException {
+        Path out = dir.resolve("plans-only");
+
+        String text = run(0, "--model", "megatron-1.7b", "--cluster", "dgx-a100:8", "--global-batch", "64",
+                "--top", "2", "--out", out.toString());
+
+        assertTrue(text.contains("wrote " + out.resolve("plans.json")), text);
+        assertEquals(2, new ObjectMapper().readTree(out.resolve("plans.json").toFile()).path("plans").size());
+    }
 }
