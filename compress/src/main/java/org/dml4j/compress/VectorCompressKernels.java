@@ -215,22 +215,7 @@ final class VectorCompressKernels implements CompressKernels {
             int codesOff) {
         Objects.checkFromIndexSize(off, n, x.length);
         Objects.checkFromIndexSize(codesOff, n, codes.length);
-        int b = 32 - Integer.numberOfLeadingZeros(levels);
-        float grid = Math.scalb(1f, b - 24);
-        FloatVector vm = FloatVector.broadcast(S, mul);
-        FloatVector vg = FloatVector.broadcast(S, grid);
-        FloatVector vl = FloatVector.broadcast(S, (float) levels);
-        int top = 2 * levels;
-        int i = 0;
-        int bound = S.loopBound(n);
-        for (; i < bound; i += L) {
-            quantizeVector(x, off + i, counter0 + i, seed, b, vm, vg, vl, top, codes, codesOff + i);
-        }
-        for (; i < n; i++) {
-            float u = Math.fma((float) (CompressKernels.dither(seed, counter0 + i) >>> (8 + b)), grid, levels);
-            int code = (int) Math.fma(x[off + i], mul, u);
-            codes[codesOff + i] = (byte) Math.min(top, Math.max(0, code));
-        }
+        quantizeLoop(x, off, n, mul, levels, seed, counter0, codes, codesOff, 0, PLAIN);
     }
 
     @Override
@@ -243,30 +228,7 @@ final class VectorCompressKernels implements CompressKernels {
         Objects.checkFromIndexSize(off, n, x.length);
         Objects.checkFromIndexSize(nextOff, n, x.length);
         Objects.checkFromIndexSize(codesOff, n, codes.length);
-        int b = 32 - Integer.numberOfLeadingZeros(levels);
-        FloatVector vm = FloatVector.broadcast(S, mul);
-        FloatVector vg = FloatVector.broadcast(S, Math.scalb(1f, b - 24));
-        FloatVector vl = FloatVector.broadcast(S, (float) levels);
-        int top = 2 * levels;
-        FloatVector a0 = FloatVector.zero(S);
-        FloatVector a1 = FloatVector.zero(S);
-        FloatVector a2 = FloatVector.zero(S);
-        FloatVector a3 = FloatVector.zero(S);
-        for (int i = 0; i < n; i += 4 * L) {
-            // the next bucket's sum of squares, as blockSumSquares accumulates it
-            FloatVector v0 = FloatVector.fromArray(S, x, nextOff + i);
-            FloatVector v1 = FloatVector.fromArray(S, x, nextOff + i + L);
-            FloatVector v2 = FloatVector.fromArray(S, x, nextOff + i + 2 * L);
-            FloatVector v3 = FloatVector.fromArray(S, x, nextOff + i + 3 * L);
-            a0 = v0.fma(v0, a0);
-            a1 = v1.fma(v1, a1);
-            a2 = v2.fma(v2, a2);
-            a3 = v3.fma(v3, a3);
-            for (int q = 0; q < 4 * L; q += L) {
-                quantizeVector(x, off + i + q, off + i + q, seed, b, vm, vg, vl, top, codes, codesOff + i + q);
-            }
-        }
-        return lanes(a0.add(a1).add(a2.add(a3)));
+        return quantizeLoop(x, off, n, mul, levels, seed, off, codes, codesOff, nextOff, NORM);
     }
 
     @Override
@@ -279,29 +241,66 @@ final class VectorCompressKernels implements CompressKernels {
         Objects.checkFromIndexSize(off, n, x.length);
         Objects.checkFromIndexSize(nextOff, n, x.length);
         Objects.checkFromIndexSize(codesOff, n, codes.length);
-        int b = 32 - Integer.numberOfLeadingZeros(levels);
-        FloatVector vm = FloatVector.broadcast(S, mul);
-        FloatVector vg = FloatVector.broadcast(S, Math.scalb(1f, b - 24));
-        FloatVector vl = FloatVector.broadcast(S, (float) levels);
-        IntVector m = IntVector.zero(IS);
-        for (int i = 0; i < n; i += L) {
-            m = m.max(FloatVector.fromArray(S, x, nextOff + i).reinterpretAsInts().and(0x7FFFFFFF));
-            quantizeVector(x, off + i, off + i, seed, b, vm, vg, vl, 2 * levels, codes, codesOff + i);
-        }
-        return Float.intBitsToFloat(m.reduceLanes(VectorOperators.MAX));
+        return (float) quantizeLoop(x, off, n, mul, levels, seed, off, codes, codesOff, nextOff, MAX);
     }
 
-    /** One vector of {@link #quantize}: element {@code at} of x, dither counter {@code counter}. */
-    private static void quantizeVector(float[] x, int at, int counter, int seed, int b, FloatVector vm,
-            FloatVector vg, FloatVector vl, int top, byte[] codes, int codesAt) {
-        IntVector h = IOTA_WEYL.add(counter * CompressKernels.WEYL + seed);
-        h = h.lanewise(VectorOperators.XOR, h.lanewise(VectorOperators.LSHR, 16)).mul(0x7FEB352D);
-        h = h.lanewise(VectorOperators.XOR, h.lanewise(VectorOperators.LSHR, 15)).mul(0x846CA68B);
-        FloatVector u = ((FloatVector) h.lanewise(VectorOperators.LSHR, 8 + b).convert(VectorOperators.I2F, 0))
-                .fma(vg, vl);
-        FloatVector z = FloatVector.fromArray(S, x, at).fma(vm, u);
-        IntVector code = ((IntVector) z.convert(VectorOperators.F2I, 0)).max(0).min(top);
-        ((ByteVector) code.convertShape(VectorOperators.I2B, BS, 0)).intoArray(codes, codesAt);
+    /** {@link #quantizeLoop} modes: quantize only, or also the next bucket's sum of squares or maximum magnitude. */
+    private static final int PLAIN = 0;
+    private static final int NORM = 1;
+    private static final int MAX = 2;
+
+    /**
+     * The one quantizing loop (vectors never cross a method boundary, which would box them when the JIT does not
+     * inline). NORM accumulates like {@link #blockSumSquares}: vector j of the next bucket goes to accumulator
+     * j mod 4, which the rotation of a0..a3 keeps in place; it needs {@code n % (4L) == 0}, MAX needs
+     * {@code n % L == 0}.
+     *
+     * @return the next bucket's sum of squares (NORM), its maximum magnitude (MAX) or 0
+     */
+    private static double quantizeLoop(float[] x, int off, int n, float mul, int levels, int seed, int counter0,
+            byte[] codes, int codesOff, int nextOff, int mode) {
+        int b = 32 - Integer.numberOfLeadingZeros(levels);
+        float grid = Math.scalb(1f, b - 24);
+        FloatVector vm = FloatVector.broadcast(S, mul);
+        FloatVector vg = FloatVector.broadcast(S, grid);
+        FloatVector vl = FloatVector.broadcast(S, (float) levels);
+        int top = 2 * levels;
+        FloatVector a0 = FloatVector.zero(S);
+        FloatVector a1 = FloatVector.zero(S);
+        FloatVector a2 = FloatVector.zero(S);
+        FloatVector a3 = FloatVector.zero(S);
+        IntVector m = IntVector.zero(IS);
+        int i = 0;
+        int bound = S.loopBound(n);
+        for (; i < bound; i += L) {
+            if (mode == NORM) {
+                FloatVector v = FloatVector.fromArray(S, x, nextOff + i);
+                FloatVector t = v.fma(v, a0);
+                a0 = a1;
+                a1 = a2;
+                a2 = a3;
+                a3 = t;
+            } else if (mode == MAX) {
+                m = m.max(FloatVector.fromArray(S, x, nextOff + i).reinterpretAsInts().and(0x7FFFFFFF));
+            }
+            IntVector h = IOTA_WEYL.add((counter0 + i) * CompressKernels.WEYL + seed);
+            h = h.lanewise(VectorOperators.XOR, h.lanewise(VectorOperators.LSHR, 16)).mul(0x7FEB352D);
+            h = h.lanewise(VectorOperators.XOR, h.lanewise(VectorOperators.LSHR, 15)).mul(0x846CA68B);
+            FloatVector u = ((FloatVector) h.lanewise(VectorOperators.LSHR, 8 + b).convert(VectorOperators.I2F, 0))
+                    .fma(vg, vl);
+            FloatVector z = FloatVector.fromArray(S, x, off + i).fma(vm, u);
+            IntVector code = ((IntVector) z.convert(VectorOperators.F2I, 0)).max(0).min(top);
+            ((ByteVector) code.convertShape(VectorOperators.I2B, BS, 0)).intoArray(codes, codesOff + i);
+        }
+        for (; i < n; i++) {
+            float u = Math.fma((float) (CompressKernels.dither(seed, counter0 + i) >>> (8 + b)), grid, levels);
+            int code = (int) Math.fma(x[off + i], mul, u);
+            codes[codesOff + i] = (byte) Math.min(top, Math.max(0, code));
+        }
+        if (mode == NORM) {
+            return lanes(a0.add(a1).add(a2.add(a3)));
+        }
+        return mode == MAX ? Float.intBitsToFloat(m.reduceLanes(VectorOperators.MAX)) : 0;
     }
 
     @Override
