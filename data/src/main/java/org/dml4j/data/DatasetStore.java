@@ -310,7 +310,7 @@ public final class DatasetStore {
             Path staging = createStaging(s);
             try {
                 m.fetch(staging, io);
-                for (Mirror.PinnedFile f : m.files()) {
+                for (Mirror.PinnedFile f : m.toVerify()) {
                     FetchIo.verify(staging.resolve(f.name()), f);
                 }
                 install(staging, dir);

