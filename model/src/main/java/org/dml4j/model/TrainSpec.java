@@ -3,7 +3,8 @@ package org.dml4j.model;
 /**
  * What one call to {@link Model#train} does: {@code steps} mini-batch SGD steps of {@code batchSize} samples drawn by
  * reshuffling the local data each epoch, with momentum and weight decay, and an optional FedProx proximal term
- * {@code (mu/2)·||w − proxCenter||²}.
+ * {@code (mu/2)·||w − proxCenter||²}; or, with an {@link AdamState}, AdamW steps that continue that state (then
+ * momentum and the proximal term must be 0, and weight decay is AdamW's decoupled decay).
  *
  * @param steps        number of SGD steps, at least 1
  * @param batchSize    samples per step, at least 1
@@ -12,9 +13,10 @@ package org.dml4j.model;
  * @param weightDecay  L2 coefficient, at least 0
  * @param proxMu       FedProx mu, at least 0 (0 switches the term off)
  * @param proxCenter   the global parameters the proximal term pulls towards; null when {@code proxMu == 0}
+ * @param adam         AdamW's state, read and written back by the call, or null for SGD
  */
 public record TrainSpec(int steps, int batchSize, float learningRate, float momentum, float weightDecay,
-                        float proxMu, float[] proxCenter) {
+                        float proxMu, float[] proxCenter, AdamState adam) {
     /** Validates the fields, naming the bad one. */
     public TrainSpec {
         if (steps < 1) {
@@ -38,6 +40,26 @@ public record TrainSpec(int steps, int batchSize, float learningRate, float mome
         if (proxMu > 0 && proxCenter == null) {
             throw new IllegalArgumentException("proxCenter is required when mu > 0");
         }
+        if (adam != null && (momentum != 0 || proxMu != 0)) {
+            throw new IllegalArgumentException("AdamW takes no momentum and no proximal term, got momentum = "
+                    + momentum + ", mu = " + proxMu);
+        }
+    }
+
+    /**
+     * SGD with momentum, decay and an optional proximal term (no AdamW state).
+     *
+     * @param steps        steps
+     * @param batchSize    batch size
+     * @param learningRate step size
+     * @param momentum     heavy-ball momentum
+     * @param weightDecay  L2 coefficient
+     * @param proxMu       FedProx mu
+     * @param proxCenter   FedProx centre, or null
+     */
+    public TrainSpec(int steps, int batchSize, float learningRate, float momentum, float weightDecay, float proxMu,
+                     float[] proxCenter) {
+        this(steps, batchSize, learningRate, momentum, weightDecay, proxMu, proxCenter, null);
     }
 
     /**

@@ -18,6 +18,7 @@ import java.util.SplittableRandom;
 import org.dml4j.core.DivergenceException;
 import org.dml4j.core.SeedTree;
 import org.dml4j.data.Dataset;
+import org.dml4j.model.AdamState;
 import org.dml4j.model.EvalResult;
 import org.dml4j.model.Model;
 import org.dml4j.model.ParameterLayout;
@@ -43,7 +44,9 @@ import org.dml4j.model.TrainSpec;
  *   v = momentum·v + d ;  w = w − v                      (w = w − d without momentum)
  * </pre>
  * which equals PyTorch's {@code SGD} (dampening 0, no Nesterov) for the constant learning rate of one
- * {@link #train} call. The step's temporaries are freed at its end by an {@link NDScope}.
+ * {@link #train} call. With an {@link AdamState} in the spec, backward is seeded with {@code -1/batch} (the gradient
+ * itself) and the step is AdamW's, on moment buffers kept like the momentum buffer and copied from and back into the
+ * caller's state around the call. The step's temporaries are freed at its end by an {@link NDScope}.
  *
  * <p>Sample order: a permutation of the data drawn from the caller's generator, redrawn at each epoch; the last batch
  * of an epoch holds the remaining samples. Evaluation runs without autograd in batches of up to {@value #EVAL_BATCH}
@@ -72,6 +75,10 @@ final class TorchModel implements Model {
     private final PtNDArray[] tensors;
     private FloatBuffer momentum;
     private PtNDArray[] momentumTensors;
+    private FloatBuffer adamFirst;
+    private FloatBuffer adamSecond;
+    private PtNDArray[] adamFirstTensors;
+    private PtNDArray[] adamSecondTensors;
     private FloatBuffer proxShift;
     private PtNDArray[] proxTensors;
     private Batch trainBatch;
@@ -159,6 +166,10 @@ final class TorchModel implements Model {
         if (heavyBall) {
             prepareMomentum();
         }
+        AdamState adam = spec.adam();
+        if (adam != null) {
+            prepareAdam(adam);
+        }
         int[] perm = new int[n];
         for (int i = 0; i < n; i++) {
             perm[i] = i;
@@ -168,7 +179,7 @@ final class TorchModel implements Model {
         try (NDScope callScope = new NDScope()) {
             callScope.suppressNotUsedWarning();
             Step step = new Step(lr, batchSize, decay > 0 ? scalar(lr * decay) : null,
-                    heavyBall ? scalar(spec.momentum()) : null, mu > 0);
+                    heavyBall ? scalar(spec.momentum()) : null, mu > 0, adam);
             JniUtils.setGradMode(true);
             int pos = 0;
             double lossSum = 0;
@@ -190,6 +201,11 @@ final class TorchModel implements Model {
                 samples += b;
             }
             checkFiniteParams(spec.steps());
+            if (adam != null) {
+                adamFirst.get(0, adam.firstMoment(), 0, numParams);
+                adamSecond.get(0, adam.secondMoment(), 0, numParams);
+                adam.advance(spec.steps());
+            }
             return new TrainResult(spec.steps(), samples, lossSum / spec.steps());
         } finally {
             JniUtils.setGradMode(gradMode);
@@ -204,21 +220,62 @@ final class TorchModel implements Model {
         private final PtNDArray lrDecay;
         private final PtNDArray momentumFactor;
         private final boolean prox;
+        private final AdamState adam;
+        private final float seedScale;
+        private long adamStep;
+        private PtNDArray beta1;
+        private PtNDArray oneMinusBeta1;
+        private PtNDArray beta2;
+        private PtNDArray oneMinusBeta2;
 
-        Step(float lr, int batchSize, PtNDArray lrDecay, PtNDArray momentumFactor, boolean prox) {
+        Step(float lr, int batchSize, PtNDArray lrDecay, PtNDArray momentumFactor, boolean prox, AdamState adam) {
             this.lr = lr;
             this.batchSize = batchSize;
-            this.fullSeed = scalar(-lr / batchSize);
+            this.adam = adam;
+            this.seedScale = adam != null ? 1f : lr; // AdamW needs the gradient itself
+            this.fullSeed = scalar(-seedScale / batchSize);
             this.lrDecay = lrDecay;
             this.momentumFactor = momentumFactor;
             this.prox = prox;
+            if (adam != null) {
+                adamStep = adam.steps();
+                beta1 = scalar(adam.beta1());
+                oneMinusBeta1 = scalar(1 - adam.beta1());
+                beta2 = scalar(adam.beta2());
+                oneMinusBeta2 = scalar(1 - adam.beta2());
+            }
+        }
+
+        /** AdamW on every tensor with a gradient (the decoupled decay is {@code lrDecay}). */
+        private void adamUpdate(PtNDArray[] leaves) {
+            adamStep++;
+            double bc1 = 1 - Math.pow(adam.beta1(), adamStep);
+            double bc2 = 1 - Math.pow(adam.beta2(), adamStep);
+            PtNDArray stepSize = scalar((float) (lr / bc1));
+            PtNDArray invSqrtBc2 = scalar((float) (1 / Math.sqrt(bc2)));
+            PtNDArray eps = scalar(adam.eps());
+            for (int i = 0; i < leaves.length; i++) {
+                PtNDArray g = JniUtils.getGradient(leaves[i]);
+                if (g == null) {
+                    continue;
+                }
+                JniUtils.muli(adamFirstTensors[i], beta1);
+                JniUtils.addi(adamFirstTensors[i], JniUtils.mul(g, oneMinusBeta1));
+                JniUtils.muli(adamSecondTensors[i], beta2);
+                JniUtils.addi(adamSecondTensors[i], JniUtils.mul(JniUtils.mul(g, g), oneMinusBeta2));
+                if (lrDecay != null) {
+                    JniUtils.subi(tensors[i], JniUtils.mul(tensors[i], lrDecay));
+                }
+                PtNDArray denom = JniUtils.add(JniUtils.mul(JniUtils.sqrt(adamSecondTensors[i]), invSqrtBc2), eps);
+                JniUtils.subi(tensors[i], JniUtils.mul(JniUtils.div(adamFirstTensors[i], denom), stepSize));
+            }
         }
 
         /** Forward, backward and update on the first {@code b} samples of the batch; returns the mean loss. */
         float run(Batch batch, int b) {
             try (NDScope scope = new NDScope()) {
                 scope.suppressNotUsedWarning();
-                PtNDArray seed = b == batchSize ? fullSeed : scalar(-lr / b);
+                PtNDArray seed = b == batchSize ? fullSeed : scalar(-seedScale / b);
                 PtNDArray[] leaves = new PtNDArray[tensors.length];
                 for (int i = 0; i < leaves.length; i++) {
                     leaves[i] = JniUtils.createNdFromByteBuffer(manager, slices[i], shapes[i], DataType.FLOAT32,
@@ -231,6 +288,10 @@ final class TorchModel implements Model {
                 JniUtils.backward(sum, seed, false, false);
                 float loss = -JniUtils.getByteBuffer(sum, false).getFloat(0) / b;
                 if (!Float.isFinite(loss)) {
+                    return loss;
+                }
+                if (adam != null) {
+                    adamUpdate(leaves);
                     return loss;
                 }
                 for (int i = 0; i < leaves.length; i++) {
@@ -346,6 +407,24 @@ final class TorchModel implements Model {
                 momentum.put(i, 0f);
             }
         }
+    }
+
+    /** Allocates the AdamW moment buffers if needed and loads the caller's moments into them. */
+    private void prepareAdam(AdamState adam) {
+        if (adam.firstMoment().length != numParams) {
+            throw new IllegalArgumentException("the AdamW state has " + adam.firstMoment().length
+                    + " parameters, the model " + numParams);
+        }
+        if (adamFirstTensors == null) {
+            ByteBuffer first = direct(4L * numParams);
+            ByteBuffer second = direct(4L * numParams);
+            adamFirst = first.asFloatBuffer();
+            adamSecond = second.asFloatBuffer();
+            adamFirstTensors = wrapSlices(first);
+            adamSecondTensors = wrapSlices(second);
+        }
+        adamFirst.put(0, adam.firstMoment(), 0, numParams);
+        adamSecond.put(0, adam.secondMoment(), 0, numParams);
     }
 
     /** One tensor per layout entry over the matching slice of {@code flat}, which is laid out as the parameters. */

@@ -272,6 +272,55 @@ class TorchModelTest {
     }
 
     @Test
+    void adamWStepsMatchHandComputedAdamWAndTheStateCarriesAcrossCalls() {
+        // Prepare: full-batch logistic regression; two calls of 2 steps each continue one AdamW state
+        Dataset data = TestData.blobs(20, new int[] {5}, 3, 8);
+        float lr = 0.05f;
+        float wd = 0.1f;
+        float b1 = 0.9f;
+        float b2 = 0.99f;
+        float eps = 1e-6f;
+        try (Model model = new LogisticProvider().create(LogisticConfig.defaults(), new int[] {5}, 3,
+                SeedTree.root(2))) {
+            float[] w0 = params(model);
+            double[] w = new double[w0.length];
+            for (int i = 0; i < w.length; i++) {
+                w[i] = w0[i];
+            }
+            double[] m = new double[w.length];
+            double[] v = new double[w.length];
+            for (int t = 1; t <= 4; t++) {
+                double[] g = new double[w.length];
+                logisticLossAndGradient(data, w, 5, 3, g);
+                double bc1 = 1 - Math.pow(b1, t);
+                double bc2 = 1 - Math.pow(b2, t);
+                for (int i = 0; i < w.length; i++) {
+                    m[i] = b1 * m[i] + (1 - b1) * g[i];
+                    v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i];
+                    w[i] -= lr * wd * w[i];
+                    w[i] -= lr / bc1 * m[i] / (Math.sqrt(v[i]) / Math.sqrt(bc2) + eps);
+                }
+            }
+            org.dml4j.model.AdamState state = new org.dml4j.model.AdamState(w0.length, b1, b2, eps);
+            TrainSpec spec = new TrainSpec(2, 64, lr, 0f, wd, 0f, null, state);
+
+            // Execute
+            model.train(data, spec, new SplittableRandom(1));
+            model.setParams(params(model)); // another worker could take over between calls: only the state carries
+            model.train(data, spec, new SplittableRandom(1));
+
+            // Assert
+            float[] got = params(model);
+            for (int i = 0; i < w.length; i++) {
+                assertEquals(w[i], got[i], 1e-5 * (1 + Math.abs(w[i])), "parameter " + i);
+            }
+            assertEquals(4, state.steps());
+            assertEquals(m[0], state.firstMoment()[0], 1e-6 * (1 + Math.abs(m[0])));
+            assertThrows(IllegalArgumentException.class, () -> new TrainSpec(1, 8, lr, 0.9f, 0f, 0f, null, state));
+        }
+    }
+
+    @Test
     void evaluateMatchesAJavaReference() {
         // Prepare
         Dataset data = TestData.blobs(1234, new int[] {5}, 3, 9);
