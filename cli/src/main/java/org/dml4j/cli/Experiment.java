@@ -480,6 +480,11 @@ public final class Experiment {
             return gossip != null ? new GossipSimulation(spec, gossip) : new FederatedSimulation(spec, hierarchy);
         }
 
+        /** @return whether the links have a WAN (regions, or edges and a cloud): metrics get {@code wan_bytes} */
+        public boolean wan() {
+            return FederatedSimulation.hasWan(spec.network(), hierarchy != null);
+        }
+
         /** @return whether virtual time passes (a network, devices, or edges with their links) */
         public boolean timed() {
             return spec.timed() || hierarchy != null;

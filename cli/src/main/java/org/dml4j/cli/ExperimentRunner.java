@@ -30,7 +30,8 @@ import org.dml4j.sim.SimulationResult;
  * configuration and the data are known good (the manifest says {@code running}, then {@code completed},
  * {@code failed} or {@code interrupted}, with the end time and the reason), {@code metrics.csv} and
  * {@code timing.csv} (a row appended per round, so an interrupted run keeps every whole round; {@code metrics.csv}
- * has a {@code sim_seconds} column when the run has a network or device model), {@code events.jsonl} (the
+ * has a {@code sim_seconds} column when the run has a network or device model, and a {@code wan_bytes} column when
+ * its links have a WAN: regions, or edges and a cloud), {@code events.jsonl} (the
  * coordinator's event log, versioned JSON lines), and at the end {@code model.safetensors} (the final global model,
  * tensors named as the model's layout), {@code clients.csv} (per-participant counts),
  * {@code staleness.csv} and {@code report.html} (also when a round fails or the run is interrupted, with the rounds
@@ -87,7 +88,8 @@ public final class ExperimentRunner {
         String reason = "failed";
         try (Interruption signal = new Interruption()) {
             try (Simulation sim = prepared.simulation();
-                 MetricsCsv.Rows<RoundMetrics> metricsCsv = MetricsCsv.metrics(out.resolve("metrics.csv"), timed);
+                 MetricsCsv.Rows<RoundMetrics> metricsCsv = MetricsCsv.metrics(out.resolve("metrics.csv"), timed,
+                         prepared.wan());
                  MetricsCsv.Rows<RoundTiming> timingCsv = MetricsCsv.timing(out.resolve("timing.csv"));
                  BufferedWriter events = Files.newBufferedWriter(out.resolve("events.jsonl"))) {
                 printLevels(sim, prepared, log);
@@ -95,10 +97,7 @@ public final class ExperimentRunner {
                     @Override
                     public void onRound(RoundMetrics row, RoundTiming t) {
                         // without a network or device model there is no virtual time (the clock stays at 0)
-                        RoundMetrics m = timed ? row : new RoundMetrics(row.round(), row.clients(), row.failed(),
-                                row.learningRate(), row.trainLoss(), row.testLoss(), row.testAccuracy(),
-                                row.elementsUp(), row.bytesUp(), row.densityUp(), row.elementsDown(), row.bytesDown(),
-                                row.densityDown(), row.totalBytesUp(), row.totalBytesDown(), Double.NaN);
+                        RoundMetrics m = timed ? row : row.withSimSeconds(Double.NaN);
                         metrics.add(m);
                         timings.add(t);
                         metricsCsv.add(m);

@@ -76,7 +76,9 @@ class TopologyRunTest {
             assertEquals(2, m.clients(), "the cloud dispatches to its two edges");
             assertTrue(m.simSeconds() > 0, m.toString());
             assertTrue(m.densityUp() < 0.3, "edge -> cloud is Top-k 0.25: " + m);
+            assertEquals(m.bytesUp() + m.bytesDown(), m.wanBytes(), "edge <-> cloud is the WAN: " + m);
         }
+        assertTrue(Files.readAllLines(dir.resolve("o/metrics.csv")).get(0).endsWith(",sim_seconds,wan_bytes"));
         assertEquals(3, Files.readAllLines(dir.resolve("o/clients.csv")).size(), "header and two edges");
         // same seed, two threads: the same file
         log(file, dir.resolve("o2"), "run.threads=2");
@@ -95,6 +97,9 @@ class TopologyRunTest {
         assertEquals(6, rows.get(0).clients());
         long dense = rows.get(0).bytesUp() / 6;
         assertTrue(dense > UpdateCodec.HEADER_BYTES, "dense uploads");
+        for (RoundMetrics m : rows) {
+            assertEquals(m.bytesUp() + m.bytesDown(), m.wanBytes(), "every transfer crosses a site's WAN link");
+        }
         // three clients share a 5 Mb/s WAN link per site: a round takes at least their three uploads over it
         assertTrue(rows.get(0).simSeconds() > 3 * dense / (5 * 125_000.0), rows.get(0).toString());
     }

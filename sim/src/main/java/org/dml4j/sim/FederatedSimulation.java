@@ -34,6 +34,8 @@ import org.dml4j.sim.topology.Hierarchy;
  * <p>Hierarchical runs: with a {@link Hierarchy}, one edge aggregator per edge stands where the clients stood, so
  * the coordinator's strategy runs over the edges (HierFAVG with FedAvg, an asynchronous cloud with FedBuff), its
  * network is the edges' WAN and its byte counts are the WAN's; the clients' LAN and devices are the edges' timing.
+ * Each row's {@code wanBytes} counts what crossed a WAN link that round: every edge ↔ cloud transfer of a
+ * hierarchical run, the transfers that cross a region's link of a flat one ({@link #hasWan}).
  *
  * <p>Determinism: every random choice derives from the seed through {@link SeedTree} paths that name the version,
  * the client and the purpose, never the worker, and events reach the coordinator in virtual-time order, so the
@@ -51,6 +53,7 @@ public final class FederatedSimulation implements Simulation {
     private final List<? extends Participant> participants;
     private final NetworkTopology network;
     private final DeviceModel devices;
+    private final boolean hierarchical;
 
     /**
      * Creates the workers' models and the clients' compressor states.
@@ -70,6 +73,7 @@ public final class FederatedSimulation implements Simulation {
      */
     public FederatedSimulation(SimulationSpec spec, Hierarchy hierarchy) {
         this.spec = spec;
+        this.hierarchical = hierarchy != null;
         if (hierarchy != null && spec.network() != null) {
             throw new IllegalArgumentException("a hierarchical run takes its links from its topology, not a network");
         }
@@ -156,16 +160,21 @@ public final class FederatedSimulation implements Simulation {
     public SimulationResult run(RoundListener listener) {
         Coordinator.Settings settings = new Coordinator.Settings(spec.seed(), spec.rounds(), spec.evalEvery(), pool,
                 spec.training(), workers.initialParams(), spec.compression().downlinkCompressor(), layout);
-        SimTransport transport = new SimTransport(participants, workers, network, devices);
+        SimTransport transport = new SimTransport(participants, workers, network, devices, hierarchical);
         List<RoundTiming> timings = new ArrayList<>();
+        List<RoundMetrics> rows = new ArrayList<>();
         long start = System.nanoTime();
         CoordinatorListener sink = new CoordinatorListener() {
             private long last = start;
             private long lastTrain;
             private long lastEval;
+            private long lastWan;
 
             @Override
-            public void onRow(RoundMetrics m) {
+            public void onRow(RoundMetrics row) {
+                long wan = transport.wanBytes();
+                RoundMetrics m = row.withWanBytes(wan - lastWan);
+                lastWan = wan;
                 long t = System.nanoTime();
                 long train = workers.trainNanos();
                 long eval = workers.evalNanos();
@@ -175,6 +184,7 @@ public final class FederatedSimulation implements Simulation {
                 lastTrain = train;
                 lastEval = eval;
                 timings.add(timing);
+                rows.add(m);
                 listener.onRound(m, timing);
             }
 
@@ -189,7 +199,7 @@ public final class FederatedSimulation implements Simulation {
             }
         };
         Coordinator coordinator = new Coordinator(settings, spec.strategy(), transport, workers, sink);
-        List<RoundMetrics> rows = coordinator.run();
+        coordinator.run();
         for (Participant p : participants) {
             if (p instanceof EdgeAggregator e) {
                 listener.onLog(String.format(java.util.Locale.ROOT, "edge %d (%d clients): LAN %.1f MB down, %.1f MB"
@@ -198,6 +208,15 @@ public final class FederatedSimulation implements Simulation {
         }
         return new SimulationResult(rows, timings, coordinator.globalModel(), coordinator.stats(),
                 transport.ownSeconds());
+    }
+
+    /**
+     * @param network      the run's links, or null
+     * @param hierarchical whether edges talk to the cloud
+     * @return whether the run has a WAN (edges and a cloud, or regions), so that its metrics get a WAN column
+     */
+    public static boolean hasWan(NetworkTopology network, boolean hierarchical) {
+        return hierarchical || network != null && network.regions() > 0;
     }
 
     @Override

@@ -38,7 +38,8 @@ import org.dml4j.sim.network.NetworkTopology;
  * A barrier between iterations is our simplification (the paper's workers wait only for their own segments).
  * Churn and re-requests are not simulated here (the rules are in {@link SegmentedGossip#replacement}). Metrics: one
  * row per iteration, the test metrics of the average of the peers' models, every transfer's bytes in
- * {@code bytes_up} (peer-to-peer traffic has no downlink), {@code sim_seconds} at the iteration's end.
+ * {@code bytes_up} (peer-to-peer traffic has no downlink), those that crossed a region's link in {@code wan_bytes},
+ * {@code sim_seconds} at the iteration's end.
  *
  * <p>Determinism: training runs on worker threads but is joined in peer order; every draw comes from
  * {@code gossip/<purpose>/<peer>/<iteration>} seed paths, so the numbers are the same for any thread count.
@@ -162,7 +163,7 @@ public final class GossipSimulation implements Simulation {
                 }
             }
             double t0 = engine.now();
-            long[] bytes = {0};
+            long[] bytes = {0, 0}; // all, WAN
             long[] elements = {0};
             int[][][] targets = new int[n][][];
             if (segments != null) {
@@ -207,7 +208,7 @@ public final class GossipSimulation implements Simulation {
             }
             RoundMetrics m = new RoundMetrics(t + 1, n, failed, lr, lossWeight == 0 ? Double.NaN
                     : lossSum / lossWeight, testLoss, testAcc, elements[0], bytes[0],
-                    elements[0] == 0 ? Double.NaN : 1.0, 0, 0, Double.NaN, totalBytes, 0, engine.now());
+                    elements[0] == 0 ? Double.NaN : 1.0, 0, 0, Double.NaN, totalBytes, 0, engine.now(), bytes[1]);
             long now = System.nanoTime();
             RoundTiming timing = new RoundTiming(t + 1, (now - last) / 1e9, 0, 0, (now - start) / 1e9,
                     workers.threads());
@@ -251,6 +252,9 @@ public final class GossipSimulation implements Simulation {
         elements[0] += values;
         if (net == null) {
             return;
+        }
+        if (net.topology().crossesWan(from, to)) {
+            bytes[1] += size;
         }
         double sent = engine.now();
         net.send(from, to, size, a -> {

@@ -42,6 +42,9 @@ public final class SimTransport implements Transport {
     private final long[] transfer;
     private final double[] phaseStart;
     private long broadcastBytes;
+    private final NetworkTopology topology;
+    private final boolean allWan;
+    private long wanBytes;
     private final Task[] task;
     private final long[] event;
     private final double[] computeSeconds;
@@ -62,9 +65,20 @@ public final class SimTransport implements Transport {
     private long waitNanos;
     private boolean stopped;
 
-    @SuppressWarnings("unchecked")
     SimTransport(List<? extends Participant> participants, WorkerPool workers, NetworkTopology topology,
                  DeviceModel devices) {
+        this(participants, workers, topology, devices, false);
+    }
+
+    /**
+     * @param allWan whether every transfer crosses a WAN (edges talking to the cloud); else those that cross a
+     *               region's link do
+     */
+    @SuppressWarnings("unchecked")
+    SimTransport(List<? extends Participant> participants, WorkerPool workers, NetworkTopology topology,
+                 DeviceModel devices, boolean allWan) {
+        this.topology = topology;
+        this.allWan = allWan;
         this.participants = List.copyOf(participants);
         this.workers = Objects.requireNonNull(workers, "workers");
         this.devices = devices;
@@ -118,6 +132,17 @@ public final class SimTransport implements Transport {
         }
     }
 
+    /** @return bytes that crossed a WAN link so far, both directions */
+    public long wanBytes() {
+        return wanBytes;
+    }
+
+    private void countWan(int from, int to, long bytes) {
+        if (allWan || topology != null && topology.crossesWan(from, to)) {
+            wanBytes += bytes;
+        }
+    }
+
     /**
      * @return wall seconds the simulator itself spent in {@link #run}: the engine, the network and this transport,
      *     without the coordinator and strategy (event handling, aggregation, evaluation) and without waiting for
@@ -141,6 +166,7 @@ public final class SimTransport implements Transport {
         }
         jobs[p] = workers.submit(participants.get(p), t, jobs[p]);
         long bytes = t.fromReplica() ? broadcastBytes : t.wireBytes();
+        countWan(NetworkTopology.SERVER, p, bytes);
         if (network == null) {
             downloaded(p);
         } else {
@@ -205,6 +231,7 @@ public final class SimTransport implements Transport {
         if (r instanceof Reply.Ok ok) {
             replies[p] = ok;
             phaseStart[p] = engine.now();
+            countWan(p, NetworkTopology.SERVER, ok.update().wireBytes());
             if (network == null) {
                 uploaded(p);
             } else {

@@ -116,6 +116,30 @@ class HierarchicalSimulationTest {
     }
 
     @Test
+    void wanBytesCountEdgeToCloudTrafficAndTheFlatRunsRegionCrossings() {
+        SiteTopology sites = twoSites();
+        SimulationResult hier = run(spec(2, 1), twoEdges(sites));
+        for (RoundMetrics m : hier.rounds()) {
+            assertEquals(m.bytesUp() + m.bytesDown(), m.wanBytes(), "every edge <-> cloud transfer is WAN");
+            assertTrue(m.wanBytes() > 0);
+        }
+        SimulationSpec s = spec(2, 1);
+        SimulationSpec flat = new SimulationSpec(s.seed(), s.rounds(), 1, s.evalEvery(), s.clientData(), s.test(),
+                s.models(), s.strategy(), s.compression(), s.training(), null, sites.flat());
+        SimulationResult f = run(flat, null);
+        long dense = UpdateCodec.HEADER_BYTES + 4L * 4;
+        for (RoundMetrics m : f.rounds()) {
+            assertEquals(CLIENTS * dense, m.bytesUp());
+            assertEquals(m.bytesUp() + m.bytesDown(), m.wanBytes(), "every client's transfer crosses its site's WAN");
+        }
+        assertTrue(FederatedSimulation.hasWan(sites.flat(), false));
+        assertTrue(FederatedSimulation.hasWan(null, true));
+        SimulationResult none = run(spec(1, 1), null);
+        assertEquals(0, none.rounds().get(0).wanBytes(), "no network, no WAN");
+        assertTrue(!FederatedSimulation.hasWan(null, false));
+    }
+
+    @Test
     void anAsynchronousCloudRunsFedBuffOverTheEdges() {
         SiteTopology sites = twoSites();
         FedBuff fedbuff = new FedBuff(new FedBuff.FedBuffConfig(1, 1f, 0, "samples", "polynomial", 0.5, 0, -1));

@@ -21,6 +21,8 @@ public final class MetricsCsv {
     private static final int FIELDS = 15;
     /** The virtual-time column, written when the run has a network or device model. */
     public static final String SIM_SECONDS = "sim_seconds";
+    /** The WAN column (bytes that crossed a WAN link this round), written when the run's links have a WAN. */
+    public static final String WAN_BYTES = "wan_bytes";
     /** Header of {@code timing.csv}. */
     public static final String TIMING_HEADER = "round,wall_seconds,train_seconds,eval_seconds,elapsed_seconds,threads";
 
@@ -37,7 +39,21 @@ public final class MetricsCsv {
      * @return the open file
      */
     public static Rows<RoundMetrics> metrics(Path file, boolean simSeconds) {
-        return new Rows<>(file, HEADER + (simSeconds ? "," + SIM_SECONDS : ""), m -> {
+        return metrics(file, simSeconds, false);
+    }
+
+    /**
+     * Opens {@code metrics.csv} as {@link #metrics(Path, boolean)} does, with a {@value #WAN_BYTES} column after
+     * {@value #SIM_SECONDS} when {@code wan} is set.
+     *
+     * @param file       destination (created or truncated)
+     * @param simSeconds whether to add the {@value #SIM_SECONDS} column
+     * @param wan        whether to add the {@value #WAN_BYTES} column (the run's links have a WAN)
+     * @return the open file
+     */
+    public static Rows<RoundMetrics> metrics(Path file, boolean simSeconds, boolean wan) {
+        String header = HEADER + (simSeconds ? "," + SIM_SECONDS : "") + (wan ? "," + WAN_BYTES : "");
+        return new Rows<>(file, header, m -> {
             StringBuilder sb = new StringBuilder();
             sb.append(m.round()).append(',').append(m.clients()).append(',').append(m.failed()).append(',')
                     .append(m.learningRate()).append(',').append(m.trainLoss()).append(',').append(m.testLoss())
@@ -47,6 +63,9 @@ public final class MetricsCsv {
                     .append(m.totalBytesUp()).append(',').append(m.totalBytesDown());
             if (simSeconds) {
                 sb.append(',').append(m.simSeconds());
+            }
+            if (wan) {
+                sb.append(',').append(m.wanBytes());
             }
             return sb.toString();
         });
@@ -118,11 +137,15 @@ public final class MetricsCsv {
         } catch (IOException e) {
             throw new UncheckedIOException("could not read " + file, e);
         }
-        if (lines.isEmpty() || !(lines.get(0).equals(HEADER) || lines.get(0).equals(HEADER + "," + SIM_SECONDS))) {
+        String head = lines.isEmpty() ? "" : lines.get(0);
+        boolean wan = head.endsWith("," + WAN_BYTES);
+        String rest = wan ? head.substring(0, head.length() - WAN_BYTES.length() - 1) : head;
+        if (!(rest.equals(HEADER) || rest.equals(HEADER + "," + SIM_SECONDS))) {
             throw new IllegalArgumentException(file + " is not a dml4j metrics.csv (line 1 must be: " + HEADER
-                    + "[," + SIM_SECONDS + "])");
+                    + "[," + SIM_SECONDS + "][," + WAN_BYTES + "])");
         }
-        int fields = lines.get(0).equals(HEADER) ? FIELDS : FIELDS + 1;
+        boolean sim = !rest.equals(HEADER);
+        int fields = FIELDS + (sim ? 1 : 0) + (wan ? 1 : 0);
         List<RoundMetrics> out = new ArrayList<>();
         for (int i = 1; i < lines.size(); i++) {
             if (lines.get(i).isBlank()) {
@@ -139,7 +162,7 @@ public final class MetricsCsv {
                         Double.parseDouble(f[6]), Long.parseLong(f[7]), Long.parseLong(f[8]),
                         Double.parseDouble(f[9]), Long.parseLong(f[10]), Long.parseLong(f[11]),
                         Double.parseDouble(f[12]), Long.parseLong(f[13]), Long.parseLong(f[14]),
-                        fields > FIELDS ? Double.parseDouble(f[15]) : Double.NaN));
+                        sim ? Double.parseDouble(f[15]) : Double.NaN, wan ? Long.parseLong(f[fields - 1]) : 0L));
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException(file + " line " + (i + 1) + ": " + e.getMessage());
             }

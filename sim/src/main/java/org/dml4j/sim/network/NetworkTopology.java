@@ -52,6 +52,18 @@ public interface NetworkTopology {
     int regionOf(int node);
 
     /**
+     * @param from a node
+     * @param to   another node
+     * @return whether a transfer between them crosses a WAN link (a region's link: the two are in different regions,
+     *     at least one of them in a region)
+     */
+    default boolean crossesWan(int from, int to) {
+        int a = regionOf(from);
+        int b = regionOf(to);
+        return a != b && (a >= 0 || b >= 0);
+    }
+
+    /**
      * @param region 0 .. regions-1
      * @return capacity of the region's WAN link out of the region
      */
