@@ -27,6 +27,8 @@ abstract class BucketQuantizer implements CompressorState {
     private int outPos;
     /** The dither seed of the next call, drawn ahead so that a failed call leaves the state as it was. */
     private int nextSeed;
+    /** Draws made from {@code rng} so far: its position, for checkpoints. */
+    private long draws;
 
     BucketQuantizer(int dim, int[] segments, Integer bucketSize, SplittableRandom rng) {
         this.dim = dim;
@@ -39,6 +41,46 @@ abstract class BucketQuantizer implements CompressorState {
         this.buckets = (int) QuantizedUpdate.bucketCount(segments, this.bucketSize);
         this.rng = rng;
         this.nextSeed = rng == null ? 0 : rng.nextInt();
+        this.draws = rng == null ? 0 : 1;
+    }
+
+    /**
+     * Saves the generator's position (and, in subclasses, their own fields).
+     *
+     * @param out where to write
+     */
+    @Override
+    public void save(org.dml4j.core.Snapshot out) {
+        out.putString("type", getClass().getName()).putLong("draws", draws).putLong("next-seed", nextSeed);
+    }
+
+    /**
+     * Advances the fresh generator to the saved position, checking it lands on the saved next seed.
+     *
+     * @param in what {@link #save} wrote
+     */
+    @Override
+    public void restore(org.dml4j.core.Snapshot in) {
+        in.expect("type", getClass().getName());
+        long d = in.getLong("draws");
+        int saved = in.getInt("next-seed");
+        if (rng == null) {
+            return;
+        }
+        if (draws != 1 || d < 1) {
+            throw new IllegalArgumentException("restore needs a fresh state and a saved one (draws " + draws
+                    + ", saved " + d + ")");
+        }
+        int last = 0;
+        for (long i = 1; i < d; i++) {
+            last = rng.nextInt();
+        }
+        if (d > 1 ? last != saved : nextSeed != saved) {
+            throw new IllegalArgumentException("checkpoint entry '" + in.prefix() + "next-seed' does not follow from"
+                    + " this run's seed: the checkpoint belongs to another run");
+        }
+        nextSeed = saved;
+        draws = d;
     }
 
     /** @return the scheme of the codes */
@@ -162,6 +204,7 @@ abstract class BucketQuantizer implements CompressorState {
         out = null;
         if (rng != null) {
             nextSeed = rng.nextInt();
+            draws++;
         }
         return QuantizedUpdate.wrap(scheme(), levels(), segments.clone(), bucketSize, scales, dim, packed);
     }

@@ -87,7 +87,7 @@ public final class CastCompressor implements GradientCompressor {
     @Override
     public CompressorState newState(int dim, SplittableRandom rng) {
         Checks.dim(dim);
-        return update -> {
+        return (CompressorState.Stateless) update -> {
             Checks.length(update, dim);
             if (!CompressKernels.get().allFinite(update, 0, dim)) {
                 throw TopKSelector.nonFinite(update, 0, dim);

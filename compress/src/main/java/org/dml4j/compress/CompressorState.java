@@ -55,4 +55,63 @@ public interface CompressorState {
         throw new UnsupportedOperationException("this compressor state has no threshold to set ("
                 + getClass().getSimpleName() + ")");
     }
+
+    /**
+     * Writes everything that changes during a run (error-feedback residual, momentum, adaptive level, round counter,
+     * how far its random generator has advanced) into a checkpoint, under the keys of {@code out} (a view reserved
+     * for this state). Called between {@link #compress} calls; does not change the state. The default throws: a
+     * compressor that keeps state must say how it is saved, and a run cannot be checkpointed without it.
+     *
+     * @param out where to write
+     * @throws UnsupportedOperationException when this compressor cannot be checkpointed (the message names it)
+     */
+    default void save(org.dml4j.core.Snapshot out) {
+        throw new UnsupportedOperationException("the compressor state " + getClass().getName()
+                + " cannot be saved in a checkpoint");
+    }
+
+    /**
+     * Restores what {@link #save} wrote into a freshly made state of the same compressor, layout and generator (the
+     * same seed path), after which it compresses exactly as the saved one would have.
+     *
+     * @param in what {@link #save} wrote
+     * @throws IllegalArgumentException      naming the key when the checkpoint does not fit this state
+     * @throws UnsupportedOperationException when this compressor cannot be checkpointed
+     */
+    default void restore(org.dml4j.core.Snapshot in) {
+        throw new UnsupportedOperationException("the compressor state " + getClass().getName()
+                + " cannot be restored from a checkpoint");
+    }
+
+    /** A state that keeps nothing between calls (dense and cast compressors): saving and restoring do nothing. */
+    @FunctionalInterface
+    interface Stateless extends CompressorState {
+        @Override
+        default void save(org.dml4j.core.Snapshot out) {
+        }
+
+        @Override
+        default void restore(org.dml4j.core.Snapshot in) {
+        }
+    }
+
+    /**
+     * Advances a generator by {@code draws} unbounded draws, as a fresh state's generator must be when restored: every
+     * unbounded {@code nextLong}, {@code nextInt} and {@code nextDouble} of a {@link java.util.SplittableRandom}
+     * advances it by the same one step, so the count is its position.
+     *
+     * @param rng   a fresh generator from the same seed path
+     * @param draws how many draws the saved state had made
+     * @return the last value drawn as a {@code long} (0 when {@code draws} is 0)
+     */
+    static long advance(java.util.SplittableRandom rng, long draws) {
+        if (draws < 0) {
+            throw new IllegalArgumentException("checkpoint: a generator cannot have made " + draws + " draws");
+        }
+        long last = 0;
+        for (long i = 0; i < draws; i++) {
+            last = rng.nextLong();
+        }
+        return last;
+    }
 }

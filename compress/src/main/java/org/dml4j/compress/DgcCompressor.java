@@ -164,5 +164,23 @@ public final class DgcCompressor implements GradientCompressor {
         public void setRatio(double r) {
             ratio = Checks.ratio("ratio", r);
         }
+
+        /** Saves the momentum {@code u}, the accumulated velocity {@code v}, the ratio and the round. */
+        @Override
+        public void save(org.dml4j.core.Snapshot out) {
+            out.putString("type", "dgc").putFloats("momentum", u).putFloats("velocity", v).putDouble("ratio", ratio)
+                    .putLong("round", round);
+        }
+
+        @Override
+        public void restore(org.dml4j.core.Snapshot in) {
+            in.expect("type", "dgc");
+            float[] mu = in.getFloats("momentum", dim);
+            float[] ve = in.getFloats("velocity", dim);
+            System.arraycopy(mu, 0, u, 0, dim);
+            System.arraycopy(ve, 0, v, 0, dim);
+            ratio = in.getDouble("ratio");
+            round = in.getInt("round");
+        }
     }
 }

@@ -73,4 +73,26 @@ public final class DownlinkCompressor {
     public CompressorState state() {
         return state;
     }
+
+    /**
+     * Saves the clients' replica and, under {@code state/}, the compressor state (for checkpoints).
+     *
+     * @param out where to write
+     * @throws UnsupportedOperationException when the compressor cannot be checkpointed
+     */
+    public void save(org.dml4j.core.Snapshot out) {
+        out.putFloats("replica", replica);
+        state.save(out.under("state"));
+    }
+
+    /**
+     * Restores what {@link #save} wrote into a freshly made downlink compressor of the same configuration.
+     *
+     * @param in what {@link #save} wrote
+     */
+    public void restore(org.dml4j.core.Snapshot in) {
+        float[] r = in.getFloats("replica", replica.length);
+        state.restore(in.under("state"));
+        System.arraycopy(r, 0, replica, 0, r.length);
+    }
 }

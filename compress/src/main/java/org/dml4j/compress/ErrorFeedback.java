@@ -127,6 +127,21 @@ public final class ErrorFeedback implements GradientCompressor {
             return FloatKernels.get().sumSquares(residual, 0, dim);
         }
 
+        /** Saves the residual and, under {@code inner/}, the wrapped state. */
+        @Override
+        public void save(org.dml4j.core.Snapshot out) {
+            out.putString("type", "error-feedback").putFloats("residual", residual);
+            inner.save(out.under("inner"));
+        }
+
+        @Override
+        public void restore(org.dml4j.core.Snapshot in) {
+            in.expect("type", "error-feedback");
+            float[] r = in.getFloats("residual", dim);
+            inner.restore(in.under("inner"));
+            residual = r;
+        }
+
         /** Clears the residual (for example when a client restarts from a fresh model). */
         public void reset() {
             java.util.Arrays.fill(residual, 0f);

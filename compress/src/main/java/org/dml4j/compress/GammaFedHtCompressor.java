@@ -88,6 +88,18 @@ public final class GammaFedHtCompressor implements GradientCompressor {
         }
 
         @Override
+        public void save(org.dml4j.core.Snapshot out) {
+            super.save(out);
+            out.putLong("round", round);
+        }
+
+        @Override
+        public void restore(org.dml4j.core.Snapshot in) {
+            super.restore(in);
+            round = in.getInt("round");
+        }
+
+        @Override
         public void setThreshold(double threshold) {
             throw new UnsupportedOperationException("gamma-fedht sets its own threshold from the rate schedule;"
                     + " use the threshold compressor to set one");

@@ -40,7 +40,7 @@ public final class IdentityCompressor implements GradientCompressor {
 
     @Override
     public CompressorState newState(int dim, SplittableRandom rng) {
-        return update -> {
+        return (CompressorState.Stateless) update -> {
             if (update.length != dim) {
                 throw new IllegalArgumentException("update length must be " + dim + ", got " + update.length);
             }

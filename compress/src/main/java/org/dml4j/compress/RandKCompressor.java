@@ -117,6 +117,8 @@ public final class RandKCompressor implements GradientCompressor {
         private int fixedK;
         /** The seed of the next call, drawn ahead so that a failed call leaves the state as it was. */
         private long nextSeed;
+        /** Draws made from {@code rng} so far: its position, for checkpoints. */
+        private long draws;
 
         State(int dim, int[] segments, SplittableRandom rng) {
             this.dim = dim;
@@ -124,6 +126,7 @@ public final class RandKCompressor implements GradientCompressor {
             this.rng = Objects.requireNonNull(rng, "rng");
             this.bits = new long[(dim + 63) >>> 6];
             this.nextSeed = this.rng.nextLong();
+            this.draws = 1;
             if (config.k() != null) {
                 if (config.k() > dim) {
                     throw new IllegalArgumentException("randk: k = " + config.k() + " is larger than dim " + dim);
@@ -163,6 +166,7 @@ public final class RandKCompressor implements GradientCompressor {
             }
             format.roundInPlace(val, 0, val.length);
             nextSeed = rng.nextLong();
+            draws++;
             return SparseUpdate.wrapSeeded(dim, idx, val, format,
                     new SparseUpdate.Seeded(seed, segments.clone(), counts));
         }
@@ -171,6 +175,32 @@ public final class RandKCompressor implements GradientCompressor {
         public void setRatio(double r) {
             ratio = Checks.ratio("ratio", r);
             fixedK = 0;
+        }
+
+        @Override
+        public void save(org.dml4j.core.Snapshot out) {
+            out.putString("type", NAME).putDouble("ratio", ratio).putLong("k", fixedK).putLong("draws", draws)
+                    .putLong("next-seed", nextSeed);
+        }
+
+        /** Advances the fresh generator to the saved position and checks it lands on the saved next seed. */
+        @Override
+        public void restore(org.dml4j.core.Snapshot in) {
+            in.expect("type", NAME);
+            long d = in.getLong("draws");
+            if (draws != 1 || d < 1) {
+                throw new IllegalArgumentException("randk: restore needs a fresh state and a saved one (draws " + draws
+                        + ", saved " + d + ")");
+            }
+            long last = CompressorState.advance(rng, d - 1);
+            if (d > 1 ? last != in.getLong("next-seed") : nextSeed != in.getLong("next-seed")) {
+                throw new IllegalArgumentException("checkpoint entry '" + in.prefix() + "next-seed' does not follow"
+                        + " from this run's seed: the checkpoint belongs to another run");
+            }
+            nextSeed = in.getLong("next-seed");
+            draws = d;
+            ratio = in.getDouble("ratio");
+            fixedK = in.getInt("k");
         }
     }
 }

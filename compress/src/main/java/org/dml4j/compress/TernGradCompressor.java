@@ -111,6 +111,21 @@ public final class TernGradCompressor implements GradientCompressor {
             super(dim, segments, config.bucketSize(), Objects.requireNonNull(rng, "rng"));
         }
 
+        /** Saves the generator's position and the scalers set for the next call, if any. */
+        @Override
+        public void save(org.dml4j.core.Snapshot out) {
+            super.save(out);
+            if (shared != null) {
+                out.putFloats("shared", shared);
+            }
+        }
+
+        @Override
+        public void restore(org.dml4j.core.Snapshot in) {
+            super.restore(in);
+            shared = in.has("shared") ? in.getFloats("shared", buckets) : null;
+        }
+
         @Override
         QuantizedUpdate.Scheme scheme() {
             return QuantizedUpdate.Scheme.SYMMETRIC;

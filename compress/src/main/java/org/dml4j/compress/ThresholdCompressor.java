@@ -103,5 +103,16 @@ public final class ThresholdCompressor implements GradientCompressor {
         double threshold() {
             return threshold;
         }
+
+        @Override
+        public void save(org.dml4j.core.Snapshot out) {
+            out.putString("type", getClass().getName()).putDouble("threshold", threshold);
+        }
+
+        @Override
+        public void restore(org.dml4j.core.Snapshot in) {
+            in.expect("type", getClass().getName());
+            threshold = in.getDouble("threshold");
+        }
     }
 }

@@ -114,5 +114,17 @@ public final class TopKCompressor implements GradientCompressor {
             ratio = Checks.ratio("ratio", r);
             fixedK = 0;
         }
+
+        @Override
+        public void save(org.dml4j.core.Snapshot out) {
+            out.putString("type", NAME).putDouble("ratio", ratio).putLong("k", fixedK);
+        }
+
+        @Override
+        public void restore(org.dml4j.core.Snapshot in) {
+            in.expect("type", NAME);
+            ratio = in.getDouble("ratio");
+            fixedK = in.getInt("k");
+        }
     }
 }

@@ -11,6 +11,8 @@ import org.dml4j.compress.GradientCompressor;
 import org.dml4j.compress.UpdateLayout;
 import org.dml4j.core.Json;
 import org.dml4j.core.SeedTree;
+import org.dml4j.core.Snapshot;
+import org.dml4j.fl.checkpoint.Checkpointable;
 import org.dml4j.model.EvalResult;
 
 /**
@@ -29,9 +31,18 @@ import org.dml4j.model.EvalResult;
  * (n ≥ 1) further task of the same participant from the same version; {@link CoordinatorContext#random} is
  * {@code <purpose>/<index>}. Nothing depends on a worker thread, so a run is identical for any thread count.
  *
+ * <p>Checkpoints ({@link Checkpointable}): {@link #save} writes everything the coordinator keeps (the global model and
+ * version, the downlink replica and compressor state, per-participant task bookkeeping and seed-path counters, the
+ * open metrics row, every row made so far, the counts) and the strategy's state under {@code strategy/}, when the
+ * strategy is {@link Checkpointable}. Call it between events, on the delivering thread. A coordinator built with the
+ * same settings, strategy configuration and seed and given the snapshot by {@link #restore} before {@link #run}
+ * continues exactly where the saved one stood: its {@code run} does not deliver {@link Event.Start} to the strategy nor
+ * write the event log's header again, so the transport must be restored to the same instant too (the simulator's is;
+ * a network transport re-sends the tasks still in flight).
+ *
  * <p>Not thread-safe: {@link #run} is called once, and everything happens on the transport's delivering thread.
  */
-public final class Coordinator implements CoordinatorContext {
+public final class Coordinator implements CoordinatorContext, Checkpointable {
     /** First line of every event log: its format and version (readers reject other versions). */
     public static final String EVENT_LOG_HEADER = "{\"format\":\"dml4j-events\",\"version\":1}";
 
@@ -79,7 +90,10 @@ public final class Coordinator implements CoordinatorContext {
     private final long[] taskOf;          // running task id, or -1
     private final int[] lastVersion;      // version of the participant's last dispatch
     private final int[] repeats;          // further dispatches from lastVersion
+    private final int[] stepsOf;          // local steps of the running task
+    private final double[] levelOf;       // compression level of the running task
     private final boolean[] unavailable;
+    private boolean restored;
     private int idleCount;
     private int inFlight;
     // model
@@ -130,6 +144,8 @@ public final class Coordinator implements CoordinatorContext {
         this.taskOf = new long[n];
         this.lastVersion = new int[n];
         this.repeats = new int[n];
+        this.stepsOf = new int[n];
+        this.levelOf = new double[n];
         this.unavailable = new boolean[n];
         Arrays.fill(taskOf, -1);
         Arrays.fill(lastVersion, -1);
@@ -145,7 +161,9 @@ public final class Coordinator implements CoordinatorContext {
      *                        the participants waited on
      */
     public List<RoundMetrics> run() {
-        listener.onEventLog(EVENT_LOG_HEADER);
+        if (!restored) {
+            listener.onEventLog(EVENT_LOG_HEADER);
+        }
         boolean stopped = transport.run(this::deliver);
         if (!stopped || !finished) {
             throw new StallException(String.format(java.util.Locale.ROOT,
@@ -201,6 +219,7 @@ public final class Coordinator implements CoordinatorContext {
                             + " of participant " + p + ", whose task is " + taskOf[p]);
                 }
                 release(p);
+                clientRound(reply, p);
                 if (reply instanceof Reply.Ok ok) {
                     CompressedUpdate u = ok.update();
                     rowElementsUp += u.elements();
@@ -227,6 +246,7 @@ public final class Coordinator implements CoordinatorContext {
                                 + p + ", whose task is " + taskOf[p]);
                     }
                     release(p);
+                    clientOutcome(p, l.taskId(), "lost");
                     rowFailed++;
                     stats.onLost(p);
                 }
@@ -250,6 +270,23 @@ public final class Coordinator implements CoordinatorContext {
             case Event.Timer t -> event("{\"t\":" + now() + ",\"e\":\"timer\",\"tag\":" + t.tag() + "}");
         }
         strategy.onEvent(e, this);
+    }
+
+    private void clientRound(Reply reply, int p) {
+        if (reply instanceof Reply.Ok ok) {
+            listener.onClientRound(new ClientRound(version + 1, p, ok.taskId(), ok.baseVersion(), "ok",
+                    ok.numSamples(), ok.steps(), ok.trainLoss(), ok.update().elements(), ok.update().wireBytes(),
+                    levelOf[p], ok.downloadSeconds(), ok.computeSeconds(), ok.uploadSeconds(), now()));
+        } else {
+            listener.onClientRound(new ClientRound(version + 1, p, reply.taskId(), reply.baseVersion(), "failed",
+                    settings.pool().client(p).numSamples(), stepsOf[p], Double.NaN, 0, 0, levelOf[p], 0, 0, 0,
+                    now()));
+        }
+    }
+
+    private void clientOutcome(int p, long task, String status) {
+        listener.onClientRound(new ClientRound(version + 1, p, task, lastVersion[p], status,
+                settings.pool().client(p).numSamples(), stepsOf[p], Double.NaN, 0, 0, levelOf[p], 0, 0, 0, now()));
     }
 
     private void release(int p) {
@@ -385,6 +422,8 @@ public final class Coordinator implements CoordinatorContext {
         }
         rowDispatched++;
         taskOf[participant] = task.id();
+        stepsOf[participant] = localSteps;
+        levelOf[participant] = level;
         inFlight++;
         if (!unavailable[participant]) {
             idleCount--;
@@ -405,6 +444,7 @@ public final class Coordinator implements CoordinatorContext {
         }
         transport.cancel(participant, task);
         release(participant);
+        clientOutcome(participant, task, "cancelled");
         rowFailed++;
         stats.onCancelled(participant);
         event("{\"t\":" + now() + ",\"e\":\"cancel\",\"task\":" + task + ",\"p\":" + participant + ",\"reason\":"
@@ -489,4 +529,227 @@ public final class Coordinator implements CoordinatorContext {
     public boolean finished() {
         return finished;
     }
+
+    /** The strategy's part of a checkpoint lives under this key of the coordinator's view. */
+    public static final String STRATEGY_KEY = "strategy";
+
+    /**
+     * @param strategy a strategy
+     * @return null when runs of it can be checkpointed, else why not (for a clear refusal before the run starts)
+     */
+    public static String checkpointUnsupported(Strategy strategy) {
+        return strategy instanceof Checkpointable ? null : "the strategy '" + strategy.name()
+                + "' cannot be checkpointed (it keeps state that is not saved); supported: fedavg, fedprox, fedbuff,"
+                + " fedasync";
+    }
+
+    /**
+     * Saves the coordinator's state and its strategy's (under {@value #STRATEGY_KEY}/); see the class comment.
+     *
+     * @param out where to write
+     * @throws IllegalStateException         when the run has ended
+     * @throws UnsupportedOperationException when the strategy or the downlink compressor cannot be checkpointed
+     */
+    @Override
+    public void save(Snapshot out) {
+        if (finished) {
+            throw new IllegalStateException("the run has ended: nothing to resume");
+        }
+        String unsupported = checkpointUnsupported(strategy);
+        if (unsupported != null) {
+            throw new UnsupportedOperationException(unsupported);
+        }
+        out.putString("strategy-name", strategy.name()).putLong("participants", taskOf.length)
+                .putLong("final-version", settings.versions()).putLong("seed", settings.seed())
+                .putLong("version", version).putFloats("global", global).putLong("next-task", nextTask)
+                .putLongs("task-of", taskOf).putInts("last-version", lastVersion).putInts("repeats", repeats)
+                .putInts("steps-of", stepsOf).putDoubles("level-of", levelOf)
+                .putBytes("unavailable", booleans(unavailable)).putLong("idle", idleCount)
+                .putLong("in-flight", inFlight).putLong("broadcast-version", broadcastVersion)
+                .putLong("events-since-commit", eventsSinceCommit).putLong("row-dispatched", rowDispatched)
+                .putLong("row-failed", rowFailed).putDouble("row-learning-rate", rowLearningRate)
+                .putLong("row-elements-up", rowElementsUp).putLong("row-bytes-up", rowBytesUp)
+                .putLong("row-ok", rowOk).putLong("row-elements-down", rowElementsDown)
+                .putLong("row-bytes-down", rowBytesDown).putLong("row-receivers", rowReceivers)
+                .putLong("total-up", totalUp).putLong("total-down", totalDown);
+        if (replica != null) {
+            out.putFloats("replica", replica);
+        }
+        if (downlink != null) {
+            downlink.save(out.under("downlink"));
+        }
+        saveRows(out.under("rows"), rows);
+        stats.save(out.under("stats"));
+        ((Checkpointable) strategy).save(out.under(STRATEGY_KEY));
+    }
+
+    /**
+     * Restores what {@link #save} wrote; call once, before {@link #run}, on a coordinator built with the same
+     * settings and a fresh strategy of the same configuration.
+     *
+     * @param in what {@link #save} wrote
+     * @throws IllegalArgumentException naming the entry when the snapshot belongs to another run (seed, pool size,
+     *                                  rounds, strategy or model size differ)
+     */
+    @Override
+    public void restore(Snapshot in) {
+        if (restored || version != 0 || nextTask != 0) {
+            throw new IllegalStateException("restore a fresh coordinator, once, before run()");
+        }
+        String unsupported = checkpointUnsupported(strategy);
+        if (unsupported != null) {
+            throw new UnsupportedOperationException(unsupported);
+        }
+        in.expect("strategy-name", strategy.name());
+        int n = taskOf.length;
+        expectLong(in, "participants", n);
+        expectLong(in, "final-version", settings.versions());
+        expectLong(in, "seed", settings.seed());
+        version = in.getInt("version");
+        global = in.getFloats("global", dim);
+        nextTask = in.getLong("next-task");
+        long[] t = in.getLongs("task-of");
+        int[] lv = in.getInts("last-version", n);
+        int[] rp = in.getInts("repeats", n);
+        int[] st = in.getInts("steps-of", n);
+        double[] lvl = in.getDoubles("level-of");
+        byte[] un = in.getBytes("unavailable");
+        if (t.length != n || lvl.length != n || un.length != n) {
+            throw new IllegalArgumentException("checkpoint entries '" + in.prefix() + "task-of', 'level-of' and"
+                    + " 'unavailable' must hold " + n + " values");
+        }
+        System.arraycopy(t, 0, taskOf, 0, n);
+        System.arraycopy(lv, 0, lastVersion, 0, n);
+        System.arraycopy(rp, 0, repeats, 0, n);
+        System.arraycopy(st, 0, stepsOf, 0, n);
+        System.arraycopy(lvl, 0, levelOf, 0, n);
+        for (int p = 0; p < n; p++) {
+            unavailable[p] = un[p] != 0;
+        }
+        idleCount = in.getInt("idle");
+        inFlight = in.getInt("in-flight");
+        broadcastVersion = in.getInt("broadcast-version");
+        eventsSinceCommit = in.getLong("events-since-commit");
+        rowDispatched = in.getInt("row-dispatched");
+        rowFailed = in.getInt("row-failed");
+        rowLearningRate = in.getDouble("row-learning-rate");
+        rowElementsUp = in.getLong("row-elements-up");
+        rowBytesUp = in.getLong("row-bytes-up");
+        rowOk = in.getInt("row-ok");
+        rowElementsDown = in.getLong("row-elements-down");
+        rowBytesDown = in.getLong("row-bytes-down");
+        rowReceivers = in.getLong("row-receivers");
+        totalUp = in.getLong("total-up");
+        totalDown = in.getLong("total-down");
+        replica = in.has("replica") ? in.getFloats("replica", dim) : null;
+        if (downlink != null) {
+            downlink.restore(in.under("downlink"));
+        }
+        rows.clear();
+        rows.addAll(readRows(in.under("rows")));
+        if (rows.size() != version) {
+            throw new IllegalArgumentException("checkpoint holds " + rows.size() + " metrics rows at version "
+                    + version);
+        }
+        stats.restore(in.under("stats"));
+        ((Checkpointable) strategy).restore(in.under(STRATEGY_KEY));
+        restored = true;
+    }
+
+    /** @return the rows made so far (after {@link #restore}: the saved ones) */
+    public List<RoundMetrics> rows() {
+        return List.copyOf(rows);
+    }
+
+    private static void expectLong(Snapshot in, String key, long expected) {
+        long v = in.getLong(key);
+        if (v != expected) {
+            throw new IllegalArgumentException("checkpoint entry '" + in.prefix() + key + "' is " + v
+                    + ", this run has " + expected);
+        }
+    }
+
+    private static byte[] booleans(boolean[] b) {
+        byte[] out = new byte[b.length];
+        for (int i = 0; i < b.length; i++) {
+            out[i] = (byte) (b[i] ? 1 : 0);
+        }
+        return out;
+    }
+
+    /**
+     * Saves metrics rows as columns (one array a field).
+     *
+     * @param out  where to write
+     * @param rows the rows
+     */
+    public static void saveRows(Snapshot out, List<RoundMetrics> rows) {
+        int n = rows.size();
+        long[][] l = new long[9][n];
+        double[][] d = new double[7][n];
+        for (int i = 0; i < n; i++) {
+            RoundMetrics m = rows.get(i);
+            l[0][i] = m.round();
+            l[1][i] = m.clients();
+            l[2][i] = m.failed();
+            l[3][i] = m.elementsUp();
+            l[4][i] = m.bytesUp();
+            l[5][i] = m.elementsDown();
+            l[6][i] = m.bytesDown();
+            l[7][i] = m.totalBytesUp();
+            l[8][i] = m.totalBytesDown();
+            d[0][i] = m.learningRate();
+            d[1][i] = m.trainLoss();
+            d[2][i] = m.testLoss();
+            d[3][i] = m.testAccuracy();
+            d[4][i] = m.densityUp();
+            d[5][i] = m.densityDown();
+            d[6][i] = m.simSeconds();
+        }
+        for (int k = 0; k < l.length; k++) {
+            out.putLongs(ROW_LONGS[k], l[k]);
+        }
+        for (int k = 0; k < d.length; k++) {
+            out.putDoubles(ROW_DOUBLES[k], d[k]);
+        }
+    }
+
+    /**
+     * @param in what {@link #saveRows} wrote
+     * @return the rows
+     */
+    public static List<RoundMetrics> readRows(Snapshot in) {
+        long[][] l = new long[ROW_LONGS.length][];
+        double[][] d = new double[ROW_DOUBLES.length][];
+        for (int k = 0; k < l.length; k++) {
+            l[k] = in.getLongs(ROW_LONGS[k]);
+        }
+        for (int k = 0; k < d.length; k++) {
+            d[k] = in.getDoubles(ROW_DOUBLES[k]);
+        }
+        int n = l[0].length;
+        for (long[] a : l) {
+            check(in, a.length, n);
+        }
+        for (double[] a : d) {
+            check(in, a.length, n);
+        }
+        List<RoundMetrics> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            out.add(new RoundMetrics((int) l[0][i], (int) l[1][i], (int) l[2][i], d[0][i], d[1][i], d[2][i],
+                    d[3][i], l[3][i], l[4][i], d[4][i], l[5][i], l[6][i], d[5][i], l[7][i], l[8][i], d[6][i]));
+        }
+        return out;
+    }
+
+    private static void check(Snapshot in, int len, int n) {
+        if (len != n) {
+            throw new IllegalArgumentException("checkpoint columns under '" + in.prefix() + "' differ in length");
+        }
+    }
+
+    private static final String[] ROW_LONGS = {"round", "clients", "failed", "elements-up", "bytes-up",
+        "elements-down", "bytes-down", "total-bytes-up", "total-bytes-down"};
+    private static final String[] ROW_DOUBLES = {"learning-rate", "train-loss", "test-loss", "test-accuracy",
+        "density-up", "density-down", "sim-seconds"};
 }

@@ -15,4 +15,13 @@ public interface CoordinatorListener {
     /** @param jsonLine one line of the event log, without the newline */
     default void onEventLog(String jsonLine) {
     }
+
+    /**
+     * Called when a task's outcome reaches the coordinator, before the strategy sees it (before {@link #onRow} of the
+     * row it is counted in).
+     *
+     * @param outcome what the participant's task came to
+     */
+    default void onClientRound(ClientRound outcome) {
+    }
 }

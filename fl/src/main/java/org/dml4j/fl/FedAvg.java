@@ -32,7 +32,7 @@ import java.util.SplittableRandom;
  *
  * <p>One instance per run; deterministic given the coordinator's seeds.
  */
-public final class FedAvg implements Strategy {
+public final class FedAvg implements Strategy, org.dml4j.fl.checkpoint.Checkpointable {
     private static final System.Logger LOG = System.getLogger(FedAvg.class.getName());
     private final String name;
     private final double fraction;
@@ -209,6 +209,28 @@ public final class FedAvg implements Strategy {
             ok.update().addTo(next, (float) (serverLearningRate * ok.numSamples() / (double) total));
         }
         return next;
+    }
+
+    /** Saves the open round: its cohort, the replies buffered, the counts (the sampling draws come from seed paths). */
+    @Override
+    public void save(org.dml4j.core.Snapshot out) {
+        out.putBoolean("open", open).putLong("wanted", wanted).putLong("done", done).putLong("failed", failed)
+                .putInts("cohort", cohort.stream().mapToInt(Integer::intValue).sorted().toArray());
+        org.dml4j.fl.checkpoint.Replies.saveAll(out.under("buffer"), open ? buffer : List.of());
+    }
+
+    @Override
+    public void restore(org.dml4j.core.Snapshot in) {
+        open = in.getBoolean("open");
+        wanted = in.getInt("wanted");
+        done = in.getInt("done");
+        failed = in.getInt("failed");
+        cohort.clear();
+        for (int id : in.getInts("cohort")) {
+            cohort.add(id);
+        }
+        buffer.clear();
+        buffer.addAll(org.dml4j.fl.checkpoint.Replies.readAll(in.under("buffer"), Integer.MAX_VALUE));
     }
 
     /** Partial Fisher–Yates: k distinct indices in [0, n), returned sorted. */

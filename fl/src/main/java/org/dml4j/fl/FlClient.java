@@ -20,7 +20,7 @@ import org.dml4j.model.TrainResult;
  * adaptive level, created on the first task) across tasks; it borrows a {@link Model} from the executing worker for each task. Its randomness
  * for a task comes from the task's seed path under the run's seed. Not thread-safe: a client runs one task at a time.
  */
-public final class FlClient implements Participant {
+public final class FlClient implements Participant, org.dml4j.fl.checkpoint.Checkpointable {
     private final int id;
     private final Dataset data;
     private final Supplier<CompressorState> uplinkFactory;
@@ -94,6 +94,33 @@ public final class FlClient implements Participant {
             return new Reply.Ok(id, task.id(), task.version(), u, data.size(), r.meanLoss(), r.steps(), 0, 0, 0);
         } catch (Dml4jException | IllegalArgumentException | UnsupportedOperationException e) {
             return new Reply.Failed(id, task.id(), task.version(), String.valueOf(e.getMessage()));
+        }
+    }
+
+    /**
+     * Saves the client's compressor state (error-feedback residual, level, generator position), if it has made one;
+     * call when it runs no task.
+     *
+     * @param out where to write
+     * @throws UnsupportedOperationException when the compressor cannot be checkpointed
+     */
+    @Override
+    public void save(org.dml4j.core.Snapshot out) {
+        out.putBoolean("trained", uplink != null);
+        if (uplink != null) {
+            uplink.save(out.under("uplink"));
+        }
+    }
+
+    /** Makes the compressor state afresh (same seed path) and restores it, when the saved client had one. */
+    @Override
+    public void restore(org.dml4j.core.Snapshot in) {
+        if (in.getBoolean("trained")) {
+            CompressorState s = uplinkFactory.get();
+            s.restore(in.under("uplink"));
+            uplink = s;
+        } else {
+            uplink = null;
         }
     }
 

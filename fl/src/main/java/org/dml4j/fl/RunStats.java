@@ -109,4 +109,29 @@ public final class RunStats {
                 + Arrays.stream(lost).sum() + ", cancelled=" + Arrays.stream(cancelled).sum() + ", discarded="
                 + Arrays.stream(discarded).sum() + "]";
     }
+
+    /** @param out where the counts go (a checkpoint view) */
+    void save(org.dml4j.core.Snapshot out) {
+        out.putInts("dispatched", dispatched).putInts("answered", answered).putInts("failed", failed)
+                .putInts("lost", lost).putInts("cancelled", cancelled).putInts("discarded", discarded)
+                .putLongs("staleness", staleness).putLong("max-staleness", maxStaleness);
+    }
+
+    /** @param in what {@link #save} wrote */
+    void restore(org.dml4j.core.Snapshot in) {
+        int n = dispatched.length;
+        System.arraycopy(in.getInts("dispatched", n), 0, dispatched, 0, n);
+        System.arraycopy(in.getInts("answered", n), 0, answered, 0, n);
+        System.arraycopy(in.getInts("failed", n), 0, failed, 0, n);
+        System.arraycopy(in.getInts("lost", n), 0, lost, 0, n);
+        System.arraycopy(in.getInts("cancelled", n), 0, cancelled, 0, n);
+        System.arraycopy(in.getInts("discarded", n), 0, discarded, 0, n);
+        long[] h = in.getLongs("staleness");
+        if (h.length != staleness.length) {
+            throw new IllegalArgumentException("checkpoint entry '" + in.prefix() + "staleness' holds " + h.length
+                    + " buckets, expected " + staleness.length);
+        }
+        System.arraycopy(h, 0, staleness, 0, h.length);
+        maxStaleness = in.getInt("max-staleness");
+    }
 }

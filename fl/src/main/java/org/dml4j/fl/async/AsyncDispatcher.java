@@ -25,6 +25,17 @@ final class AsyncDispatcher {
         this.maxConcurrency = maxConcurrency;
     }
 
+    /** @param out where the pending flag and the refill counter (which names the seed paths) go */
+    void save(org.dml4j.core.Snapshot out) {
+        out.putBoolean("refill-pending", refillPending).putLong("refills", refills);
+    }
+
+    /** @param in what {@link #save} wrote */
+    void restore(org.dml4j.core.Snapshot in) {
+        refillPending = in.getBoolean("refill-pending");
+        refills = in.getLong("refills");
+    }
+
     /** Asks for a refill at the end of this instant (once, however often it is asked). */
     void requestRefill(CoordinatorContext ctx) {
         if (!refillPending && !ctx.finished()) {

@@ -26,7 +26,7 @@ import org.dml4j.fl.StrategyProvider;
  * <p>Under downlink compression {@code x_τ} is the server's model of version τ, while the participant trained from
  * its replica; the difference is the downlink's residual (error feedback sends it later).
  */
-public final class FedAsync implements Strategy {
+public final class FedAsync implements Strategy, org.dml4j.fl.checkpoint.Checkpointable {
     private final FedAsyncConfig config;
     private final Staleness staleness;
     private final AsyncDispatcher dispatcher;
@@ -70,6 +70,26 @@ public final class FedAsync implements Strategy {
                 }
             }
         }
+    }
+
+    /** Saves the base model of every task in flight (by task id) and the dispatcher's state. */
+    @Override
+    public void save(org.dml4j.core.Snapshot out) {
+        long[] ids = bases.keySet().stream().mapToLong(Long::longValue).sorted().toArray();
+        out.putLongs("tasks", ids);
+        for (long id : ids) {
+            out.putFloats("base/" + id, bases.get(id));
+        }
+        dispatcher.save(out.under("dispatcher"));
+    }
+
+    @Override
+    public void restore(org.dml4j.core.Snapshot in) {
+        bases.clear();
+        for (long id : in.getLongs("tasks")) {
+            bases.put(id, in.getFloats("base/" + id));
+        }
+        dispatcher.restore(in.under("dispatcher"));
     }
 
     private void mix(Reply.Ok ok, float[] base, CoordinatorContext ctx) {

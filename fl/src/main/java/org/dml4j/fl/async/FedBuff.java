@@ -28,7 +28,7 @@ import org.dml4j.fl.StrategyProvider;
  * <p>With {@code K} = every participant, equal delays and {@code samples} weights it makes the same models as FedAvg
  * with fraction 1 (a test checks it).
  */
-public final class FedBuff implements Strategy {
+public final class FedBuff implements Strategy, org.dml4j.fl.checkpoint.Checkpointable {
     private final FedBuffConfig config;
     private final Staleness staleness;
     private final AsyncDispatcher dispatcher;
@@ -74,6 +74,20 @@ public final class FedBuff implements Strategy {
                 }
             }
         }
+    }
+
+    /** Saves the buffered replies and the dispatcher's state. */
+    @Override
+    public void save(org.dml4j.core.Snapshot out) {
+        org.dml4j.fl.checkpoint.Replies.saveAll(out.under("buffer"), buffer);
+        dispatcher.save(out.under("dispatcher"));
+    }
+
+    @Override
+    public void restore(org.dml4j.core.Snapshot in) {
+        buffer.clear();
+        buffer.addAll(org.dml4j.fl.checkpoint.Replies.readAll(in.under("buffer"), Integer.MAX_VALUE));
+        dispatcher.restore(in.under("dispatcher"));
     }
 
     private void aggregate(CoordinatorContext ctx) {
