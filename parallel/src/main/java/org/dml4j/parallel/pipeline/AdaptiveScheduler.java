@@ -23,7 +23,8 @@ import org.dml4j.core.PlanInfeasibleException;
  *       stage behind it admits enough to stay busy).</li>
  *   <li>A hill climb then moves one device's depth up or down at a time while the iteration time improves, within a
  *       budget proportional to {@code 1 / (p m)} evaluations.</li>
- *   <li>The published v = 1 orders (1F1B, ZB-H1, ZB-H2, GPipe) that fit the memory limits are candidates too, so
+ *   <li>The published v = 1 orders (1F1B, ZB-H1, ZB-H2 both as the handcrafted order and as its cost-aware list
+ *       schedule, GPipe) that fit the memory limits are candidates too, so
  *       the result is never slower than the best of them; ties go to the lower peak memory.</li>
  * </ol>
  * With equal stages it matches ZB-H1/ZB-H2 (whichever fits); with unbalanced stages and 1F1B's memory it beats 1F1B
@@ -85,12 +86,13 @@ public final class AdaptiveScheduler implements PipelineScheduler {
         Search search = new Search(costs, greedy, memCap, maxAdmit, m);
 
         // published orders that fit
-        for (String fixed : List.of("1f1b", "zb-h1", "zb-h2", "gpipe")) {
+        for (String fixed : List.of("1f1b", "zb-h1", "zb-h2", "zb-h2-list", "gpipe")) {
             Schedule s;
             switch (fixed) {
                 case "1f1b" -> s = OneFOneB.build(name(), p, m);
                 case "zb-h1" -> s = new ZeroBubbleH1().schedule(StageCosts.uniform(p, 1, 1, 1), m, 1);
-                case "zb-h2" -> s = greedy.build(name(), cap(p, d -> 2 * (p - d) - 1, m), filled(p, 2 * p - 1))
+                case "zb-h2" -> s = new ZeroBubbleH2().schedule(StageCosts.uniform(p, 1, 1, 1), m, 1);
+                case "zb-h2-list" -> s = greedy.build(name(), cap(p, d -> 2 * (p - d) - 1, m), filled(p, 2 * p - 1))
                         .schedule();
                 default -> s = new GPipe().schedule(StageCosts.uniform(p, 1, 1, 1), m, 1);
             }
