@@ -75,6 +75,7 @@ public final class Experiment {
     private final int threads;
     private final int evalEvery;
     private final double targetAccuracy;
+    private final int checkpointEvery;
     private final String dataset;
     private final String dataPath;
     private final int maxTrain;
@@ -100,7 +101,8 @@ public final class Experiment {
         tree.requireOnlyTables(TABLES);
 
         ObjectNode run = tree.table("run");
-        ConfigTree.requireOnlyKeys(run, "run", "name", "seed", "rounds", "threads", "eval-every", "target-accuracy");
+        ConfigTree.requireOnlyKeys(run, "run", "name", "seed", "rounds", "threads", "eval-every", "target-accuracy",
+                "checkpoint-every");
         name = ConfigTree.getString(run, "name", defaultName, "run");
         seed = ConfigTree.getLong(run, "seed", 42, "run");
         rounds = (int) positive(ConfigTree.getLong(run, "rounds", 20, "run"), "run", "rounds");
@@ -111,8 +113,14 @@ public final class Experiment {
         if (!(targetAccuracy > 0 && targetAccuracy <= 1)) {
             throw new IllegalArgumentException("[run] target-accuracy must be in (0, 1], got " + targetAccuracy);
         }
+        checkpointEvery = (int) ConfigTree.getLong(run, "checkpoint-every", DEFAULT_CHECKPOINT_EVERY, "run");
+        if (checkpointEvery < 0) {
+            throw new IllegalArgumentException("[run] checkpoint-every must be >= 0 (0 for none), got "
+                    + checkpointEvery);
+        }
         resolved.putObject("run").put("name", name).put("seed", seed).put("rounds", rounds).put("threads", threads)
-                .put("eval-every", evalEvery).put("target-accuracy", targetAccuracy);
+                .put("eval-every", evalEvery).put("target-accuracy", targetAccuracy)
+                .put("checkpoint-every", checkpointEvery);
 
         ObjectNode data = tree.table("data");
         ConfigTree.requireOnlyKeys(data, "data", "dataset", "path", "max-train", "max-test");
@@ -381,6 +389,17 @@ public final class Experiment {
     /** @return rounds to run */
     public int rounds() {
         return rounds;
+    }
+
+    /** {@code [run] checkpoint-every} when the file does not say: a checkpoint every 10 rounds. */
+    public static final int DEFAULT_CHECKPOINT_EVERY = 10;
+
+    /**
+     * @return {@code [run] checkpoint-every}: write {@code checkpoint.safetensors} every this many rounds (and on
+     *     Ctrl-C) when the run can be checkpointed; 0 for never
+     */
+    public int checkpointEvery() {
+        return checkpointEvery;
     }
 
     /** @return the accuracy the summary reports time and bytes to */

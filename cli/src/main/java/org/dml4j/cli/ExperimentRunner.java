@@ -6,6 +6,7 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -15,6 +16,8 @@ import org.dml4j.cli.report.MetricsCsv;
 import org.dml4j.cli.report.RunSummary;
 import org.dml4j.core.AtomicFiles;
 import org.dml4j.core.RunManifest;
+import org.dml4j.core.Snapshot;
+import org.dml4j.fl.ClientRound;
 import org.dml4j.fl.ClientPool;
 import org.dml4j.fl.Compression;
 import org.dml4j.fl.RoundMetrics;
@@ -32,11 +35,17 @@ import org.dml4j.sim.SimulationResult;
  * {@code timing.csv} (a row appended per round, so an interrupted run keeps every whole round; {@code metrics.csv}
  * has a {@code sim_seconds} column when the run has a network or device model, and a {@code wan_bytes} column when
  * its links have a WAN: regions, or edges and a cloud), {@code events.jsonl} (the
- * coordinator's event log, versioned JSON lines), and at the end {@code model.safetensors} (the final global model,
- * tensors named as the model's layout), {@code clients.csv} (per-participant counts),
- * {@code staleness.csv} and {@code report.html} (also when a round fails or the run is interrupted, with the rounds
- * done so far). The folder must be new, empty or, with {@code force}, held by an earlier run ({@link RunFolder}).
- * Ctrl-C ends the run after the current round ({@link Interruption}).
+ * coordinator's event log, versioned JSON lines), {@code clients.csv} (a row per participant's task outcome, appended
+ * as they come: round, client, samples, steps, training loss, bytes up, compression level, virtual times), and at the
+ * end {@code model.safetensors} (the final global model, tensors named as the model's layout),
+ * {@code participants.csv} (per-participant counts), {@code staleness.csv} and {@code report.html} (also when a round
+ * fails or the run is interrupted, with the rounds done so far). The folder must be new, empty or, with
+ * {@code force}, held by an earlier run ({@link RunFolder}). Ctrl-C ends the run after the current round
+ * ({@link Interruption}).
+ *
+ * <p>Checkpoints: every {@code [run] checkpoint-every} rounds and on Ctrl-C, when every part of the run can be saved,
+ * {@code checkpoint.safetensors} is replaced atomically ({@link RunCheckpoints}); {@link #resume} continues a killed
+ * or interrupted run from it, and its files end byte for byte as an uninterrupted run's. A completed run deletes it.
  */
 public final class ExperimentRunner {
     private ExperimentRunner() {
@@ -70,17 +79,48 @@ public final class ExperimentRunner {
      * @return the run's summary ({@link RunSummary#unfinished()} when a signal stopped it)
      */
     public static RunSummary run(Experiment exp, Path out, Output o, List<String> commandLine, boolean force) {
-        PrintStream log = o.log();
         RunFolder.claim(out, force);
+        return execute(exp, out, o, commandLine, RunCheckpoints.fresh(out));
+    }
+
+    /**
+     * Continues the run in {@code dir} from its checkpoint ({@link RunFolder#checkResumable} has checked it): its
+     * files are cut back to the checkpoint and appended to, so that they end as an uninterrupted run's would.
+     *
+     * @param exp         the run's own {@code config.toml}, resolved
+     * @param dir         the run folder
+     * @param o           where to print
+     * @param commandLine the arguments (for the manifest)
+     * @return the run's summary, all rounds included
+     */
+    public static RunSummary resume(Experiment exp, Path dir, Output o, List<String> commandLine) {
+        return execute(exp, dir, o, commandLine, RunCheckpoints.resume(dir));
+    }
+
+    private static RunSummary execute(Experiment exp, Path out, Output o, List<String> commandLine,
+                                      RunCheckpoints checkpoints) {
+        PrintStream log = o.log();
+        boolean resuming = checkpoints.resumeFrom() != null;
         Experiment.Prepared prepared = exp.prepare(log);
         String configText = toToml(exp);
-        AtomicFiles.writeString(out.resolve("config.toml"), configText);
+        if (!resuming) {
+            AtomicFiles.writeString(out.resolve("config.toml"), configText);
+        }
         RunManifest manifest = RunManifest.capture(exp.seed(), exp.resolved().toMap(), commandLine);
         AtomicFiles.writeString(out.resolve(RunFolder.MANIFEST), manifest.toJson());
         List<RoundMetrics> metrics = new ArrayList<>();
         List<RoundTiming> timings = new ArrayList<>();
+        if (resuming) {
+            RunCheckpoints.cut(out.resolve("metrics.csv"), checkpoints.keep("metrics.csv"));
+            RunCheckpoints.cut(out.resolve("timing.csv"), checkpoints.keep("timing.csv"));
+            metrics.addAll(MetricsCsv.read(out.resolve("metrics.csv")));
+            timings.addAll(MetricsCsv.readTiming(out.resolve("timing.csv")));
+            RunCheckpoints.cut(out.resolve("events.jsonl"), checkpoints.keep("events.jsonl"));
+            log.println(exp.name() + ": resuming after round " + checkpoints.round() + " from "
+                    + out.resolve(RunFolder.CHECKPOINT));
+        }
         Progress progress = new Progress(log, o.terminal(), exp.name(), exp.rounds());
-        progress.update(0, "");
+        progress.update(metrics.size(), "");
         String[] lastEval = {""};
         boolean timed = prepared.timed();
         double[] simulatorSeconds = {Double.NaN};
@@ -89,10 +129,19 @@ public final class ExperimentRunner {
         try (Interruption signal = new Interruption()) {
             try (Simulation sim = prepared.simulation();
                  MetricsCsv.Rows<RoundMetrics> metricsCsv = MetricsCsv.metrics(out.resolve("metrics.csv"), timed,
-                         prepared.wan());
-                 MetricsCsv.Rows<RoundTiming> timingCsv = MetricsCsv.timing(out.resolve("timing.csv"));
-                 BufferedWriter events = Files.newBufferedWriter(out.resolve("events.jsonl"))) {
+                         prepared.wan(), checkpoints.keep("metrics.csv"));
+                 MetricsCsv.Rows<RoundTiming> timingCsv = MetricsCsv.timing(out.resolve("timing.csv"),
+                         checkpoints.keep("timing.csv"));
+                 MetricsCsv.Rows<ClientRound> clientsCsv = MetricsCsv.clients(out.resolve("clients.csv"), timed,
+                         checkpoints.keep("clients.csv"));
+                 BufferedWriter events = resuming ? Files.newBufferedWriter(out.resolve("events.jsonl"),
+                         StandardOpenOption.APPEND) : Files.newBufferedWriter(out.resolve("events.jsonl"))) {
                 printLevels(sim, prepared, log);
+                boolean checkpointing = checkpointing(exp, sim, resuming, log);
+                if (resuming) {
+                    sim.resumeFrom(checkpoints.resumeFrom());
+                }
+                double[] levels = sim.uplinkLevels();
                 SimulationResult result = sim.run(new RoundListener() {
                     @Override
                     public void onRound(RoundMetrics row, RoundTiming t) {
@@ -109,6 +158,36 @@ public final class ExperimentRunner {
                         progress.update(m.round(), String.format(Locale.ROOT, "%s%.1f MB%s", lastEval[0],
                                 m.totalBytes() / 1e6, timed ? String.format(Locale.ROOT, " %.0f s virtual",
                                         m.simSeconds()) : ""));
+                        if (!checkpointing || m.round() == exp.rounds()) {
+                            signal.check(); // else after the checkpoint the signal asks for
+                        }
+                    }
+
+                    @Override
+                    public void onClientRound(ClientRound c) {
+                        boolean own = Double.isNaN(c.level()) && levels != null
+                                && levels.length == sim.pool().size();
+                        clientsCsv.add(own ? new ClientRound(c.round(), c.participant(), c.taskId(), c.baseVersion(),
+                                c.status(), c.samples(), c.steps(), c.trainLoss(), c.elementsUp(), c.bytesUp(),
+                                levels[c.participant()], c.downloadSeconds(), c.computeSeconds(), c.uploadSeconds(),
+                                c.time()) : c);
+                    }
+
+                    @Override
+                    public boolean checkpointDue(int version) {
+                        return checkpointing && (version % exp.checkpointEvery() == 0 || signal.requested());
+                    }
+
+                    @Override
+                    public void onCheckpoint(Snapshot s) {
+                        try {
+                            events.flush();
+                        } catch (IOException e) {
+                            throw new UncheckedIOException("could not write " + out.resolve("events.jsonl"), e);
+                        }
+                        checkpoints.write(s, Map.of("metrics.csv", metricsCsv.bytes(), "timing.csv",
+                                timingCsv.bytes(), "clients.csv", clientsCsv.bytes(), "events.jsonl",
+                                size(out.resolve("events.jsonl"))));
                         signal.check();
                     }
 
@@ -131,11 +210,12 @@ public final class ExperimentRunner {
                         Map.of("run", exp.name(), "seed", Long.toString(exp.seed()), "rounds",
                                 Integer.toString(metrics.size()), "dml4j", RunManifest.version()));
                 if (result.stats() != null) { // a gossip run has no coordinator counting participants
-                    writeClients(out.resolve("clients.csv"), sim.pool(), result.stats());
+                    writeParticipants(out.resolve("participants.csv"), sim.pool(), result.stats());
                     writeStaleness(out.resolve("staleness.csv"), result.stats());
                     printStaleness(result.stats(), log);
                 }
                 simulatorSeconds[0] = result.simulatorSeconds();
+                checkpoints.delete();
                 end = RunManifest.Status.COMPLETED;
                 reason = "completed " + metrics.size() + " rounds";
             } catch (Interruption.Stop stop) {
@@ -225,10 +305,40 @@ public final class ExperimentRunner {
         }
         log.println("  wrote " + out.resolve("report.html") + ", metrics.csv, timing.csv, events.jsonl, clients.csv,"
                 + (s.unfinished() ? "" : " model.safetensors,") + " run-manifest.json");
+        if (s.unfinished() && Files.exists(out.resolve(RunFolder.CHECKPOINT))) {
+            log.println("  continue it with: dml4j run --resume " + out);
+        }
     }
 
-    /** {@code clients.csv}: what each participant did. */
-    private static void writeClients(Path file, ClientPool pool, RunStats stats) {
+    /**
+     * Whether this run writes checkpoints: {@code [run] checkpoint-every} is not 0 and every part of the simulation
+     * can be saved; a run that cannot be checkpointed says why once and runs without (a resumed one is refused).
+     */
+    private static boolean checkpointing(Experiment exp, Simulation sim, boolean resuming, PrintStream log) {
+        String why = sim.checkpointUnsupported();
+        if (resuming && why != null) {
+            throw new IllegalArgumentException("cannot resume: " + why);
+        }
+        if (exp.checkpointEvery() == 0) {
+            return false;
+        }
+        if (why != null) {
+            log.println("checkpoints: off, " + why);
+            return false;
+        }
+        return true;
+    }
+
+    private static long size(Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not read the size of " + file, e);
+        }
+    }
+
+    /** {@code participants.csv}: what each participant did over the run. */
+    private static void writeParticipants(Path file, ClientPool pool, RunStats stats) {
         StringBuilder sb = new StringBuilder("client,samples,dispatched,answered,failed,lost,cancelled,discarded\n");
         for (int p = 0; p < stats.participants(); p++) {
             sb.append(p).append(',').append(pool.client(p).numSamples()).append(',').append(stats.dispatched(p))

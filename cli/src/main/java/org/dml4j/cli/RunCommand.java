@@ -12,15 +12,25 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code dml4j run FILE.toml [--set key=value ...] [--out DIR]}: one federated experiment. */
+/**
+ * {@code dml4j run FILE.toml [--set key=value ...] [--out DIR]}: one federated experiment; {@code dml4j run --resume
+ * DIR} continues an interrupted or killed run from its checkpoint.
+ */
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = {"Run a federated-learning experiment described by a TOML file.",
-            "Writes metrics.csv, timing.csv, events.jsonl, clients.csv, run-manifest.json, config.toml and report.html"
+            "Writes metrics.csv, timing.csv, events.jsonl, clients.csv, participants.csv, model.safetensors,"
+                + " run-manifest.json, config.toml, report.html and a checkpoint every [run] checkpoint-every rounds"
                 + " into a new folder (or, with --force, over an earlier run). Ctrl-C stops after the current round"
-                + " with every file written, and exits with 130."})
+                + " with every file written (and a checkpoint), and exits with 130.",
+            "--resume DIR continues a run from DIR/checkpoint.safetensors with DIR/config.toml; its files end as an"
+                + " uninterrupted run's would."})
 public final class RunCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "FILE", description = "experiment file (.toml)")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "FILE", description = "experiment file (.toml)")
     Path file;
+
+    @Option(names = "--resume", paramLabel = "DIR",
+            description = "continue the run in DIR from its checkpoint (its config.toml; no FILE, --set or --out)")
+    Path resume;
 
     @Option(names = "--set", paramLabel = "KEY=VALUE",
             description = "override a key of the file, e.g. --set run.rounds=50 --set model.hidden=[256]")
@@ -40,6 +50,20 @@ public final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (resume != null) {
+            if (file != null || !overrides.isEmpty() || out != null || force) {
+                throw new IllegalArgumentException("--resume " + resume + " takes the run's own config.toml and"
+                        + " folder: give no FILE, --set, --out or --force with it");
+            }
+            RunFolder.checkResumable(resume);
+            Experiment exp = load(resume.resolve("config.toml"), List.of());
+            RunSummary s = ExperimentRunner.resume(exp, resume, ExperimentRunner.Output.standard(Main.quiet()),
+                    spec.commandLine().getParseResult().originalArgs());
+            return s.unfinished() ? INTERRUPTED : 0;
+        }
+        if (file == null) {
+            throw new IllegalArgumentException("dml4j run needs an experiment FILE (or --resume DIR)");
+        }
         Experiment exp = load(file, overrides);
         Path dir = out != null ? out : Path.of("runs", exp.name());
         RunSummary s = ExperimentRunner.run(exp, dir, ExperimentRunner.Output.standard(Main.quiet()),

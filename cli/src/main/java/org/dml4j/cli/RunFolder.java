@@ -16,6 +16,8 @@ import java.util.stream.Stream;
 final class RunFolder {
     /** The file that marks a folder as a dml4j run. */
     static final String MANIFEST = "run-manifest.json";
+    /** The run's latest checkpoint ({@code org.dml4j.fl.checkpoint.CheckpointFile}), from which it can resume. */
+    static final String CHECKPOINT = "checkpoint.safetensors";
 
     private RunFolder() {
     }
@@ -41,9 +43,36 @@ final class RunFolder {
         }
         if (!force) {
             throw new IllegalArgumentException(dir + " holds another run (" + describe(dir) + "); pass --force to"
-                    + " replace it, or choose another folder with --out");
+                    + " replace it, --resume " + dir + " to continue it from its checkpoint, or choose another folder"
+                    + " with --out");
         }
         deleteContents(dir);
+    }
+
+    /**
+     * Checks that {@code dir} holds a run that can be resumed: a dml4j run, not completed, with a checkpoint.
+     *
+     * @param dir the folder given to {@code --resume}
+     * @throws IllegalArgumentException saying what is missing
+     */
+    static void checkResumable(Path dir) {
+        if (!Files.isRegularFile(dir.resolve(MANIFEST))) {
+            throw new IllegalArgumentException("--resume " + dir + ": the folder holds no dml4j run (" + MANIFEST
+                    + ")");
+        }
+        String status = status(dir);
+        if (status.equals("completed")) {
+            throw new IllegalArgumentException("--resume " + dir + ": the run there has finished (status completed);"
+                    + " nothing to resume");
+        }
+        if (!Files.isRegularFile(dir.resolve("config.toml"))) {
+            throw new IllegalArgumentException("--resume " + dir + ": the folder holds no config.toml");
+        }
+        if (!Files.isRegularFile(dir.resolve(CHECKPOINT))) {
+            throw new IllegalArgumentException("--resume " + dir + ": the run there (status " + status
+                    + ") left no checkpoint (" + CHECKPOINT + "): it stopped before its first one, or its"
+                    + " configuration cannot be checkpointed; run it again with --force");
+        }
     }
 
     /**

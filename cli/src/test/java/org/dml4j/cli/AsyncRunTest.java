@@ -68,7 +68,7 @@ class AsyncRunTest {
         assertTrue(t > 0, "uploads over 1-20 Mb/s take virtual time");
         List<String> events = Files.readAllLines(dir.resolve("o/events.jsonl"));
         assertEquals(Coordinator.EVENT_LOG_HEADER, events.get(0));
-        assertEquals(7, Files.readAllLines(dir.resolve("o/clients.csv")).size(), "header and six clients");
+        assertEquals(7, Files.readAllLines(dir.resolve("o/participants.csv")).size(), "header and six clients");
         assertTrue(log.contains("virtual"), log);
         if (type.equals("fedluck")) {
             long choices = log.lines().filter(l -> l.startsWith("fedluck: client")).count();

@@ -217,5 +217,9 @@ class RunFolderTest {
         assertEquals(rounds + 1, rows.size(), "a header and one whole row per round done");
         assertTrue(rows.get(rows.size() - 1).startsWith(rounds + ","), rows.get(rows.size() - 1));
         assertTrue(Files.readString(dir.resolve("report.html")).contains("</html>"));
+        assertEquals(rounds, org.dml4j.fl.checkpoint.CheckpointFile.read(dir.resolve("checkpoint.safetensors"))
+                .under("coordinator").getInt("version"), "Ctrl-C leaves a checkpoint of the last round");
+        assertTrue(Files.readString(tmp.resolve("stdout")).contains("dml4j run --resume " + dir),
+                "the summary says how to continue");
     }
 }

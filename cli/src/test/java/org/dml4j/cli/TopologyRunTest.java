@@ -79,7 +79,7 @@ class TopologyRunTest {
             assertEquals(m.bytesUp() + m.bytesDown(), m.wanBytes(), "edge <-> cloud is the WAN: " + m);
         }
         assertTrue(Files.readAllLines(dir.resolve("o/metrics.csv")).get(0).endsWith(",sim_seconds,wan_bytes"));
-        assertEquals(3, Files.readAllLines(dir.resolve("o/clients.csv")).size(), "header and two edges");
+        assertEquals(3, Files.readAllLines(dir.resolve("o/participants.csv")).size(), "header and two edges");
         // same seed, two threads: the same file
         log(file, dir.resolve("o2"), "run.threads=2");
         assertArrayEquals(Files.readAllBytes(dir.resolve("o/metrics.csv")),

@@ -54,6 +54,8 @@ public final class FederatedSimulation implements Simulation {
     private final NetworkTopology network;
     private final DeviceModel devices;
     private final boolean hierarchical;
+    private final GradientCompressor uplinkCompressor;
+    private org.dml4j.core.Snapshot resumeFrom;
 
     /**
      * Creates the workers' models and the clients' compressor states.
@@ -105,6 +107,7 @@ public final class FederatedSimulation implements Simulation {
                         compression.dataAware().absolute()));
             }
             this.uplinkLevels = levels;
+            this.uplinkCompressor = uplink;
             if (hierarchy == null) {
                 this.participants = clients;
                 this.pool = ClientPool.ofSizes(sizes);
@@ -163,12 +166,23 @@ public final class FederatedSimulation implements Simulation {
         SimTransport transport = new SimTransport(participants, workers, network, devices, hierarchical);
         List<RoundTiming> timings = new ArrayList<>();
         List<RoundMetrics> rows = new ArrayList<>();
+        Coordinator[] coordinator = {null};
+        long[] wanAtStart = {0};
+        double elapsedBefore = 0;
+        if (resumeFrom != null) {
+            org.dml4j.core.Snapshot sim = resumeFrom.under("simulation");
+            rows.addAll(Coordinator.readRows(sim.under("rows")));
+            timings.addAll(readTimings(sim, workers.threads()));
+            wanAtStart[0] = sim.getLong("last-wan");
+            elapsedBefore = timings.isEmpty() ? 0 : timings.getLast().elapsedSeconds();
+        }
+        double elapsed0 = elapsedBefore;
         long start = System.nanoTime();
         CoordinatorListener sink = new CoordinatorListener() {
             private long last = start;
             private long lastTrain;
             private long lastEval;
-            private long lastWan;
+            private long lastWan = wanAtStart[0];
 
             @Override
             public void onRow(RoundMetrics row) {
@@ -179,13 +193,23 @@ public final class FederatedSimulation implements Simulation {
                 long train = workers.trainNanos();
                 long eval = workers.evalNanos();
                 RoundTiming timing = new RoundTiming(m.round(), (t - last) / 1e9, (train - lastTrain) / 1e9,
-                        (eval - lastEval) / 1e9, (t - start) / 1e9, workers.threads());
+                        (eval - lastEval) / 1e9, elapsed0 + (t - start) / 1e9, workers.threads());
                 last = t;
                 lastTrain = train;
                 lastEval = eval;
                 timings.add(timing);
                 rows.add(m);
                 listener.onRound(m, timing);
+                if (m.round() < spec.rounds() && listener.checkpointDue(m.round())) {
+                    long wanNow = lastWan;
+                    transport.checkpointAtEndOfInstant(() -> listener.onCheckpoint(
+                            checkpoint(coordinator[0], transport, rows, timings, wanNow)));
+                }
+            }
+
+            @Override
+            public void onClientRound(org.dml4j.fl.ClientRound outcome) {
+                listener.onClientRound(outcome);
             }
 
             @Override
@@ -198,16 +222,103 @@ public final class FederatedSimulation implements Simulation {
                 listener.onEventLog(jsonLine);
             }
         };
-        Coordinator coordinator = new Coordinator(settings, spec.strategy(), transport, workers, sink);
-        coordinator.run();
+        coordinator[0] = new Coordinator(settings, spec.strategy(), transport, workers, sink);
+        if (resumeFrom != null) {
+            org.dml4j.core.Snapshot c = resumeFrom.under("clients");
+            if (c.getLong("count") != clients.size()) {
+                throw new IllegalArgumentException("the checkpoint has " + c.getLong("count") + " clients, the run "
+                        + clients.size());
+            }
+            for (FlClient client : clients) {
+                client.restore(c.under(Integer.toString(client.id())));
+            }
+            coordinator[0].restore(resumeFrom.under("coordinator"));
+            transport.restore(resumeFrom.under("transport"));
+        }
+        coordinator[0].run();
         for (Participant p : participants) {
             if (p instanceof EdgeAggregator e) {
                 listener.onLog(String.format(java.util.Locale.ROOT, "edge %d (%d clients): LAN %.1f MB down, %.1f MB"
                         + " up", e.id(), e.clientIds().length, e.lanBytesDown() / 1e6, e.lanBytesUp() / 1e6));
             }
         }
-        return new SimulationResult(rows, timings, coordinator.globalModel(), coordinator.stats(),
+        return new SimulationResult(rows, timings, coordinator[0].globalModel(), coordinator[0].stats(),
                 transport.ownSeconds());
+    }
+
+    /**
+     * Checkpoints need every part to be saved: the strategy, the compressors (uplink and downlink) and the transport
+     * (no network transfers in flight, no edge aggregators).
+     */
+    @Override
+    public String checkpointUnsupported() {
+        String why = SimTransport.checkpointUnsupported(network != null, participants);
+        if (why == null) {
+            why = org.dml4j.fl.Coordinator.checkpointUnsupported(spec.strategy());
+        }
+        try {
+            if (why == null) {
+                uplinkCompressor.newState(layout, new SplittableRandom(0)).save(new org.dml4j.core.Snapshot());
+                GradientCompressor down = spec.compression().downlinkCompressor();
+                if (down != null) {
+                    new org.dml4j.compress.DownlinkCompressor(down, layout, new float[layout.dim()],
+                            new SplittableRandom(0)).save(new org.dml4j.core.Snapshot());
+                }
+            }
+        } catch (UnsupportedOperationException e) {
+            why = "the compressor cannot be checkpointed: " + e.getMessage();
+        }
+        return why;
+    }
+
+    @Override
+    public void resumeFrom(org.dml4j.core.Snapshot checkpoint) {
+        String why = checkpointUnsupported();
+        if (why != null) {
+            throw new UnsupportedOperationException(why);
+        }
+        if (resumeFrom != null) {
+            throw new IllegalStateException("resumeFrom was called already");
+        }
+        resumeFrom = java.util.Objects.requireNonNull(checkpoint, "checkpoint");
+    }
+
+    /** Saves the run at the end of an instant: the transport first (it waits for the trainings in flight). */
+    private org.dml4j.core.Snapshot checkpoint(Coordinator coordinator, SimTransport transport,
+                                               List<RoundMetrics> rows, List<RoundTiming> timings, long lastWan) {
+        org.dml4j.core.Snapshot s = new org.dml4j.core.Snapshot();
+        transport.save(s.under("transport"));
+        coordinator.save(s.under("coordinator"));
+        org.dml4j.core.Snapshot c = s.under("clients");
+        c.putLong("count", clients.size());
+        for (FlClient client : clients) {
+            client.save(c.under(Integer.toString(client.id())));
+        }
+        org.dml4j.core.Snapshot sim = s.under("simulation");
+        Coordinator.saveRows(sim.under("rows"), rows);
+        sim.putLong("last-wan", lastWan);
+        double[][] t = new double[4][timings.size()];
+        for (int i = 0; i < timings.size(); i++) {
+            t[0][i] = timings.get(i).wallSeconds();
+            t[1][i] = timings.get(i).trainSeconds();
+            t[2][i] = timings.get(i).evalSeconds();
+            t[3][i] = timings.get(i).elapsedSeconds();
+        }
+        sim.putDoubles("timing-wall", t[0]).putDoubles("timing-train", t[1]).putDoubles("timing-eval", t[2])
+                .putDoubles("timing-elapsed", t[3]);
+        return s;
+    }
+
+    private static List<RoundTiming> readTimings(org.dml4j.core.Snapshot sim, int threads) {
+        double[] w = sim.getDoubles("timing-wall");
+        double[] tr = sim.getDoubles("timing-train");
+        double[] ev = sim.getDoubles("timing-eval");
+        double[] el = sim.getDoubles("timing-elapsed");
+        List<RoundTiming> out = new ArrayList<>();
+        for (int i = 0; i < w.length; i++) {
+            out.add(new RoundTiming(i + 1, w[i], tr[i], ev[i], el[i], threads));
+        }
+        return out;
     }
 
     /**

@@ -22,4 +22,29 @@ public interface RoundListener {
     /** @param jsonLine one line of the event log (JSON, the first line is the format header) */
     default void onEventLog(String jsonLine) {
     }
+
+    /** @param outcome a participant's task outcome (a {@code clients.csv} row), before the row it counts in */
+    default void onClientRound(org.dml4j.fl.ClientRound outcome) {
+    }
+
+    /**
+     * Asked after {@link #onRound} (never after the last version) whether to checkpoint the run; when true, the
+     * simulation calls {@link #onCheckpoint} at the end of that instant of virtual time.
+     *
+     * @param version the version just made
+     * @return whether to checkpoint now
+     */
+    default boolean checkpointDue(int version) {
+        return false;
+    }
+
+    /**
+     * Receives a checkpoint of the whole run (coordinator, strategy, transport, clients' compressor states, the rows
+     * so far); the listener may add its own entries (under a name of its own) before writing it. A checkpoint is
+     * taken only when {@link Simulation#checkpointUnsupported()} is null.
+     *
+     * @param checkpoint the run's state
+     */
+    default void onCheckpoint(org.dml4j.core.Snapshot checkpoint) {
+    }
 }

@@ -33,7 +33,7 @@ import org.dml4j.sim.network.NetworkTopology;
  *
  * <p>Not thread-safe: {@link #run} and every call of the coordinator happen on one thread.
  */
-public final class SimTransport implements Transport {
+public final class SimTransport implements Transport, org.dml4j.fl.checkpoint.Checkpointable {
     private final EventEngine engine = new EventEngine();
     private final List<? extends Participant> participants;
     private final WorkerPool workers;
@@ -58,6 +58,9 @@ public final class SimTransport implements Transport {
     private final EventHandler onComputed = this::computed;
     private final EventHandler onUploaded = this::uploaded;
     private final EventHandler onTimer = this::timerFired;
+    private final EventHandler onCheckpoint = this::checkpointFired;
+    private Runnable checkpoint;
+    private boolean restored;
     private final Reply[] replies;
     private Inbox inbox;
     private long runNanos;
@@ -113,7 +116,9 @@ public final class SimTransport implements Transport {
     @Override
     public boolean run(Inbox target) {
         this.inbox = Objects.requireNonNull(target, "inbox");
-        engine.schedule(engine.now(), onStart, 0);
+        if (!restored) {
+            engine.schedule(engine.now(), onStart, 0);
+        }
         long t0 = System.nanoTime();
         engine.run();
         runNanos += System.nanoTime() - t0;
@@ -291,5 +296,188 @@ public final class SimTransport implements Transport {
     public void stop() {
         stopped = true;
         engine.stop();
+    }
+
+    /**
+     * @return null when this transport's state can be checkpointed, else why not: transfers in flight on a
+     *     {@link FluidNetwork} and edge aggregators (which run rounds of their own) are not saved
+     */
+    String checkpointUnsupported() {
+        return checkpointUnsupported(network != null, participants);
+    }
+
+    /**
+     * @param network      whether the run has a network model
+     * @param participants the participants
+     * @return null when such a transport can be checkpointed, else why not
+     */
+    static String checkpointUnsupported(boolean network, List<? extends Participant> participants) {
+        if (network) {
+            return "runs with a network model cannot be checkpointed yet (the transfers in flight on the fluid"
+                    + " network are not saved); remove [network] or set [run] checkpoint-every = 0";
+        }
+        for (Participant p : participants) {
+            if (p.timesItself()) {
+                return "hierarchical runs cannot be checkpointed yet (the edges' own rounds are not saved)";
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Calls {@code action} at the end of the current instant: after every event already due now, between events,
+     * where {@link #save} may be called. A second request before it fires is ignored.
+     *
+     * @param action what to do then (save the run)
+     */
+    void checkpointAtEndOfInstant(Runnable action) {
+        if (checkpoint == null && !stopped) {
+            checkpoint = Objects.requireNonNull(action, "action");
+            engine.schedule(engine.now(), onCheckpoint, 0);
+        }
+    }
+
+    private void checkpointFired(long unused) {
+        Runnable a = checkpoint;
+        checkpoint = null;
+        if (!stopped) {
+            a.run();
+        }
+    }
+
+    /**
+     * Saves the clock, the pending events (device-model steps, timers, participants coming back online) and every
+     * participant's task in flight; waits for every training started so far, so that the participants' state (their
+     * compressors) is final and the replies of the tasks in flight are saved with them. Call between events (from a
+     * {@link #checkpointAtEndOfInstant} action).
+     *
+     * @param out where to write
+     * @throws UnsupportedOperationException when {@link #checkpointUnsupported} says so
+     */
+    @Override
+    public void save(org.dml4j.core.Snapshot out) {
+        String why = checkpointUnsupported();
+        if (why != null) {
+            throw new UnsupportedOperationException(why);
+        }
+        int n = participants.size();
+        out.putDouble("now", engine.now()).putLong("participants", n).putLong("broadcast-bytes", broadcastBytes)
+                .putLong("wan-bytes", wanBytes).putDoubles("phase-start", phaseStart)
+                .putDoubles("compute-seconds", computeSeconds).putDoubles("download-seconds", downloadSeconds);
+        for (int p = 0; p < n; p++) {
+            if (jobs[p] != null) {
+                Reply r = jobs[p].handle((ok, e) -> ok).join(); // a cancelled task's failure was never read
+                if (r == null && task[p] != null) {
+                    WorkerPool.join(jobs[p], "the task " + task[p].id() + " of participant " + p);
+                }
+                if (r != null && task[p] != null) { // only a task in flight still needs its reply
+                    org.dml4j.fl.checkpoint.Replies.save(out.under("job").under(Integer.toString(p)), r);
+                }
+            }
+            if (replies[p] != null) {
+                throw new IllegalStateException("participant " + p + " has a reply on the wire");
+            }
+            Task t = task[p];
+            if (t != null) {
+                out.under("task").under(Integer.toString(p)).putLong("id", t.id()).putLong("version", t.version())
+                        .putBoolean("from-replica", t.fromReplica()).putLong("steps", t.localSteps())
+                        .putDouble("lr", t.learningRate()).putDouble("mu", t.proxMu()).putDouble("level", t.level())
+                        .putString("seed-path", t.seedPath());
+            }
+        }
+        List<EventEngine.Pending> pending = engine.pendingEvents();
+        String[] kinds = new String[pending.size()];
+        double[] times = new double[pending.size()];
+        long[] args = new long[pending.size()];
+        for (int i = 0; i < kinds.length; i++) {
+            EventEngine.Pending e = pending.get(i);
+            EventHandler h = e.handler();
+            kinds[i] = h == onComputed ? "computed" : h == onDropout ? "dropout" : h == onOffline ? "offline"
+                    : h == onOnline ? "online" : h == onTimer ? "timer" : null;
+            if (kinds[i] == null) {
+                throw new UnsupportedOperationException("the simulator has a pending event it cannot save ("
+                        + h + ")");
+            }
+            if (!kinds[i].equals("online") && !kinds[i].equals("timer") && event[(int) e.arg()] != e.id()) {
+                throw new IllegalStateException("event " + e.id() + " is not participant " + e.arg() + "'s");
+            }
+            times[i] = e.time();
+            args[i] = e.arg();
+        }
+        out.putString("event-kinds", String.join(",", kinds)).putDoubles("event-times", times)
+                .putLongs("event-args", args);
+    }
+
+    /**
+     * Restores what {@link #save} wrote into a fresh transport over the same participants and models; {@link #run}
+     * then continues from the saved instant without delivering {@link Event.Start}.
+     *
+     * @param in what {@link #save} wrote
+     */
+    @Override
+    public void restore(org.dml4j.core.Snapshot in) {
+        if (restored || engine.pending() > 0 || engine.now() != 0) {
+            throw new IllegalStateException("restore a fresh transport, once, before run()");
+        }
+        String why = checkpointUnsupported();
+        if (why != null) {
+            throw new UnsupportedOperationException(why);
+        }
+        int n = participants.size();
+        if (in.getLong("participants") != n) {
+            throw new IllegalArgumentException("checkpoint entry '" + in.prefix() + "participants' is "
+                    + in.getLong("participants") + ", this run has " + n);
+        }
+        engine.runUntil(in.getDouble("now"));
+        broadcastBytes = in.getLong("broadcast-bytes");
+        wanBytes = in.getLong("wan-bytes");
+        System.arraycopy(doubles(in, "phase-start", n), 0, phaseStart, 0, n);
+        System.arraycopy(doubles(in, "compute-seconds", n), 0, computeSeconds, 0, n);
+        System.arraycopy(doubles(in, "download-seconds", n), 0, downloadSeconds, 0, n);
+        for (int p = 0; p < n; p++) {
+            org.dml4j.core.Snapshot j = in.under("job").under(Integer.toString(p));
+            if (j.has("kind")) {
+                jobs[p] = CompletableFuture.completedFuture(org.dml4j.fl.checkpoint.Replies.read(j,
+                        Integer.MAX_VALUE));
+            }
+            org.dml4j.core.Snapshot t = in.under("task").under(Integer.toString(p));
+            if (t.has("id")) {
+                // the task's training has run (its reply is the job's): its starting model is not needed any more
+                task[p] = new Task(t.getLong("id"), p, t.getInt("version"), new float[0], t.getBoolean("from-replica"),
+                        t.getInt("steps"), (float) t.getDouble("lr"), (float) t.getDouble("mu"), t.getDouble("level"),
+                        t.getString("seed-path"));
+            }
+        }
+        String kindList = in.getString("event-kinds");
+        String[] kinds = kindList.isEmpty() ? new String[0] : kindList.split(",");
+        double[] times = in.getDoubles("event-times");
+        long[] args = in.getLongs("event-args");
+        if (times.length != kinds.length || args.length != kinds.length) {
+            throw new IllegalArgumentException("checkpoint entries under '" + in.prefix() + "event-' differ in length");
+        }
+        for (int i = 0; i < kinds.length; i++) {
+            EventHandler h = switch (kinds[i]) {
+                case "computed" -> onComputed;
+                case "dropout" -> onDropout;
+                case "offline" -> onOffline;
+                case "online" -> onOnline;
+                case "timer" -> onTimer;
+                default -> throw new IllegalArgumentException("checkpoint event kind '" + kinds[i] + "' is unknown");
+            };
+            long id = engine.schedule(times[i], h, args[i]);
+            if (h != onOnline && h != onTimer) {
+                event[(int) args[i]] = id;
+            }
+        }
+        restored = true;
+    }
+
+    private static double[] doubles(org.dml4j.core.Snapshot in, String key, int n) {
+        double[] v = in.getDoubles(key);
+        if (v.length != n) {
+            throw new IllegalArgumentException("checkpoint entry '" + in.prefix() + key + "' holds " + v.length
+                    + " values, expected " + n);
+        }
+        return v;
     }
 }

@@ -21,6 +21,25 @@ public interface Simulation extends AutoCloseable {
     /** @return per-client compression levels of a data-aware assignment, or null */
     double[] uplinkLevels();
 
+    /**
+     * @return null when runs of this simulation can be checkpointed and resumed ({@link RoundListener#checkpointDue}),
+     *     else why not, in a sentence for the user
+     */
+    default String checkpointUnsupported() {
+        return "this kind of simulation (" + getClass().getSimpleName() + ") cannot be checkpointed";
+    }
+
+    /**
+     * Makes the next {@link #run} continue the checkpointed run instead of starting one: call once, before it. The
+     * listener then receives only what comes after the checkpoint.
+     *
+     * @param checkpoint what {@link RoundListener#onCheckpoint} received (read back from its file)
+     * @throws UnsupportedOperationException when {@link #checkpointUnsupported()} is not null
+     */
+    default void resumeFrom(org.dml4j.core.Snapshot checkpoint) {
+        throw new UnsupportedOperationException(checkpointUnsupported());
+    }
+
     @Override
     void close();
 }

@@ -52,8 +52,22 @@ public final class MetricsCsv {
      * @return the open file
      */
     public static Rows<RoundMetrics> metrics(Path file, boolean simSeconds, boolean wan) {
+        return metrics(file, simSeconds, wan, -1);
+    }
+
+    /**
+     * Opens {@code metrics.csv} as {@link #metrics(Path, boolean, boolean)} does, or, for a resumed run, continues
+     * it: the file is cut back to the {@code keep} bytes a checkpoint recorded and rows are appended after them.
+     *
+     * @param file       destination
+     * @param simSeconds whether to add the {@value #SIM_SECONDS} column
+     * @param wan        whether to add the {@value #WAN_BYTES} column
+     * @param keep       bytes of the file to keep (a resumed run), or -1 to create or truncate it
+     * @return the open file
+     */
+    public static Rows<RoundMetrics> metrics(Path file, boolean simSeconds, boolean wan, long keep) {
         String header = HEADER + (simSeconds ? "," + SIM_SECONDS : "") + (wan ? "," + WAN_BYTES : "");
-        return new Rows<>(file, header, m -> {
+        return new Rows<>(file, header, keep, m -> {
             StringBuilder sb = new StringBuilder();
             sb.append(m.round()).append(',').append(m.clients()).append(',').append(m.failed()).append(',')
                     .append(m.learningRate()).append(',').append(m.trainLoss()).append(',').append(m.testLoss())
@@ -76,8 +90,47 @@ public final class MetricsCsv {
      * @return the open file, one row per round
      */
     public static Rows<RoundTiming> timing(Path file) {
-        return new Rows<>(file, TIMING_HEADER, t -> t.round() + "," + t.wallSeconds() + "," + t.trainSeconds() + ","
+        return timing(file, -1);
+    }
+
+    /**
+     * @param file destination of {@code timing.csv}
+     * @param keep bytes to keep (a resumed run, see {@link #metrics(Path, boolean, boolean, long)}), or -1
+     * @return the open file, one row per round
+     */
+    public static Rows<RoundTiming> timing(Path file, long keep) {
+        return new Rows<>(file, TIMING_HEADER, keep, t -> t.round() + "," + t.wallSeconds() + "," + t.trainSeconds() + ","
                 + t.evalSeconds() + "," + t.elapsedSeconds() + "," + t.threads());
+    }
+
+    /** Header of {@code clients.csv}; the run's virtual times follow when it has a network or device model. */
+    public static final String CLIENTS_HEADER = "round,client,task,base_version,status,samples,steps,train_loss,"
+            + "elements_up,bytes_up,level";
+    /** The virtual-time columns of {@code clients.csv}. */
+    public static final String CLIENTS_TIMES = "download_seconds,compute_seconds,upload_seconds,sim_seconds";
+
+    /**
+     * Opens {@code clients.csv}: one row per participant's task outcome (reply, failure, loss, cancellation), in the
+     * round it is counted in, appended as it comes (see {@link org.dml4j.fl.ClientRound} for the columns).
+     *
+     * @param file  destination
+     * @param timed whether to add the virtual-time columns ({@value #CLIENTS_TIMES})
+     * @param keep  bytes to keep (a resumed run), or -1 to create or truncate the file
+     * @return the open file
+     */
+    public static Rows<org.dml4j.fl.ClientRound> clients(Path file, boolean timed, long keep) {
+        return new Rows<>(file, CLIENTS_HEADER + (timed ? "," + CLIENTS_TIMES : ""), keep, c -> {
+            StringBuilder sb = new StringBuilder();
+            sb.append(c.round()).append(',').append(c.participant()).append(',').append(c.taskId()).append(',')
+                    .append(c.baseVersion()).append(',').append(c.status()).append(',').append(c.samples())
+                    .append(',').append(c.steps()).append(',').append(c.trainLoss()).append(',')
+                    .append(c.elementsUp()).append(',').append(c.bytesUp()).append(',').append(c.level());
+            if (timed) {
+                sb.append(',').append(c.downloadSeconds()).append(',').append(c.computeSeconds()).append(',')
+                        .append(c.uploadSeconds()).append(',').append(c.time());
+            }
+            return sb.toString();
+        });
     }
 
     /**
@@ -90,17 +143,54 @@ public final class MetricsCsv {
         private final java.util.function.Function<T, String> format;
         private final java.io.Writer out;
 
-        private Rows(Path file, String header, java.util.function.Function<T, String> format) {
+        private Rows(Path file, String header, long keep, java.util.function.Function<T, String> format) {
             this.file = file;
             this.format = format;
             try {
                 Files.createDirectories(file.toAbsolutePath().getParent());
+                if (keep >= 0) {
+                    cut(file, keep, header);
+                    this.out = Files.newBufferedWriter(file, java.nio.charset.StandardCharsets.UTF_8,
+                            java.nio.file.StandardOpenOption.APPEND);
+                    return;
+                }
                 this.out = Files.newBufferedWriter(file, java.nio.charset.StandardCharsets.UTF_8);
                 out.write(header);
                 out.write('\n');
                 out.flush();
             } catch (IOException e) {
                 throw new UncheckedIOException("could not write " + file + ": " + e.getMessage(), e);
+            }
+        }
+
+        /**
+         * Cuts a file back to the length a checkpoint recorded, checking that it starts with the header.
+         *
+         * @throws IllegalArgumentException when the file is shorter or has another header (not this run's file)
+         */
+        private static void cut(Path file, long keep, String header) throws IOException {
+            long size = Files.exists(file) ? Files.size(file) : -1;
+            if (size < keep) {
+                throw new IllegalArgumentException("cannot resume: " + file + " holds " + Math.max(size, 0)
+                        + " bytes, the checkpoint recorded " + keep);
+            }
+            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file,
+                    java.nio.file.StandardOpenOption.WRITE, java.nio.file.StandardOpenOption.READ)) {
+                ch.truncate(keep);
+            }
+            if (keep > 0 && !Files.readAllLines(file).getFirst().equals(header)) {
+                throw new IllegalArgumentException("cannot resume: " + file + " does not start with the header "
+                        + header);
+            }
+        }
+
+        /** @return the file's length now (every row added is flushed), for a checkpoint */
+        public long bytes() {
+            try {
+                out.flush();
+                return Files.size(file);
+            } catch (IOException e) {
+                throw new UncheckedIOException("could not read the size of " + file + ": " + e.getMessage(), e);
             }
         }
 

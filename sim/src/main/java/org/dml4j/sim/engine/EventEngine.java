@@ -195,6 +195,39 @@ public final class EventEngine implements VirtualClock {
         return size == 0 ? Double.POSITIVE_INFINITY : heapTime[0];
     }
 
+    /**
+     * A pending event as {@link #pendingEvents} lists it.
+     *
+     * @param time    its virtual time
+     * @param id      its id
+     * @param handler its handler
+     * @param arg     its argument
+     */
+    public record Pending(double time, long id, EventHandler handler, long arg) {
+    }
+
+    /**
+     * Lists the pending events in the order they will fire (time, then sequence), for checkpoints: scheduling them in
+     * this order on an engine whose clock stands at the same time ({@link #runUntil}) reproduces the queue, ties
+     * included. Allocates; not for hot paths.
+     *
+     * @return the pending events, in firing order
+     */
+    public java.util.List<Pending> pendingEvents() {
+        Integer[] order = new Integer[size];
+        for (int i = 0; i < size; i++) {
+            order[i] = i;
+        }
+        java.util.Arrays.sort(order, (a, b) -> heapTime[a] != heapTime[b] ? Double.compare(heapTime[a], heapTime[b])
+                : Long.compare(heapSeq[a], heapSeq[b]));
+        java.util.List<Pending> out = new java.util.ArrayList<>(size);
+        for (int i : order) {
+            int slot = heapSlot[i];
+            out.add(new Pending(heapTime[i], ((long) gen[slot] << 32) | slot, handler[slot], arg[slot]));
+        }
+        return out;
+    }
+
     /** @return the number of events fired since construction */
     public long fired() {
         return fired;
