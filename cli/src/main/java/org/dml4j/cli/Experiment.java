@@ -31,6 +31,8 @@ import org.dml4j.model.schedule.LearningRateSchedule;
 import org.dml4j.model.schedule.LearningRateScheduleProvider;
 import org.dml4j.model.schedule.LearningRateSchedules;
 import org.dml4j.model.schedule.ScheduleConfig;
+import org.dml4j.sim.CrossRegionConfig;
+import org.dml4j.sim.CrossRegionSimulation;
 import org.dml4j.sim.FederatedSimulation;
 import org.dml4j.sim.GossipConfig;
 import org.dml4j.sim.GossipSimulation;
@@ -58,13 +60,15 @@ import org.dml4j.sim.topology.TopologyConfig;
  * (optional), {@code [network]} and {@code [devices]} (optional: the simulator's virtual time), {@code [topology]}
  * (optional, instead of {@code [network]}: sites with LAN and WAN links, and for {@code mode = "hierarchical"} an edge
  * aggregator per site with its own compressors {@code [topology.edge-uplink]} and {@code [topology.edge-downlink]}),
- * {@code [gossip]} (optional: peers and no coordinator, D-PSGD, Combo or BACombo over {@code [network]}); see the
- * README for their keys.
+ * {@code [gossip]} (optional: peers and no coordinator, D-PSGD, Combo or BACombo over {@code [network]}),
+ * {@code [cross-region]} (optional: data-parallel workers across regions, synchronous, Local SGD, DiLoCo or DeCo-SGD,
+ * over {@code [topology]} with {@code mode = "flat"} or {@code [network]}; {@code [compressor]} is then the WAN's);
+ * see the README for their keys.
  */
 public final class Experiment {
     /** The tables an experiment file may have. */
     public static final List<String> TABLES = List.of("run", "data", "partition", "model", "training", "strategy",
-            "compressor", "downlink", "network", "devices", "topology", "gossip");
+            "compressor", "downlink", "network", "devices", "topology", "gossip", "cross-region");
 
     private final ConfigTree tree;
     /** Every table as resolved, defaults included: written back as config.toml and into the manifest. */
@@ -95,6 +99,7 @@ public final class Experiment {
     private final CompressorConfig edgeDownlink;
     private final GossipSimulation.Gossip gossip;
     private final Double pairMbps;
+    private final CrossRegionConfig crossRegion;
 
     private Experiment(ConfigTree tree, String defaultName) {
         this.tree = tree;
@@ -202,7 +207,7 @@ public final class Experiment {
             resolved.set("downlink", table(down.get("type").asText(), downlink, down));
         }
         if (strategy.name().equals("fedluck")) {
-            requireRatio(uplink, co);
+            requireRatio(uplink, co, "[strategy] type = 'fedluck' chooses each client's compression ratio");
         }
 
         Path baseDir = baseDir(tree);
@@ -247,7 +252,7 @@ public final class Experiment {
                         + " \"hierarchical\" (got mode = \"" + tc.mode() + "\")");
             }
         }
-        for (String t : List.of("network", "topology", "gossip")) {
+        for (String t : List.of("network", "topology", "gossip", "cross-region")) {
             if (!tree.table(t).isEmpty()) {
                 resolved.set(t, tree.table(t).deepCopy());
             }
@@ -270,6 +275,36 @@ public final class Experiment {
             pairMbps = gc.pairMbps();
             if (pairMbps != null && network == null) {
                 throw new IllegalArgumentException("[gossip] pair-mbps caps the links of [network], which is missing");
+            }
+        }
+        ObjectNode xr = tree.table("cross-region");
+        if (xr.isEmpty()) {
+            crossRegion = null;
+        } else {
+            if (!gos.isEmpty()) {
+                throw new IllegalArgumentException("[cross-region] and [gossip] are two kinds of run: give one of them");
+            }
+            if (sites != null && sites.config().hierarchical()) {
+                throw new IllegalArgumentException("[cross-region] exchanges between the regions' leaders, without"
+                        + " edges and a cloud: [topology] mode must be \"flat\", got \"" + sites.config().mode()
+                        + "\"");
+            }
+            crossRegion = ConfigTree.bind(xr, CrossRegionConfig.class, "cross-region");
+            if (crossRegion.oneStep() && training.stepsFor(1) != 1) {
+                throw new IllegalArgumentException("[cross-region] algorithm = \"" + crossRegion.algorithm()
+                        + "\" takes one step per sync: [training] local-steps must be 1, got "
+                        + training.localSteps());
+            }
+            if (!crossRegion.oneStep() && training.localSteps() == 0) {
+                throw new IllegalArgumentException("[cross-region] algorithm = \"" + crossRegion.algorithm()
+                        + "\" needs [training] local-steps (H, the inner steps between syncs)");
+            }
+            if (crossRegion.algorithm().equals("deco")) {
+                if (network == null && sites == null) {
+                    throw new IllegalArgumentException("[cross-region] algorithm = \"deco\" adapts to the measured"
+                            + " links: give [topology] or [network]");
+                }
+                requireRatio(uplink, co, "[cross-region] algorithm = 'deco' chooses the WAN's compression ratio");
             }
         }
         ObjectNode dev = tree.table("devices");
@@ -310,12 +345,12 @@ public final class Experiment {
         return ConfigTree.of(resolved, tree.source());
     }
 
-    /** FedLuck sets each client's ratio: the uplink compressor must have one. */
-    private static void requireRatio(CompressorConfig uplink, ObjectNode table) {
+    /** FedLuck and DeCo set the ratio: the uplink compressor must have one. */
+    private static void requireRatio(CompressorConfig uplink, ObjectNode table, String who) {
         try {
             Compressors.create(uplink).newState(1, new java.util.SplittableRandom(0)).setRatio(1.0);
         } catch (UnsupportedOperationException e) {
-            throw new IllegalArgumentException("[strategy] type = 'fedluck' chooses each client's compression ratio:"
+            throw new IllegalArgumentException(who + ":"
                     + " [compressor] needs a compressor with a ratio (topk, randk, dgc), got '"
                     + (table.has("type") ? table.get("type").asText() : "identity") + "'", e);
         }
@@ -451,7 +486,7 @@ public final class Experiment {
             links = GossipSimulation.withPairCap(links, pairMbps);
         }
         return new Prepared(new SimulationSpec(seed, rounds, threads, evalEvery, shards, test, models, strategy,
-                compression, training, devices, links), partition, hierarchy, gossip);
+                compression, training, devices, links), partition, hierarchy, gossip, crossRegion);
     }
 
     /** The sites, where their clients are and the edges' groups. */
@@ -491,11 +526,18 @@ public final class Experiment {
      * @param partition the client partition
      * @param hierarchy the edge tier of a hierarchical run, or null
      * @param gossip    the peers' rule of a decentralized run (no coordinator), or null
+     * @param crossRegion the algorithm of a cross-region data-parallel run, or null
      */
     public record Prepared(SimulationSpec spec, Partition partition, Hierarchy hierarchy,
-                           GossipSimulation.Gossip gossip) {
-        /** @return the simulation: decentralized with a gossip rule, else federated (flat or hierarchical) */
+                           GossipSimulation.Gossip gossip, CrossRegionConfig crossRegion) {
+        /**
+         * @return the simulation: decentralized with a gossip rule, cross-region data parallelism, else federated
+         *     (flat or hierarchical)
+         */
         public Simulation simulation() {
+            if (crossRegion != null) {
+                return new CrossRegionSimulation(spec, crossRegion);
+            }
             return gossip != null ? new GossipSimulation(spec, gossip) : new FederatedSimulation(spec, hierarchy);
         }
 
