@@ -21,9 +21,10 @@ import org.dml4j.fl.gossip.MixingMatrix;
  * @param replicas R (Combo's default 2)
  * @param epsilon  BACombo's exploration probability (the code's 0.5)
  * @param pairMbps a cap on every pair of peers (Combo's 10 Mb/s per worker pair), Mb/s, or null for none
+ * @param consensusStep CHOCO's consensus step γ in (0, 1], used when {@code [compressor]} compresses D-PSGD's messages
  */
 public record GossipConfig(String mode, String graph, int degree, double p, int rows, String weights, int segments,
-                           int replicas, double epsilon, Double pairMbps) {
+                           int replicas, double epsilon, Double pairMbps, double consensusStep) {
     /** The graphs. */
     public static final List<String> GRAPHS = List.of("ring", "torus", "random-regular", "erdos-renyi", "complete");
 
@@ -45,11 +46,17 @@ public record GossipConfig(String mode, String graph, int degree, double p, int 
         if (pairMbps != null && (!(pairMbps > 0) || pairMbps == Double.POSITIVE_INFINITY)) {
             throw new IllegalArgumentException("pair-mbps must be finite and > 0, got " + pairMbps);
         }
+        if (!(consensusStep > 0 && consensusStep <= 1)) {
+            throw new IllegalArgumentException("consensus-step must be in (0, 1], got " + consensusStep);
+        }
     }
 
-    /** @return segmented gossip with S = 10, R = 2, ε = 0.5; a complete graph with Metropolis–Hastings weights */
+    /**
+     * @return segmented gossip with S = 10, R = 2, ε = 0.5; a complete graph with Metropolis–Hastings weights; CHOCO's
+     *     γ = 1
+     */
     public static GossipConfig defaults() {
-        return new GossipConfig("combo", "complete", 4, 0.3, 0, "metropolis-hastings", 10, 2, 0.5, null);
+        return new GossipConfig("combo", "complete", 4, 0.3, 0, "metropolis-hastings", 10, 2, 0.5, null, 1.0);
     }
 
     /**
@@ -84,6 +91,6 @@ public record GossipConfig(String mode, String graph, int degree, double p, int 
             default -> GossipGraph.complete(peers);
         };
         MixingMatrix w = weights.equals("uniform") ? MixingMatrix.uniform(g) : MixingMatrix.metropolisHastings(g);
-        return new GossipSimulation.Gossip(mode, w, 0, 0, epsilon);
+        return new GossipSimulation.Gossip(mode, w, 0, 0, epsilon, consensusStep);
     }
 }

@@ -15,6 +15,7 @@ import org.dml4j.fl.Reply;
 import org.dml4j.fl.RoundMetrics;
 import org.dml4j.fl.Task;
 import org.dml4j.fl.gossip.BandwidthAwareChoice;
+import org.dml4j.fl.gossip.ChocoGossip;
 import org.dml4j.fl.gossip.MixingMatrix;
 import org.dml4j.fl.gossip.SegmentedGossip;
 import org.dml4j.model.EvalResult;
@@ -32,6 +33,8 @@ import org.dml4j.sim.network.NetworkTopology;
  *   <li>Combo (Hu, Jiang, Wang, FML'19): each peer asks, at the start of the iteration, S·R peers for one segment each
  *       ({@link SegmentedGossip#choosePeers}); a target answers when its own local update is done; the requester
  *       aggregates per segment weighted by data size;</li>
+ *   <li>compressed D-PSGD with a compressor of the SPI: CHOCO-SGD's gossip step ({@link ChocoGossip}, Koloskova et
+ *       al., ICML 2019): each peer sends its neighbours {@code Q(x_i − x̂_i)} and moves γ towards their public copies;</li>
  *   <li>BACombo: the same with ε-greedy choice by predicted bandwidth ({@link BandwidthAwareChoice}), every transfer
  *       measured as {@code bytes / seconds} from its start to its arrival.</li>
  * </ul>
@@ -54,8 +57,23 @@ public final class GossipSimulation implements Simulation {
      * @param segments S for Combo and BACombo, in [1, model size]
      * @param replicas R for Combo and BACombo, in [1, peers − 1]
      * @param epsilon  BACombo's exploration probability
+     * @param consensusStep CHOCO's γ for compressed D-PSGD, in (0, 1]
      */
-    public record Gossip(String mode, MixingMatrix mixing, int segments, int replicas, double epsilon) {
+    public record Gossip(String mode, MixingMatrix mixing, int segments, int replicas, double epsilon,
+                         double consensusStep) {
+        /**
+         * A rule with CHOCO's γ = 1 (unused unless the run compresses).
+         *
+         * @param mode     the mode
+         * @param mixing   D-PSGD's mixing matrix
+         * @param segments S
+         * @param replicas R
+         * @param epsilon  BACombo's ε
+         */
+        public Gossip(String mode, MixingMatrix mixing, int segments, int replicas, double epsilon) {
+            this(mode, mixing, segments, replicas, epsilon, 1.0);
+        }
+
         /** Validates the fields. */
         public Gossip {
             switch (Objects.requireNonNull(mode, "mode")) {
@@ -64,6 +82,9 @@ public final class GossipSimulation implements Simulation {
                 }
                 default -> throw new IllegalArgumentException("gossip mode must be dpsgd, combo or bacombo, got '"
                         + mode + "'");
+            }
+            if (!(consensusStep > 0 && consensusStep <= 1)) {
+                throw new IllegalArgumentException("consensus-step (gamma) must be in (0, 1], got " + consensusStep);
             }
         }
     }
@@ -75,17 +96,26 @@ public final class GossipSimulation implements Simulation {
     private final int[] samples;
     private final SeedTree seeds;
     private final SegmentedGossip segments;
+    private final boolean compressed;
 
     /**
-     * @param spec   the run (its strategy is not used; its network's clients are the peers, its compressor must be
-     *               the identity: compressed gossip is not implemented)
+     * @param spec   the run (its strategy is not used; its network's clients are the peers; its compressor, when it
+     *               is not the identity, compresses D-PSGD's messages with CHOCO's error feedback)
      * @param gossip the peers' rule
+     * @throws IllegalArgumentException for a compressor with segmented gossip, or one with its own error feedback
      */
     public GossipSimulation(SimulationSpec spec, Gossip gossip) {
         this.spec = spec;
         this.gossip = Objects.requireNonNull(gossip, "gossip");
-        if (!(spec.compression().uplinkCompressor() instanceof IdentityCompressor)) {
-            throw new IllegalArgumentException("gossip sends dense models: [compressor] must be identity, got '"
+        compressed = !(spec.compression().uplinkCompressor() instanceof IdentityCompressor);
+        if (compressed && gossip.mixing() == null) {
+            throw new IllegalArgumentException("[compressor] '" + spec.compression().uplinkCompressor().name()
+                    + "': compressed gossip is CHOCO-SGD over D-PSGD's graph, so [gossip] mode must be dpsgd, got '"
+                    + gossip.mode() + "' (segmented gossip sends dense segments: use [compressor] type = identity)");
+        }
+        if (compressed && spec.compression().uplinkCompressor() instanceof org.dml4j.compress.ErrorFeedback) {
+            throw new IllegalArgumentException("CHOCO gossip keeps its own error feedback (the public copies):"
+                    + " [compressor] error-feedback must be false, got true for '"
                     + spec.compression().uplinkCompressor().name() + "'");
         }
         int n = spec.clientData().size();
@@ -127,6 +157,8 @@ public final class GossipSimulation implements Simulation {
         }
         EventEngine engine = new EventEngine();
         FluidNetwork net = spec.network() == null ? null : new FluidNetwork(engine, spec.network());
+        ChocoGossip choco = compressed ? new ChocoGossip(gossip.mixing(), gossip.consensusStep(),
+                spec.compression().uplinkCompressor(), new UpdateLayout(new int[][] {{dim}}), init, seeds) : null;
         List<BandwidthAwareChoice> choice = new ArrayList<>();
         if (gossip.mode().equals("bacombo")) {
             for (int i = 0; i < n; i++) {
@@ -162,8 +194,14 @@ public final class GossipSimulation implements Simulation {
                     failed++; // a failed local update keeps the peer's model
                 }
             }
+            if (choco != null) { // the gossip step's math comes first: its messages' sizes are the transfers'
+                for (int i = 0; i < n; i++) {
+                    x[i] = trained[i].clone();
+                }
+                choco.step(x, t);
+            }
             double t0 = engine.now();
-            long[] bytes = {0, 0}; // all, WAN
+            long[] bytes = {0, 0, 0}; // all, WAN, messages
             long[] elements = {0};
             int[][][] targets = new int[n][][];
             if (segments != null) {
@@ -177,12 +215,12 @@ public final class GossipSimulation implements Simulation {
                 int peer = j;
                 double compute = spec.devices() == null ? 0
                         : spec.training().stepsFor(samples[j]) * spec.devices().secondsPerStep(j);
-                engine.schedule(t0 + compute, a -> serve(peer, targets, net, engine, choice, bytes, elements, dim),
-                        j);
+                engine.schedule(t0 + compute, a -> serve(peer, targets, net, engine, choice, bytes, elements, dim,
+                        choco), j);
             }
             engine.run();
             totalBytes += bytes[0];
-            for (int i = 0; i < n; i++) {
+            for (int i = 0; i < n && choco == null; i++) {
                 if (gossip.mixing() != null) {
                     float[] out = new float[dim];
                     gossip.mixing().mix(i, trained, out);
@@ -208,7 +246,8 @@ public final class GossipSimulation implements Simulation {
             }
             RoundMetrics m = new RoundMetrics(t + 1, n, failed, lr, lossWeight == 0 ? Double.NaN
                     : lossSum / lossWeight, testLoss, testAcc, elements[0], bytes[0],
-                    elements[0] == 0 ? Double.NaN : 1.0, 0, 0, Double.NaN, totalBytes, 0, engine.now(), bytes[1]);
+                    elements[0] == 0 ? Double.NaN : choco == null ? 1.0 : (double) elements[0] / (bytes[2] * dim), 0, 0,
+                    Double.NaN, totalBytes, 0, engine.now(), bytes[1]);
             long now = System.nanoTime();
             RoundTiming timing = new RoundTiming(t + 1, (now - last) / 1e9, 0, 0, (now - start) / 1e9,
                     workers.threads());
@@ -222,12 +261,16 @@ public final class GossipSimulation implements Simulation {
 
     /** Peer {@code j}'s local update is done: it sends what was asked of it. */
     private void serve(int j, int[][][] targets, FluidNetwork net, EventEngine engine,
-                       List<BandwidthAwareChoice> choice, long[] bytes, long[] elements, int dim) {
+                       List<BandwidthAwareChoice> choice, long[] bytes, long[] elements, int dim, ChocoGossip choco) {
         int n = peers.size();
         if (gossip.mixing() != null) {
             for (int i : gossip.mixing().support(j)) {
                 if (i != j) {
-                    send(j, i, dim, net, engine, null, bytes, elements);
+                    if (choco == null) {
+                        send(j, i, dim, net, engine, null, bytes, elements);
+                    } else {
+                        sendBytes(j, i, choco.wireBytes(j), choco.values(j), net, engine, null, bytes, elements);
+                    }
                 }
             }
             return;
@@ -247,8 +290,13 @@ public final class GossipSimulation implements Simulation {
 
     private static void send(int from, int to, int values, FluidNetwork net, EventEngine engine,
                              BandwidthAwareChoice measure, long[] bytes, long[] elements) {
-        long size = UpdateCodec.HEADER_BYTES + 4L * values;
+        sendBytes(from, to, UpdateCodec.HEADER_BYTES + 4L * values, values, net, engine, measure, bytes, elements);
+    }
+
+    private static void sendBytes(int from, int to, long size, long values, FluidNetwork net, EventEngine engine,
+                                  BandwidthAwareChoice measure, long[] bytes, long[] elements) {
         bytes[0] += size;
+        bytes[2]++;
         elements[0] += values;
         if (net == null) {
             return;
