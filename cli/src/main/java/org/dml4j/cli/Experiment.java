@@ -13,6 +13,7 @@ import org.dml4j.compress.CompressorConfig;
 import org.dml4j.compress.CompressorProvider;
 import org.dml4j.compress.Compressors;
 import org.dml4j.core.SeedTree;
+import org.dml4j.core.config.ConfigBinder;
 import org.dml4j.data.DataSplits;
 import org.dml4j.data.Dataset;
 import org.dml4j.data.Partition;
@@ -142,14 +143,14 @@ public final class Experiment {
         ObjectNode part = tree.table("partition").deepCopy();
         clients = (int) positive(ConfigTree.getLong(part, "clients", 10, "partition"), "partition", "clients");
         part.remove("clients");
-        partitioner = PartitionerProvider.create(typeOr(part, "partition", "iid"), ConfigTree.plain(part));
-        ObjectNode partResolved = resolved.putObject("partition").put("type", typeOr(part, "partition", "iid"))
-                .put("clients", clients);
-        part.properties().forEach(e -> partResolved.set(e.getKey(), e.getValue()));
+        PartitionerProvider pp = PartitionerProvider.REGISTRY.get(typeOr(part, "partition", "iid"));
+        var pc = ConfigBinder.bind(part, pp.configType(), "partition");
+        partitioner = pp.create(pc);
+        resolved.putObject("partition").put("type", pp.name()).put("clients", clients).setAll(ConfigBinder.table(pc));
 
         ObjectNode model = tree.table("model");
         modelProvider = Models.provider(ConfigTree.type(model, "model"));
-        modelConfig = ConfigTree.bind(model, modelProvider.configType(), "model");
+        modelConfig = ConfigBinder.bind(model, modelProvider.configType(), "model");
         resolved.set("model", table(ConfigTree.type(model, "model"), modelConfig, model));
 
         ObjectNode tr = tree.table("training");
@@ -162,7 +163,7 @@ public final class Experiment {
         }
         String schedType = ConfigTree.type((ObjectNode) sched, "training.schedule");
         LearningRateScheduleProvider sp = LearningRateSchedules.registry().get(schedType);
-        ScheduleConfig sc = ConfigTree.bind((ObjectNode) sched, sp.configType(), "training.schedule");
+        ScheduleConfig sc = ConfigBinder.bind((ObjectNode) sched, sp.configType(), "training.schedule");
         LearningRateSchedule schedule = sp.create(sc);
         training = new LocalTraining(
                 (int) ConfigTree.getLong(tr, "batch-size", 64, "training"),
@@ -177,7 +178,7 @@ public final class Experiment {
 
         ObjectNode st = tree.table("strategy");
         StrategyProvider stp = StrategyProvider.REGISTRY.get(typeOr(st, "strategy", "fedavg"));
-        StrategyConfig stc = ConfigTree.bind(st, stp.configType(), "strategy");
+        StrategyConfig stc = ConfigBinder.bind(st, stp.configType(), "strategy");
         strategy = stp.create(stc);
         resolved.set("strategy", table(stp.name(), stc, st));
 
@@ -216,7 +217,7 @@ public final class Experiment {
             network = null;
         } else {
             NetworkProvider np = NetworkProvider.REGISTRY.get(ConfigTree.type(net, "network"));
-            NetworkConfig nc = ConfigTree.bind(net, np.configType(), "network");
+            NetworkConfig nc = ConfigBinder.bind(net, np.configType(), "network");
             try {
                 network = np.create(nc, clients, SeedTree.root(seed), baseDir);
             } catch (IllegalArgumentException e) {
@@ -235,7 +236,7 @@ public final class Experiment {
             }
             JsonNode eu = topo.remove("edge-uplink");
             JsonNode ed = topo.remove("edge-downlink");
-            TopologyConfig tc = ConfigTree.bind(topo, TopologyConfig.class, "topology");
+            TopologyConfig tc = ConfigBinder.bind(topo, TopologyConfig.class, "topology");
             if (tc.hierarchical() && training.localSteps() == 0) {
                 throw new IllegalArgumentException("[topology] mode = \"hierarchical\" needs [training] local-steps"
                         + " (kappa1, the local steps of every edge round), got local-epochs only");
@@ -266,7 +267,7 @@ public final class Experiment {
                 throw new IllegalArgumentException("[gossip] has no edges or cloud: give [network] for its links,"
                         + " not [topology]");
             }
-            GossipConfig gc = ConfigTree.bind(gos, GossipConfig.class, "gossip");
+            GossipConfig gc = ConfigBinder.bind(gos, GossipConfig.class, "gossip");
             try {
                 gossip = gc.resolve(clients, SeedTree.root(seed));
             } catch (IllegalArgumentException e) {
@@ -315,7 +316,7 @@ public final class Experiment {
             devices = null;
         } else {
             DeviceProvider dp = DeviceProvider.REGISTRY.get(ConfigTree.type(dev, "devices"));
-            DeviceConfig dc = ConfigTree.bind(dev, dp.configType(), "devices");
+            DeviceConfig dc = ConfigBinder.bind(dev, dp.configType(), "devices");
             try {
                 devices = dp.create(dc, clients, SeedTree.root(seed), baseDir);
             } catch (IllegalArgumentException e) {
@@ -332,7 +333,7 @@ public final class Experiment {
      */
     private static ObjectNode table(String type, Object config, ObjectNode given) {
         if (config instanceof Record r) {
-            return ConfigTree.tableOf(type, r);
+            return ConfigBinder.table(type, r);
         }
         return given.deepCopy();
     }
@@ -379,8 +380,8 @@ public final class Experiment {
                 rates.add(schedule.rate(r));
             }
         }
+        CompressorConfig config = ConfigBinder.bind(table, provider.configType(), where);
         try {
-            CompressorConfig config = Compressors.bind(provider.configType(), ConfigTree.plain(table));
             provider.create(config); // the provider's own checks, before any data is loaded
             return config;
         } catch (IllegalArgumentException e) {

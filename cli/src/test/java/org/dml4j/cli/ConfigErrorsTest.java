@@ -33,11 +33,21 @@ class ConfigErrorsTest {
         "training.batch-size=0|batch-size must be >= 1, got 0",
         "strategy.fracton=0.5|[strategy] has unknown key 'fracton'",
         "run.epochs=3|[run] has unknown key 'epochs'",
-        "model.hidden=\"wide\"|[model] key 'hidden[0]' cannot take the value wide",
+        "model.hidden=\"wide\"|[model] hidden[0] must be an integer, got \"wide\"",
         "compressor.data-aware=dagc-x|data-aware must be one of uniform, dagc-r, dagc-r-water-filling, dagc-a;",
         "compressor.data-aware=dagc-r|[compressor] data-aware = 'dagc-r' needs ratio",
         "downlink.ratio=0.1|[downlink] needs type",
         "downlink.type=zip|unknown compressor type 'zip'",
+        "partition.alpha=\"high\"|[partition] alpha must be a number, got \"high\"",
+        "partition.min-sise=3|[partition] has unknown key 'min-sise'; known: alpha, min-size, max-retries",
+        "compressor.type=topk|[compressor] topk needs exactly one of ratio and k",
+        "compressor.type=qsgd|[compressor] needs key 'levels' (an integer)",
+        "training.schedule.learning-rate=\"fast\"|[training.schedule] learning-rate must be a number, got \"fast\"",
+        "strategy.min-clients=2.5|[strategy] min-clients must be an integer, got 2.5",
+        "devices={type=\"constant\", availability={type=\"periodic\", period=60}}|[devices.availability] has"
+            + " unknown key 'period'; known: type, online-fraction, period-s, file",
+        "topology={mode=\"flat\", sites=[{name=\"a\"}, {name=\"b\", lan-mpbs=1}]}|[topology.sites[1]] has"
+            + " unknown key 'lan-mpbs'",
     })
     void namesTheKeyAndTheValue(String override, String expected) {
         String m = message(override);

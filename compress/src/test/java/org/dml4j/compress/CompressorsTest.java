@@ -22,7 +22,7 @@ class CompressorsTest {
     void bindsKebabAndCamelCaseKeysAndIgnoresType() {
         TopKConfig a = Compressors.bind(TopKConfig.class, Map.of("type", "topk", "ratio", 0.01, "error-feedback",
                 true, "segments", List.of(3, 4)));
-        TopKConfig b = Compressors.bind(TopKConfig.class, Map.of("ratio", "0.01", "errorFeedback", "true",
+        TopKConfig b = Compressors.bind(TopKConfig.class, Map.of("ratio", 0.01, "errorFeedback", true,
                 "segments", new int[] {3, 4}));
         assertEquals(0.01, a.ratio());
         assertTrue(a.errorFeedback() && b.errorFeedback());
@@ -44,6 +44,12 @@ class CompressorsTest {
         IllegalArgumentException type = assertThrows(IllegalArgumentException.class,
                 () -> Compressors.create("topk", Map.of("ratio", true)));
         assertTrue(type.getMessage().startsWith("ratio must be a number"), type.getMessage());
+        IllegalArgumentException text = assertThrows(IllegalArgumentException.class,
+                () -> Compressors.create("topk", Map.of("ratio", "0.01")));
+        assertEquals("ratio must be a number, got \"0.01\"", text.getMessage());
+        IllegalArgumentException absent = assertThrows(IllegalArgumentException.class,
+                () -> Compressors.create("qsgd", Map.of("bucket-size", 8)));
+        assertEquals("needs key 'levels' (an integer)", absent.getMessage());
         IllegalArgumentException name = assertThrows(IllegalArgumentException.class,
                 () -> Compressors.create("top-k", Map.of()));
         assertTrue(name.getMessage().contains("topk"), name.getMessage());

@@ -1,22 +1,14 @@
 package org.dml4j.cli.config;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.exc.InvalidFormatException;
-import com.fasterxml.jackson.databind.exc.MismatchedInputException;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
-import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.reflect.Method;
-import java.lang.reflect.Modifier;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -25,22 +17,13 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 /**
- * An experiment file as a tree of tables, with overrides applied and helpers that read values with defaults and bind
- * a table to a configuration record. Keys are kebab-case in files and camelCase in records.
- *
- * <p>Binding: when a record class has a {@code public static defaults()} method, its values fill the keys a table
- * leaves out; the {@code type} key is not part of the record. Unknown keys and wrongly typed values fail with the
- * table and key named, and validation errors of the record's compact constructor come through with their message.
+ * An experiment file as a tree of tables, with overrides applied and helpers that read values with defaults. Tables
+ * bind to configuration records with the one {@link org.dml4j.core.config.ConfigBinder}.
  */
 public final class ConfigTree {
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .setPropertyNamingStrategy(PropertyNamingStrategies.KEBAB_CASE)
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-            .enable(DeserializationFeature.ACCEPT_SINGLE_VALUE_AS_ARRAY);
+    private static final ObjectMapper JSON = new ObjectMapper();
     private final ObjectNode root;
     private final String source;
 
@@ -173,84 +156,6 @@ public final class ConfigTree {
     }
 
     /**
-     * Binds a table (minus its {@code type} key) to a configuration record, filling missing keys from the record's
-     * {@code defaults()}.
-     *
-     * @param table the table
-     * @param type  the record class
-     * @param where the table's name, for messages
-     * @param <T>   the record type
-     * @return the bound and validated record
-     * @throws IllegalArgumentException naming the table and key on any error
-     */
-    public static <T> T bind(ObjectNode table, Class<T> type, String where) {
-        List<String> properties = JSON.getDeserializationConfig().introspect(JSON.constructType(type))
-                .findProperties().stream().map(p -> p.getName()).sorted().collect(Collectors.toList());
-        for (Iterator<String> it = table.fieldNames(); it.hasNext();) {
-            String k = it.next();
-            // an unknown key is reported before anything it leaves missing (a typo is the likelier cause)
-            if (!k.equals("type") && !properties.isEmpty() && !properties.contains(k)) {
-                throw new IllegalArgumentException("[" + where + "] has unknown key '" + k + "'; known: "
-                        + String.join(", ", properties));
-            }
-        }
-        ObjectNode merged = defaultsOf(type);
-        table.fields().forEachRemaining(e -> {
-            if (!e.getKey().equals("type")) {
-                merged.set(e.getKey(), e.getValue());
-            }
-        });
-        try {
-            return JSON.treeToValue(merged, type);
-        } catch (UnrecognizedPropertyException e) {
-            List<String> known = e.getKnownPropertyIds() == null ? List.of()
-                    : e.getKnownPropertyIds().stream().map(String::valueOf).sorted().collect(Collectors.toList());
-            throw new IllegalArgumentException("[" + where + "] has unknown key '" + e.getPropertyName()
-                    + "'; known: " + String.join(", ", known));
-        } catch (ValueInstantiationException e) {
-            Throwable c = e.getCause() != null ? e.getCause() : e;
-            throw new IllegalArgumentException("[" + where + "] " + c.getMessage(), c);
-        } catch (InvalidFormatException e) {
-            throw new IllegalArgumentException("[" + where + "] key '" + path(e) + "' cannot take the value "
-                    + e.getValue() + " (expected " + e.getTargetType().getSimpleName() + ")");
-        } catch (MismatchedInputException e) {
-            throw new IllegalArgumentException("[" + where + "] key '" + path(e) + "' has the wrong type (expected "
-                    + (e.getTargetType() == null ? "another type" : e.getTargetType().getSimpleName()) + ")");
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("[" + where + "] " + e.getOriginalMessage());
-        }
-    }
-
-    private static String path(MismatchedInputException e) {
-        StringBuilder sb = new StringBuilder();
-        for (var ref : e.getPath()) {
-            if (ref.getFieldName() != null) {
-                sb.append(sb.length() == 0 ? "" : ".").append(ref.getFieldName());
-            } else {
-                sb.append('[').append(ref.getIndex()).append(']');
-            }
-        }
-        return sb.toString();
-    }
-
-    private static ObjectNode defaultsOf(Class<?> type) {
-        try {
-            Method m = type.getMethod("defaults");
-            if (Modifier.isStatic(m.getModifiers()) && type.isAssignableFrom(m.getReturnType())) {
-                JsonNode n = JSON.valueToTree(m.invoke(null));
-                if (n instanceof ObjectNode o) {
-                    return o;
-                }
-            }
-        } catch (NoSuchMethodException e) {
-            // no defaults: every key must be given
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("defaults() of " + type.getName() + " failed", e);
-        }
-        return JsonNodeFactory.instance.objectNode();
-    }
-
-    /**
      * Reads an optional scalar.
      *
      * @param table the table
@@ -351,34 +256,6 @@ public final class ConfigTree {
      */
     public static ConfigTree of(ObjectNode root, String source) {
         return new ConfigTree(root.deepCopy(), source);
-    }
-
-    /**
-     * The table a configuration record binds from, defaults included: its components in kebab-case, absent values
-     * (null) left out, so that binding the table gives the same record back.
-     *
-     * @param type   the table's {@code type} key, or null when it has none
-     * @param record the bound record
-     * @return the table
-     */
-    public static ObjectNode tableOf(String type, Record record) {
-        ObjectNode t = JSON.createObjectNode();
-        if (type != null) {
-            t.put("type", type);
-        }
-        for (var c : record.getClass().getRecordComponents()) {
-            Object v;
-            try {
-                v = c.getAccessor().invoke(record);
-            } catch (ReflectiveOperationException e) {
-                throw new IllegalStateException("cannot read " + c.getName() + " of " + record, e);
-            }
-            if (v != null) {
-                t.set(PropertyNamingStrategies.KebabCaseStrategy.INSTANCE.translate(c.getName()),
-                        v instanceof Record r ? tableOf(null, r) : JSON.valueToTree(v));
-            }
-        }
-        return t;
     }
 
     /** @return a copy of the tree */

@@ -19,7 +19,7 @@ class DevicesTableBindingTest {
     private static DeviceConfig bind(String toml) {
         ObjectNode t = ConfigTree.parse(toml, "test.toml").table("devices");
         DeviceProvider p = DeviceProvider.REGISTRY.get(ConfigTree.type(t, "devices"));
-        return ConfigTree.bind(t, p.configType(), "devices");
+        return org.dml4j.core.config.ConfigBinder.bind(t, p.configType(), "devices");
     }
 
     @Test

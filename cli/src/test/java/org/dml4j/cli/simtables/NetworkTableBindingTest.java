@@ -20,7 +20,7 @@ class NetworkTableBindingTest {
     private static NetworkConfig bind(String toml) {
         ObjectNode t = ConfigTree.parse(toml, "test.toml").table("network");
         NetworkProvider p = NetworkProvider.REGISTRY.get(ConfigTree.type(t, "network"));
-        return ConfigTree.bind(t, p.configType(), "network");
+        return org.dml4j.core.config.ConfigBinder.bind(t, p.configType(), "network");
     }
 
     @Test

@@ -2,6 +2,7 @@ package org.dml4j.data.partition;
 
 import java.util.Map;
 import org.dml4j.core.Registry;
+import org.dml4j.core.config.ConfigBinder;
 
 /**
  * Creates partitioners of one type, selected by {@link #name()} as the {@code type} of a config file's partition
@@ -29,14 +30,15 @@ public interface PartitionerProvider {
 
     /**
      * Binds a config-file table (kebab-case keys such as {@code min-size}; a {@code type} key is ignored) to
-     * {@link #configType()}, filling in the documented defaults.
+     * {@link #configType()}, filling in the documented defaults, with the one {@link ConfigBinder}; messages name
+     * the {@code [partition]} table.
      *
      * @param settings the table's keys and values (numbers, strings, booleans)
      * @return the validated configuration
      * @throws IllegalArgumentException naming the key and value when a key is unknown, missing or invalid
      */
     default PartitionerConfig parseConfig(Map<String, ?> settings) {
-        return ConfigBinder.bind(name(), settings, configType());
+        return ConfigBinder.bind(settings, configType(), "partition");
     }
 
     /**
