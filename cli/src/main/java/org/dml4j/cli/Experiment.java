@@ -290,7 +290,7 @@ public final class Experiment {
                         + " edges and a cloud: [topology] mode must be \"flat\", got \"" + sites.config().mode()
                         + "\"");
             }
-            crossRegion = ConfigTree.bind(xr, CrossRegionConfig.class, "cross-region");
+            crossRegion = ConfigBinder.bind(xr, CrossRegionConfig.class, "cross-region");
             if (crossRegion.oneStep() && training.stepsFor(1) != 1) {
                 throw new IllegalArgumentException("[cross-region] algorithm = \"" + crossRegion.algorithm()
                         + "\" takes one step per sync: [training] local-steps must be 1, got "
