@@ -36,6 +36,23 @@ public final class AtomicFiles {
      * @throws UncheckedIOException when writing or moving fails; the target is then untouched
      */
     public static void write(Path target, Writer writer) {
+        write(target, writer, false);
+    }
+
+    /**
+     * Writes as {@link #write(Path, Writer)} does, and makes the result durable: the temporary file is forced to disk
+     * ({@code fsync}) before the rename and the folder after it, so that after a crash or power loss the target holds
+     * either the previous content or the new one (checkpoints).
+     *
+     * @param target the file to create or replace
+     * @param writer writes the content
+     * @throws UncheckedIOException when writing, forcing or moving fails; the target is then untouched
+     */
+    public static void writeDurably(Path target, Writer writer) {
+        write(target, writer, true);
+    }
+
+    private static void write(Path target, Writer writer, boolean durable) {
         Objects.requireNonNull(target, "target");
         Path abs = target.toAbsolutePath();
         Path dir = abs.getParent();
@@ -43,8 +60,14 @@ public final class AtomicFiles {
         try {
             Files.createDirectories(dir);
             tmp = Files.createTempFile(dir, "." + abs.getFileName(), ".part");
-            try (OutputStream out = Files.newOutputStream(tmp)) {
+            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(tmp,
+                    java.nio.file.StandardOpenOption.WRITE, java.nio.file.StandardOpenOption.TRUNCATE_EXISTING);
+                 OutputStream out = java.nio.channels.Channels.newOutputStream(ch)) {
                 writer.write(out);
+                out.flush();
+                if (durable) {
+                    ch.force(true);
+                }
             }
             readableByAll(tmp);
             try {
@@ -53,6 +76,9 @@ public final class AtomicFiles {
                 Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
             }
             tmp = null;
+            if (durable) {
+                forceFolder(dir);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("could not write " + abs + ": " + e.getMessage(), e);
         } finally {
@@ -63,6 +89,16 @@ public final class AtomicFiles {
                     // the original failure is what matters
                 }
             }
+        }
+    }
+
+    /** Makes a rename durable; where folders cannot be opened (Windows) only durability is lost, not atomicity. */
+    private static void forceFolder(Path dir) {
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(dir,
+                java.nio.file.StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException | UnsupportedOperationException e) {
+            // not supported on this file system
         }
     }
 

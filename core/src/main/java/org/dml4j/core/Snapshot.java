@@ -166,17 +166,51 @@ public final class Snapshot {
      * @throws IllegalArgumentException naming the key when the length differs
      */
     public float[] getFloats(String key, int n) {
-        float[] v = getFloats(key);
-        if (v.length != n) {
-            throw new IllegalArgumentException("checkpoint entry '" + prefix + key + "' holds " + v.length
+        return length(key, getFloats(key), n);
+    }
+
+    private <A> A length(String key, A array, int n) {
+        int len = java.lang.reflect.Array.getLength(array);
+        if (len != n) {
+            throw new IllegalArgumentException("checkpoint entry '" + prefix + key + "' holds " + len
                     + " values, expected " + n);
         }
-        return v;
+        return array;
     }
 
     /** @param key key @return a copy of the array */
     public double[] getDoubles(String key) {
         return get(key, double[].class).clone();
+    }
+
+    /**
+     * @param key a key holding a {@code double[]}
+     * @param n   the length it must have
+     * @return a copy
+     * @throws IllegalArgumentException naming the key when the length differs
+     */
+    public double[] getDoubles(String key, int n) {
+        return length(key, getDoubles(key), n);
+    }
+
+    /**
+     * @param key a key holding a {@code long[]}
+     * @param n   the length it must have
+     * @return a copy
+     * @throws IllegalArgumentException naming the key when the length differs
+     */
+    public long[] getLongs(String key, int n) {
+        return length(key, getLongs(key), n);
+    }
+
+    /**
+     * @param key a key holding a {@code byte[]}
+     * @param n   the length it must have
+     * @return a copy
+     * @throws IllegalArgumentException naming the key when the length differs
+     */
+    public byte[] getBytes(String key, int n) {
+        return length(key, getBytes(key), n);
     }
 
     /** @param key key @return a copy of the array */
@@ -196,12 +230,7 @@ public final class Snapshot {
      * @throws IllegalArgumentException naming the key when the length differs
      */
     public int[] getInts(String key, int n) {
-        int[] v = getInts(key);
-        if (v.length != n) {
-            throw new IllegalArgumentException("checkpoint entry '" + prefix + key + "' holds " + v.length
-                    + " values, expected " + n);
-        }
-        return v;
+        return length(key, getInts(key), n);
     }
 
     /** @param key key @return a copy of the array */

@@ -608,16 +608,12 @@ public final class Coordinator implements CoordinatorContext, Checkpointable {
         version = in.getInt("version");
         global = in.getFloats("global", dim);
         nextTask = in.getLong("next-task");
-        long[] t = in.getLongs("task-of");
+        long[] t = in.getLongs("task-of", n);
         int[] lv = in.getInts("last-version", n);
         int[] rp = in.getInts("repeats", n);
         int[] st = in.getInts("steps-of", n);
-        double[] lvl = in.getDoubles("level-of");
-        byte[] un = in.getBytes("unavailable");
-        if (t.length != n || lvl.length != n || un.length != n) {
-            throw new IllegalArgumentException("checkpoint entries '" + in.prefix() + "task-of', 'level-of' and"
-                    + " 'unavailable' must hold " + n + " values");
-        }
+        double[] lvl = in.getDoubles("level-of", n);
+        byte[] un = in.getBytes("unavailable", n);
         System.arraycopy(t, 0, taskOf, 0, n);
         System.arraycopy(lv, 0, lastVersion, 0, n);
         System.arraycopy(rp, 0, repeats, 0, n);

@@ -431,9 +431,9 @@ public final class SimTransport implements Transport, org.dml4j.fl.checkpoint.Ch
         engine.runUntil(in.getDouble("now"));
         broadcastBytes = in.getLong("broadcast-bytes");
         wanBytes = in.getLong("wan-bytes");
-        System.arraycopy(doubles(in, "phase-start", n), 0, phaseStart, 0, n);
-        System.arraycopy(doubles(in, "compute-seconds", n), 0, computeSeconds, 0, n);
-        System.arraycopy(doubles(in, "download-seconds", n), 0, downloadSeconds, 0, n);
+        System.arraycopy(in.getDoubles("phase-start", n), 0, phaseStart, 0, n);
+        System.arraycopy(in.getDoubles("compute-seconds", n), 0, computeSeconds, 0, n);
+        System.arraycopy(in.getDoubles("download-seconds", n), 0, downloadSeconds, 0, n);
         for (int p = 0; p < n; p++) {
             org.dml4j.core.Snapshot j = in.under("job").under(Integer.toString(p));
             if (j.has("kind")) {
@@ -470,14 +470,5 @@ public final class SimTransport implements Transport, org.dml4j.fl.checkpoint.Ch
             }
         }
         restored = true;
-    }
-
-    private static double[] doubles(org.dml4j.core.Snapshot in, String key, int n) {
-        double[] v = in.getDoubles(key);
-        if (v.length != n) {
-            throw new IllegalArgumentException("checkpoint entry '" + in.prefix() + key + "' holds " + v.length
-                    + " values, expected " + n);
-        }
-        return v;
     }
 }
