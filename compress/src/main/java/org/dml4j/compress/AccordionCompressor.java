@@ -103,6 +103,22 @@ public final class AccordionCompressor implements GradientCompressor {
             inner.beginRound(round);
         }
 
+        /** Saves the detector's last norm and, under {@code inner/}, the wrapped state. */
+        @Override
+        public void save(org.dml4j.core.Snapshot out) {
+            out.putString("type", "accordion").putDouble("previous-norm", detector.previousNorm())
+                    .putBoolean("last-critical", lastCritical);
+            inner.save(out.under("inner"));
+        }
+
+        @Override
+        public void restore(org.dml4j.core.Snapshot in) {
+            in.expect("type", "accordion");
+            inner.restore(in.under("inner"));
+            detector.restorePreviousNorm(in.getDouble("previous-norm"));
+            lastCritical = in.getBoolean("last-critical");
+        }
+
         @Override
         public String toString() {
             return "Accordion.State[lastCritical=" + lastCritical + "]";

@@ -89,6 +89,10 @@ public final class PowerSgdCompressor implements GradientCompressor {
         private final SplittableRandom rng;
         private final ValueFormat format = ValueFormat.parse(config.values(), "values");
         private final int rank = config.rank();
+        /** Draws made from {@code rng} so far: its position, for checkpoints. */
+        private long draws;
+        /** Draws of a fresh state (its initial Q); a restored state must start from there. */
+        private final long initialDraws;
 
         State(UpdateLayout layout, SplittableRandom rng) {
             this.rng = Objects.requireNonNull(rng, "rng");
@@ -119,6 +123,43 @@ public final class PowerSgdCompressor implements GradientCompressor {
                 p[l] = new float[rank * r];
                 gaussian(q[l]);
             }
+            initialDraws = draws;
+        }
+
+        /** Saves the factors Q (the warm start) of every factored layer and the generator's position. */
+        @Override
+        public void save(org.dml4j.core.Snapshot out) {
+            out.putString("type", NAME).putLong("draws", draws);
+            for (int l = 0; l < layers; l++) {
+                if (q[l] != null) {
+                    out.putFloats("q/" + l, q[l]);
+                }
+            }
+        }
+
+        @Override
+        public void restore(org.dml4j.core.Snapshot in) {
+            in.expect("type", NAME);
+            long d = in.getLong("draws");
+            if (draws != initialDraws || d < initialDraws) {
+                throw new IllegalArgumentException("powersgd: restore needs a fresh state and a saved one (draws "
+                        + draws + ", saved " + d + ")");
+            }
+            float[][] saved = new float[layers][];
+            for (int l = 0; l < layers; l++) {
+                if (q[l] != null) {
+                    saved[l] = in.getFloats("q/" + l, q[l].length);
+                }
+            }
+            for (long i = initialDraws; i < d; i++) {
+                rng.nextDouble();
+            }
+            draws = d;
+            for (int l = 0; l < layers; l++) {
+                if (saved[l] != null) {
+                    System.arraycopy(saved[l], 0, q[l], 0, saved[l].length);
+                }
+            }
         }
 
         private void gaussian(float[] a) {
@@ -130,6 +171,7 @@ public final class PowerSgdCompressor implements GradientCompressor {
         private double nextGaussian() {
             double u1 = 1.0 - rng.nextDouble();
             double u2 = rng.nextDouble();
+            draws += 2;
             return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
         }
 

@@ -25,16 +25,28 @@ class CheckpointedStateTest {
             case "sign+ef" -> ErrorFeedback.wrap(Compressors.create("sign", Map.of()));
             case "dgc" -> Compressors.create("dgc", Map.of("ratio", 0.05));
             case "threshold+ef" -> ErrorFeedback.wrap(Compressors.create("threshold", Map.of("threshold", 0.5)));
+            case "powersgd" -> Compressors.create("powersgd", Map.of("rank", 2)); // error feedback by default
+            case "powersgd-cold" -> Compressors.create("powersgd", Map.of("rank", 2, "warm-start", false));
+            case "accordion" -> Compressors.create("accordion", Map.of("compressor", "topk", "conservative", 0.2,
+                    "aggressive", 0.02, "error-feedback", true));
+            case "terngrad" -> Compressors.create("terngrad", Map.of());
             default -> throw new IllegalArgumentException(spec);
         };
     }
 
+    /** PowerSGD factors matrices: a 16 x 16 layer and a bias of 1 (257 values in all). */
+    private static CompressorState newState(GradientCompressor c, String spec) {
+        return spec.startsWith("powersgd") ? c.newState(new UpdateLayout(new int[][] {{16, 16}, {1}}),
+                new SplittableRandom(7)) : c.newState(DIM, new SplittableRandom(7));
+    }
+
     @ParameterizedTest
-    @ValueSource(strings = {"identity", "fp16", "topk+ef", "randk+ef", "qsgd", "sign+ef", "dgc", "threshold+ef"})
+    @ValueSource(strings = {"identity", "fp16", "topk+ef", "randk+ef", "qsgd", "sign+ef", "dgc", "threshold+ef",
+        "powersgd", "powersgd-cold", "accordion", "terngrad"})
     void aRestoredStateGoesOnExactlyAsTheSavedOne(String spec) {
         // Prepare: a state that has compressed three rounds (residual, level and generator have moved)
         GradientCompressor c = compressor(spec);
-        CompressorState a = c.newState(DIM, new SplittableRandom(7));
+        CompressorState a = newState(c, spec);
         for (int r = 0; r < 3; r++) {
             a.beginRound(r);
             a.compress(Unbiased.vector(DIM, 10 + r));
@@ -45,7 +57,7 @@ class CheckpointedStateTest {
         Snapshot saved = new Snapshot();
         a.save(saved.under("s"));
         // Execute: a fresh state from the same generator seed, restored
-        CompressorState b = c.newState(DIM, new SplittableRandom(7));
+        CompressorState b = newState(c, spec);
         b.restore(saved.under("s"));
         // Assert: the next rounds are the same to the byte
         for (int r = 3; r < 6; r++) {
@@ -62,7 +74,7 @@ class CheckpointedStateTest {
     }
 
     @Test
-    void aCheckpointOfAnotherSeedIsRejectedAndUnsupportedStatesSaySo() {
+    void aCheckpointOfAnotherSeedIsRejectedAndStatesWithoutSaveSaySo() {
         GradientCompressor c = Compressors.create("randk", Map.of("ratio", 0.1));
         CompressorState a = c.newState(DIM, new SplittableRandom(7));
         a.compress(Unbiased.vector(DIM, 1));
@@ -71,10 +83,9 @@ class CheckpointedStateTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> c.newState(DIM, new SplittableRandom(8)).restore(saved));
         assertTrue(e.getMessage().contains("another run"), e.getMessage());
-        CompressorState lowRank = Compressors.create("powersgd", Map.of("rank", 2)).newState(new UpdateLayout(
-                new int[][] {{16, 16}}), new SplittableRandom(1));
+        CompressorState custom = update -> DenseUpdate.wrap(update.clone(), ValueFormat.FP32);
         UnsupportedOperationException u = assertThrows(UnsupportedOperationException.class,
-                () -> lowRank.save(new Snapshot()));
+                () -> custom.save(new Snapshot()));
         assertTrue(u.getMessage().contains("cannot be saved in a checkpoint"), u.getMessage());
     }
 }

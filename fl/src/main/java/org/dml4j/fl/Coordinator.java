@@ -538,9 +538,9 @@ public final class Coordinator implements CoordinatorContext, Checkpointable {
      * @return null when runs of it can be checkpointed, else why not (for a clear refusal before the run starts)
      */
     public static String checkpointUnsupported(Strategy strategy) {
-        return strategy instanceof Checkpointable ? null : "the strategy '" + strategy.name()
+        return strategy instanceof Checkpointable c ? c.checkpointUnsupported() : "the strategy '" + strategy.name()
                 + "' cannot be checkpointed (it keeps state that is not saved); supported: fedavg, fedprox, fedbuff,"
-                + " fedasync";
+                + " fedasync, fedluck and the robust aggregators over them";
     }
 
     /**

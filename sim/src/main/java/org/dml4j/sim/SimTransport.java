@@ -302,7 +302,8 @@ public final class SimTransport implements Transport, org.dml4j.fl.checkpoint.Ch
      * @return null when this transport's state can be checkpointed, else why not: transfers in flight on a
      *     {@link FluidNetwork} and edge aggregators (which run rounds of their own) are not saved
      */
-    String checkpointUnsupported() {
+    @Override
+    public String checkpointUnsupported() {
         return checkpointUnsupported(network != null, participants);
     }
 

@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
 import org.dml4j.core.SeedTree;
 import org.dml4j.core.Snapshot;
 import org.dml4j.fl.Compression;
@@ -18,7 +17,10 @@ import org.dml4j.fl.FedAvg;
 import org.dml4j.fl.LocalTraining;
 import org.dml4j.fl.RoundMetrics;
 import org.dml4j.fl.Strategy;
+import org.dml4j.fl.async.FedAsync;
 import org.dml4j.fl.async.FedBuff;
+import org.dml4j.fl.async.FedLuck;
+import org.dml4j.fl.robust.RobustStrategy;
 import org.dml4j.fl.checkpoint.CheckpointFile;
 import org.dml4j.sim.network.NetworkProvider;
 import org.dml4j.sim.network.UniformNetworkConfig;
@@ -39,6 +41,9 @@ class CheckpointResumeTest {
         return switch (kind) {
             case "fedavg" -> new FedAvg("fedavg", 0.5, 1, 1f, 0f, 0.4, 0);
             case "fedbuff" -> new FedBuff(new FedBuff.FedBuffConfig(3, 1f, 5, "uniform", "polynomial", 0.5, 0, -1));
+            case "fedluck" -> new FedLuck(new FedLuck.FedLuckConfig(1.5, 0.7f, 2, 60, 0.01, 1.0, 2, -1));
+            case "median-fedasync" -> new RobustStrategy("median", new FedAsync(FedAsync.FedAsyncConfig.defaults()),
+                    new RobustStrategy.AggregationConfig("median", 0.1, 1, 1, 0), 1f);
             default -> throw new IllegalArgumentException(kind);
         };
     }
@@ -104,7 +109,7 @@ class CheckpointResumeTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"fedavg", "fedbuff"})
+    @ValueSource(strings = {"fedavg", "fedbuff", "fedluck", "median-fedasync"})
     void aResumedRunMakesWhatTheUninterruptedOneMade(String kind) {
         // Prepare
         Run whole = run(spec(kind), null, false);
@@ -137,15 +142,22 @@ class CheckpointResumeTest {
                     () -> sim.resumeFrom(new Snapshot()));
             assertTrue(e.getMessage().contains("network"), e.getMessage());
         }
-        Supplier<String> powerSgd = () -> {
-            SimulationSpec p = new SimulationSpec(s.seed(), s.rounds(), s.threads(), s.evalEvery(), s.clientData(),
-                    s.test(), s.models(), s.strategy(), Compression.uplinkOnly(org.dml4j.compress.Compressors.bind(
-                    org.dml4j.compress.CompressorProvider.REGISTRY.get("powersgd").configType(), Map.of("rank", 1))),
-                    s.training(), s.devices(), null);
-            try (FederatedSimulation sim = new FederatedSimulation(p)) {
-                return sim.checkpointUnsupported();
+        Strategy plain = new Strategy() { // a strategy that does not implement Checkpointable
+            @Override
+            public String name() {
+                return "plain";
+            }
+
+            @Override
+            public void onEvent(org.dml4j.fl.Event event, org.dml4j.fl.CoordinatorContext ctx) {
             }
         };
-        assertTrue(powerSgd.get().contains("cannot be saved in a checkpoint"), powerSgd.get());
+        SimulationSpec p = new SimulationSpec(s.seed(), s.rounds(), s.threads(), s.evalEvery(), s.clientData(),
+                s.test(), s.models(), new RobustStrategy("median", plain, new RobustStrategy.AggregationConfig(
+                "median", 0.1, 1, 1, 0), 1f), s.compression(), s.training(), s.devices(), null);
+        try (FederatedSimulation sim = new FederatedSimulation(p)) {
+            assertTrue(sim.checkpointUnsupported().contains("the strategy 'plain' cannot be checkpointed"),
+                    sim.checkpointUnsupported());
+        }
     }
 }

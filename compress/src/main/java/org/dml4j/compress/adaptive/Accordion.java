@@ -21,6 +21,23 @@ public final class Accordion {
     private final double eta;
     private double previous = -1;
 
+    /** @return the norm recorded last ({@code -1} before the first), for checkpoints */
+    public double previousNorm() {
+        return previous;
+    }
+
+    /**
+     * Restores the norm recorded last (a checkpoint's {@link #previousNorm()}).
+     *
+     * @param norm {@code -1} or a finite norm &gt;= 0
+     */
+    public void restorePreviousNorm(double norm) {
+        if (norm != -1 && !(norm >= 0 && Double.isFinite(norm))) {
+            throw new IllegalArgumentException("norm must be -1 or finite and >= 0, got " + norm);
+        }
+        previous = norm;
+    }
+
     /** @param eta relative norm change that marks a critical regime, finite and &gt; 0 */
     public Accordion(double eta) {
         if (!(eta > 0) || !Double.isFinite(eta)) {

@@ -39,7 +39,7 @@ import org.dml4j.fl.fedluck.TimingEstimator;
  * <p>Measuring α and β in virtual time on a probe task is this implementation's choice (the released code is given
  * them as constants); the probe is the only place where it departs from the code.
  */
-public final class FedLuck implements Strategy {
+public final class FedLuck implements Strategy, org.dml4j.fl.checkpoint.Checkpointable {
     /** The timer tag of the aggregation period. */
     static final long TICK = -2;
     private final FedLuckConfig config;
@@ -97,6 +97,38 @@ public final class FedLuck implements Strategy {
                 }
             }
         }
+    }
+
+    /** Saves the measured timings, the per-client choices, the buffered replies and whether a tick is pending. */
+    @Override
+    public void save(org.dml4j.core.Snapshot out) {
+        out.putBoolean("started", chosen != null).putBoolean("ticking", ticking);
+        if (chosen != null) {
+            timings.save(out.under("timings"));
+            byte[] c = new byte[chosen.length];
+            for (int i = 0; i < c.length; i++) {
+                c[i] = (byte) (chosen[i] ? 1 : 0);
+            }
+            out.putBytes("chosen", c).putInts("steps", steps).putDoubles("ratio", ratio);
+        }
+        org.dml4j.fl.checkpoint.Replies.saveAll(out.under("buffer"), buffer);
+    }
+
+    @Override
+    public void restore(org.dml4j.core.Snapshot in) {
+        ticking = in.getBoolean("ticking");
+        if (in.getBoolean("started")) {
+            timings = TimingEstimator.restore(in.under("timings"));
+            byte[] c = in.getBytes("chosen");
+            chosen = new boolean[c.length];
+            for (int i = 0; i < c.length; i++) {
+                chosen[i] = c[i] != 0;
+            }
+            steps = in.getInts("steps", c.length);
+            ratio = in.getDoubles("ratio", c.length);
+        }
+        buffer.clear();
+        buffer.addAll(org.dml4j.fl.checkpoint.Replies.readAll(in.under("buffer"), Integer.MAX_VALUE));
     }
 
     private void measure(Reply.Ok ok, CoordinatorContext ctx) {

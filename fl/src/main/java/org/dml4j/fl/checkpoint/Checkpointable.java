@@ -6,7 +6,8 @@ import org.dml4j.core.Snapshot;
  * A part of a run whose state can be saved into a checkpoint and restored into a fresh instance, so that the restored
  * run computes exactly, bit for bit, what the saved one would have computed next. Implemented by the
  * {@link org.dml4j.fl.Coordinator}, the strategies that support resuming ({@link org.dml4j.fl.FedAvg},
- * {@link org.dml4j.fl.async.FedBuff}, {@link org.dml4j.fl.async.FedAsync}), {@link org.dml4j.fl.FlClient} (its
+ * {@link org.dml4j.fl.async.FedBuff}, {@link org.dml4j.fl.async.FedAsync}, {@link org.dml4j.fl.async.FedLuck}, the
+ * robust aggregators over those), {@link org.dml4j.fl.FlClient} (its
  * compressor state: error-feedback residual, adaptive level, random-generator position) and the simulator's
  * transport; compressor states have the same two methods on
  * {@link org.dml4j.compress.CompressorState} (module {@code compress} cannot see this one).
@@ -34,4 +35,12 @@ public interface Checkpointable {
 
     /** @param in what {@link #save} wrote, the same view */
     void restore(Snapshot in);
+
+    /**
+     * @return null when {@link #save} works for this instance, else why not (a wrapper whose inner part cannot be
+     *     saved); checked before a run that asks for checkpoints starts
+     */
+    default String checkpointUnsupported() {
+        return null;
+    }
 }

@@ -110,4 +110,25 @@ public final class TimingEstimator {
             uploadBytes = Arrays.copyOf(uploadBytes, n);
         }
     }
+
+    /** @param out where the measurements go (a checkpoint view) */
+    public void save(org.dml4j.core.Snapshot out) {
+        out.putLong("full-model-bytes", fullModelBytes).putDoubles("compute-seconds", computeSeconds)
+                .putLongs("steps", steps).putDoubles("upload-seconds", uploadSeconds)
+                .putLongs("upload-bytes", uploadBytes);
+    }
+
+    /**
+     * @param in what {@link #save} wrote
+     * @return the estimator as saved
+     */
+    public static TimingEstimator restore(org.dml4j.core.Snapshot in) {
+        TimingEstimator t = new TimingEstimator(in.getLong("full-model-bytes"));
+        int n = in.getLongs("steps").length;
+        t.computeSeconds = in.getDoubles("compute-seconds", n);
+        t.steps = in.getLongs("steps", n);
+        t.uploadSeconds = in.getDoubles("upload-seconds", n);
+        t.uploadBytes = in.getLongs("upload-bytes", n);
+        return t;
+    }
 }

@@ -24,7 +24,7 @@ import org.dml4j.fl.StrategyProvider;
  * <p>When a round has too few updates for Krum ({@code n ≤ 2f + 2}) that round uses the coordinate-wise median and
  * says so in the run's log.
  */
-public final class RobustStrategy implements Strategy {
+public final class RobustStrategy implements Strategy, org.dml4j.fl.checkpoint.Checkpointable {
     /** The aggregation rules by their configuration names. */
     public enum Rule {
         /** Sample-weighted mean (FedAvg). */
@@ -117,6 +117,30 @@ public final class RobustStrategy implements Strategy {
     @Override
     public void onEvent(Event event, CoordinatorContext ctx) {
         inner.onEvent(event, new Robust(ctx));
+    }
+
+    /** The rule keeps nothing between rounds: the state is the inner strategy's. */
+    @Override
+    public void save(org.dml4j.core.Snapshot out) {
+        inner().save(out.under("inner"));
+    }
+
+    @Override
+    public void restore(org.dml4j.core.Snapshot in) {
+        inner().restore(in.under("inner"));
+    }
+
+    @Override
+    public String checkpointUnsupported() {
+        return org.dml4j.fl.Coordinator.checkpointUnsupported(inner);
+    }
+
+    private org.dml4j.fl.checkpoint.Checkpointable inner() {
+        String why = checkpointUnsupported();
+        if (why != null) {
+            throw new UnsupportedOperationException(why);
+        }
+        return (org.dml4j.fl.checkpoint.Checkpointable) inner;
     }
 
     /**
