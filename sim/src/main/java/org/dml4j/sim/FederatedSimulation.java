@@ -167,13 +167,13 @@ public final class FederatedSimulation implements Simulation {
         List<RoundTiming> timings = new ArrayList<>();
         List<RoundMetrics> rows = new ArrayList<>();
         Coordinator[] coordinator = {null};
-        long[] wanAtStart = {0};
+        long[] lastWan = {0}; // the transport's WAN bytes at the last row
         double elapsedBefore = 0;
         if (resumeFrom != null) {
             org.dml4j.core.Snapshot sim = resumeFrom.under("simulation");
             rows.addAll(Coordinator.readRows(sim.under("rows")));
             timings.addAll(readTimings(sim, workers.threads()));
-            wanAtStart[0] = sim.getLong("last-wan");
+            lastWan[0] = sim.getLong("last-wan");
             elapsedBefore = timings.isEmpty() ? 0 : timings.getLast().elapsedSeconds();
         }
         double elapsed0 = elapsedBefore;
@@ -182,13 +182,12 @@ public final class FederatedSimulation implements Simulation {
             private long last = start;
             private long lastTrain;
             private long lastEval;
-            private long lastWan = wanAtStart[0];
 
             @Override
             public void onRow(RoundMetrics row) {
                 long wan = transport.wanBytes();
-                RoundMetrics m = row.withWanBytes(wan - lastWan);
-                lastWan = wan;
+                RoundMetrics m = row.withWanBytes(wan - lastWan[0]);
+                lastWan[0] = wan;
                 long t = System.nanoTime();
                 long train = workers.trainNanos();
                 long eval = workers.evalNanos();
@@ -201,9 +200,8 @@ public final class FederatedSimulation implements Simulation {
                 rows.add(m);
                 listener.onRound(m, timing);
                 if (m.round() < spec.rounds() && listener.checkpointDue(m.round())) {
-                    long wanNow = lastWan;
                     transport.checkpointAtEndOfInstant(() -> listener.onCheckpoint(
-                            checkpoint(coordinator[0], transport, rows, timings, wanNow)));
+                            checkpoint(coordinator[0], transport, rows, timings, lastWan[0])));
                 }
             }
 
