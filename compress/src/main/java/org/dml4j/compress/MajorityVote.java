@@ -15,7 +15,8 @@ import java.util.Objects;
  *
  * <p>Use, per round: {@link #reset}, {@link #add} for each worker's update, then {@link #applyTo}. Other updates
  * than sign-coded {@link QuantizedUpdate}s vote with the sign of their decoded value (0 casts no vote). The vote is
- * the coordinator's reduction in place of the weighted mean; to be wired into a strategy by the FL runtime.
+ * the coordinator's reduction in place of the weighted mean: {@code [strategy] type = "robust-fedavg"} with
+ * {@code rule = "majority-vote"} in a run's config ({@code org.dml4j.fl.robust.RobustStrategy}).
  *
  * <p>One instance per server (not thread-safe); it allocates only its tally, once.
  */

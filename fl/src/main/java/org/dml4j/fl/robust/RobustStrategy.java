@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.SplittableRandom;
+import org.dml4j.compress.MajorityVote;
 import org.dml4j.fl.ClientPool;
 import org.dml4j.fl.CoordinatorContext;
 import org.dml4j.fl.Event;
@@ -23,6 +24,15 @@ import org.dml4j.fl.StrategyProvider;
  *
  * <p>When a round has too few updates for Krum ({@code n ≤ 2f + 2}) that round uses the coordinate-wise median and
  * says so in the run's log.
+ *
+ * <p>Rule {@code majority-vote} is the server of signSGD with majority vote (Bernstein, Zhao, Azizzadenesheli,
+ * Anandkumar, "signSGD with Majority Vote is Communication Efficient and Fault Tolerant", ICLR 2019;
+ * {@link MajorityVote}): {@code w ← w + η_s · ρ · sign(Σ_i sign(Δ_i))}, one unweighted vote per update (the paper;
+ * sample sizes do not weigh), a tied coordinate does not move, and {@code ρ = (1/k) Σ_i ‖Δ_i‖₁ / d} is the updates'
+ * mean magnitude per coordinate. With the sign compressor's {@code scaled = false} every update is ±1, {@code ρ = 1}
+ * and {@code η_s} is the paper's server step η; with scaled signs, {@code ρ} is the mean of the clients' scales, so
+ * that {@code η_s = 1} moves each coordinate as far as one client's own scaled-sign update would. The clients send
+ * signs with any compressor; {@link org.dml4j.compress.SignCompressor}'s packed codes are counted without decoding.
  */
 public final class RobustStrategy implements Strategy, org.dml4j.fl.checkpoint.Checkpointable {
     /** The aggregation rules by their configuration names. */
@@ -36,7 +46,9 @@ public final class RobustStrategy implements Strategy, org.dml4j.fl.checkpoint.C
         /** Krum: the single update with the lowest score. */
         KRUM,
         /** Multi-Krum: the mean of the {@code krum-m} lowest scores. */
-        MULTI_KRUM;
+        MULTI_KRUM,
+        /** signSGD's majority vote: the sign of the sum of the updates' signs, one vote per update. */
+        MAJORITY_VOTE;
 
         /** @return the configuration name, e.g. {@code trimmed-mean} */
         public String key() {
@@ -54,14 +66,14 @@ public final class RobustStrategy implements Strategy, org.dml4j.fl.checkpoint.C
                 }
             }
             throw new IllegalArgumentException("rule must be one of mean, median, trimmed-mean, krum, multi-krum,"
-                    + " got '" + key + "'");
+                    + " majority-vote, got '" + key + "'");
         }
     }
 
     /**
      * How updates are combined.
      *
-     * @param rule      mean, median, trimmed-mean, krum or multi-krum
+     * @param rule      mean, median, trimmed-mean, krum, multi-krum or majority-vote
      * @param trim      fraction trimmed at each end for trimmed-mean, in [0, 0.5)
      * @param byzantine updates Krum tolerates (f), at least 0
      * @param krumM     updates multi-Krum averages, at least 1
@@ -164,6 +176,9 @@ public final class RobustStrategy implements Strategy, org.dml4j.fl.checkpoint.C
             weights[i] = applied.get(i).numSamples();
         }
         Rule r = rule;
+        if (r == Rule.MAJORITY_VOTE) {
+            return majorityVote(next, applied, rows);
+        }
         if ((r == Rule.KRUM || r == Rule.MULTI_KRUM) && n <= 2 * config.byzantine() + 2) {
             log.accept(name + ": " + n + " updates are too few for Krum with byzantine = " + config.byzantine()
                     + "; this round uses the coordinate-wise median");
@@ -176,10 +191,30 @@ public final class RobustStrategy implements Strategy, org.dml4j.fl.checkpoint.C
             case KRUM -> Aggregators.multiKrum(rows, config.byzantine(), 1);
             case MULTI_KRUM -> Aggregators.multiKrum(rows, config.byzantine(),
                     Math.min(config.krumM(), n - config.byzantine()));
+            case MAJORITY_VOTE -> throw new AssertionError("handled above");
         };
         for (int j = 0; j < next.length; j++) {
             next[j] += serverLearningRate * delta[j];
         }
+        return next;
+    }
+
+    /**
+     * {@code next + η_s · ρ · sign(Σ_i sign(Δ_i))} with {@code ρ} the rows' mean magnitude per coordinate, summed in
+     * row order (so in the order the inner strategy applied the replies).
+     */
+    private float[] majorityVote(float[] next, List<Reply.Ok> applied, float[][] rows) {
+        MajorityVote vote = new MajorityVote(next.length);
+        double magnitude = 0;
+        for (int i = 0; i < rows.length; i++) {
+            vote.add(applied.get(i).update(), 1f); // clipping scales an update: its signs are those of the reply
+            double l1 = 0;
+            for (float v : rows[i]) {
+                l1 += Math.abs(v);
+            }
+            magnitude += l1 / next.length;
+        }
+        vote.applyTo(next, (float) (serverLearningRate * magnitude / rows.length));
         return next;
     }
 
@@ -285,7 +320,7 @@ public final class RobustStrategy implements Strategy, org.dml4j.fl.checkpoint.C
      * @param serverLearningRate server step applied to the aggregate
      * @param overSelect         extra fraction of clients dispatched
      * @param deadline           seconds after which a round closes; 0 for none
-     * @param rule               mean, median, trimmed-mean, krum or multi-krum
+     * @param rule               mean, median, trimmed-mean, krum, multi-krum or majority-vote
      * @param trim               fraction trimmed at each end (trimmed-mean)
      * @param byzantine          updates Krum tolerates
      * @param krumM              updates multi-Krum averages

@@ -7,7 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SplittableRandom;
+import org.dml4j.compress.CompressedUpdate;
 import org.dml4j.compress.DenseUpdate;
+import org.dml4j.compress.SignCompressor;
+import org.dml4j.compress.SignConfig;
 import org.dml4j.fl.FedAvg;
 import org.dml4j.fl.Reply;
 import org.dml4j.fl.Strategy;
@@ -60,9 +64,76 @@ class RobustStrategyTest {
         }
     }
 
+    /** Sends the same update whatever it is asked. */
+    private static final class Fixed extends ToyParticipantWrapper {
+        private final CompressedUpdate update;
+
+        Fixed(ToyParticipant toy, CompressedUpdate update) {
+            super(toy);
+            this.update = update;
+        }
+
+        @Override
+        public Reply run(Task task, Model worker) {
+            return new Reply.Ok(id(), task.id(), task.version(), update, numSamples(), 0, 1, 0, 0, 0);
+        }
+    }
+
     private static Strategy robust(String rule) {
-        return new RobustStrategy.Provider().create(new RobustStrategy.RobustFedAvgConfig(1, 1, 1f, 0, 0, rule, 0.2,
-                2, 3, 0));
+        return robust(rule, 1f);
+    }
+
+    private static Strategy robust(String rule, float serverLearningRate) {
+        return new RobustStrategy.Provider().create(new RobustStrategy.RobustFedAvgConfig(1, 1, serverLearningRate,
+                0, 0, rule, 0.2, 2, 3, 0));
+    }
+
+    /** One round of the strategy over participants that send these updates, from the zero model. */
+    private static float[] oneRound(Strategy strategy, CompressedUpdate... updates) {
+        int dim = updates[0].dim();
+        List<ToyParticipant> toys = Runs.toys(updates.length, dim, -1);
+        List<org.dml4j.fl.Participant> fixed = new ArrayList<>();
+        for (int i = 0; i < updates.length; i++) {
+            fixed.add(new Fixed(toys.get(i), updates[i]));
+        }
+        return Runs.run(strategy, toys, LoopbackTransport.immediate(fixed), Runs.training(0.1, 1), 1,
+                new float[dim]).model();
+    }
+
+    @Test
+    void majorityVoteMatchesAHandComputedRound() {
+        // votes per coordinate: (+,-,+) -> +, (-,-,+) -> -, (+,+,-) -> +, (0,0,0) -> tie, no move;
+        // ρ = mean of ‖Δ_i‖₁ / d = (3.5 + 4 + 5) / 3 / 4 = 1.0416667
+        float[] w = oneRound(robust("majority-vote", 0.5f),
+                new DenseUpdate(new float[] {1, -2, 0.5f, 0}),
+                new DenseUpdate(new float[] {-1, -1, 2, 0}),
+                new DenseUpdate(new float[] {3, 1, -1, 0}));
+        float step = 0.5f * (float) (12.5 / 3 / 4);
+        assertArrayEquals(new float[] {step, -step, step, 0}, w, 1e-6f);
+    }
+
+    @Test
+    void majorityVoteOfSignCodesIsThePapersStepAndIgnoresScales() {
+        float[][] deltas = {{0.1f, -0.2f, 0.3f, -0.4f, 0.5f}, {0.2f, 0.1f, -0.1f, -0.3f, 0.1f},
+            {-50f, -50f, -50f, 50f, 50f}};
+        CompressedUpdate[] plain = new CompressedUpdate[3];
+        CompressedUpdate[] scaled = new CompressedUpdate[3];
+        for (int i = 0; i < 3; i++) {
+            plain[i] = new SignCompressor(new SignConfig(false, null, false, null, false))
+                    .newState(5, new SplittableRandom(i)).compress(deltas[i]);
+            scaled[i] = new SignCompressor(SignConfig.scaled(false)).newState(5, new SplittableRandom(i))
+                    .compress(deltas[i]);
+        }
+        // unscaled signs: ρ = 1, so w = η · sign(votes) = 0.01 · (+, -, -, -, +), the loud third worker outvoted
+        assertArrayEquals(new float[] {0.01f, -0.01f, -0.01f, -0.01f, 0.01f}, oneRound(robust("majority-vote",
+                0.01f), plain), 1e-7f);
+        // scaled signs vote the same way; the mean of the clients' scales sets the step
+        float rho = (float) ((0.3 + 0.16 + 50) / 3);
+        assertArrayEquals(new float[] {rho, -rho, -rho, -rho, rho}, oneRound(robust("majority-vote"), scaled),
+                1e-4f);
+        // the mean rule is pulled by the third worker's scale instead
+        float[] mean = oneRound(robust("mean"), scaled);
+        assertTrue(mean[0] < 0, "the mean follows the loud worker: " + mean[0]);
     }
 
     private static double distanceToMean(float[] w, List<ToyParticipant> honest) {
