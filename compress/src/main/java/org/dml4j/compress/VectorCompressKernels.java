@@ -251,9 +251,14 @@ final class VectorCompressKernels implements CompressKernels {
 
     /**
      * The one quantizing loop (vectors never cross a method boundary, which would box them when the JIT does not
-     * inline). NORM accumulates like {@link #blockSumSquares}: vector j of the next bucket goes to accumulator
-     * j mod 4, which the rotation of a0..a3 keeps in place; it needs {@code n % (4L) == 0}, MAX needs
-     * {@code n % L == 0}.
+     * inline). Its body has no branch on the mode: every iteration reads a vector of the next bucket and adds it to
+     * both the sum of squares and the maximum magnitude, and the mode only picks which result is returned (PLAIN
+     * reads its own bucket as the "next" one, which is in cache, and returns 0). A branch per mode in the body made
+     * the compiled loop depend on which modes had run before (a run that used all three got one loop with every
+     * branch, up to twice as slow). NORM accumulates like {@link #blockSumSquares}: vector j of the next bucket goes
+     * to accumulator j mod 4, which the rotation of a0..a3 keeps in place; it needs {@code n % (4L) == 0}, MAX needs
+     * {@code n % L == 0}. The dither counter advances by one vector add per iteration: the same values as
+     * {@link CompressKernels#dither}'s {@code (counter0 + i) · WEYL + seed}.
      *
      * @return the next bucket's sum of squares (NORM), its maximum magnitude (MAX) or 0
      */
@@ -265,25 +270,25 @@ final class VectorCompressKernels implements CompressKernels {
         FloatVector vg = FloatVector.broadcast(S, grid);
         FloatVector vl = FloatVector.broadcast(S, (float) levels);
         int top = 2 * levels;
+        int next = mode == PLAIN ? off : nextOff;
         FloatVector a0 = FloatVector.zero(S);
         FloatVector a1 = FloatVector.zero(S);
         FloatVector a2 = FloatVector.zero(S);
         FloatVector a3 = FloatVector.zero(S);
         IntVector m = IntVector.zero(IS);
+        IntVector counter = IOTA_WEYL.add(counter0 * CompressKernels.WEYL + seed);
         int i = 0;
         int bound = S.loopBound(n);
         for (; i < bound; i += L) {
-            if (mode == NORM) {
-                FloatVector v = FloatVector.fromArray(S, x, nextOff + i);
-                FloatVector t = v.fma(v, a0);
-                a0 = a1;
-                a1 = a2;
-                a2 = a3;
-                a3 = t;
-            } else if (mode == MAX) {
-                m = m.max(FloatVector.fromArray(S, x, nextOff + i).reinterpretAsInts().and(0x7FFFFFFF));
-            }
-            IntVector h = IOTA_WEYL.add((counter0 + i) * CompressKernels.WEYL + seed);
+            FloatVector v = FloatVector.fromArray(S, x, next + i);
+            FloatVector t = v.fma(v, a0);
+            a0 = a1;
+            a1 = a2;
+            a2 = a3;
+            a3 = t;
+            m = m.max(v.reinterpretAsInts().and(0x7FFFFFFF));
+            IntVector h = counter;
+            counter = counter.add(L * CompressKernels.WEYL);
             h = h.lanewise(VectorOperators.XOR, h.lanewise(VectorOperators.LSHR, 16)).mul(0x7FEB352D);
             h = h.lanewise(VectorOperators.XOR, h.lanewise(VectorOperators.LSHR, 15)).mul(0x846CA68B);
             FloatVector u = ((FloatVector) h.lanewise(VectorOperators.LSHR, 8 + b).convert(VectorOperators.I2F, 0))
