@@ -18,8 +18,10 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  * Runs {@link CompressionBenchmark} and prints (and optionally writes) a Markdown table of the scores as ratios to the
  * streaming pass and to the quickselect reference measured in the same run, with the issue's goals.
  *
- * <p>Usage: {@code java -cp benchmarks.jar org.dml4j.bench.CompressionReport [JMH options] [--out FILE]}, e.g.
- * {@code -f 1 -wi 3 -i 5}.
+ * <p>Usage: {@code java -cp benchmarks.jar org.dml4j.bench.CompressionReport [JMH options] [REGEX...] [--out FILE]},
+ * e.g. {@code -f 1 -wi 3 -i 5}. Without a regular expression every benchmark of {@link CompressionBenchmark} runs;
+ * with one, only those it matches (JMH's own include syntax), e.g. {@code 'CompressionBenchmark\.(pass|qsgd|terngrad)'}
+ * for the quantizer rows and the pass they are compared with.
  */
 public final class CompressionReport {
     private CompressionReport() {
@@ -42,8 +44,12 @@ public final class CompressionReport {
             }
         }
         CommandLineOptions cli = new CommandLineOptions(jmhArgs.toArray(new String[0]));
-        Collection<RunResult> results = new Runner(new OptionsBuilder().parent(cli)
-                .include(CompressionBenchmark.class.getName() + ".*").build()).run();
+        OptionsBuilder options = new OptionsBuilder();
+        options.parent(cli);
+        if (cli.getIncludes().isEmpty()) {
+            options.include(CompressionBenchmark.class.getName() + ".*");
+        }
+        Collection<RunResult> results = new Runner(options.build()).run();
         Map<String, double[]> scores = new LinkedHashMap<>();
         for (RunResult r : results) {
             String name = r.getParams().getBenchmark();
