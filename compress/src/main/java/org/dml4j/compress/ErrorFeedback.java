@@ -63,7 +63,7 @@ public final class ErrorFeedback implements GradientCompressor {
     }
 
     /** Per-worker state: the residual and a working buffer. Single owner. */
-    public static final class State implements CompressorState, ScalerSharing {
+    public static final class State implements CompressorState, ScalerSharing, FactorSharing {
         private final CompressorState inner;
         private final int dim;
         private float[] residual;
@@ -96,11 +96,52 @@ public final class ErrorFeedback implements GradientCompressor {
          */
         @Override
         public float[] localScalers(float[] update) {
+            return sharing().localScalers(withResidual(update));
+        }
+
+        /** @return residual plus update, in the work buffer (which the next {@link #compress} overwrites) */
+        private float[] withResidual(float[] update) {
             Checks.length(update, dim);
             float[] acc = work;
             System.arraycopy(residual, 0, acc, 0, dim);
             FloatKernels.get().axpy(1f, update, 0, acc, 0, dim);
-            return sharing().localScalers(acc);
+            return acc;
+        }
+
+        /**
+         * Forwards to the inner state, for residual plus update (what the next {@link #compress} factors).
+         *
+         * @throws UnsupportedOperationException when the inner compressor does not share factors
+         */
+        @Override
+        public float[] localP(float[] update) {
+            return factors().localP(withResidual(update));
+        }
+
+        /** @throws UnsupportedOperationException when the inner compressor does not share factors */
+        @Override
+        public void setSharedP(float[] meanP) {
+            factors().setSharedP(meanP);
+        }
+
+        /** @throws UnsupportedOperationException when the inner compressor does not share factors */
+        @Override
+        public void setSharedQ(float[] meanQ) {
+            factors().setSharedQ(meanQ);
+        }
+
+        /** @throws UnsupportedOperationException when the inner compressor does not share factors */
+        @Override
+        public float[] q() {
+            return factors().q();
+        }
+
+        private FactorSharing factors() {
+            if (inner instanceof FactorSharing f) {
+                return f;
+            }
+            throw new UnsupportedOperationException("this compressor does not share low-rank factors ("
+                    + inner.getClass().getSimpleName() + ")");
         }
 
         /** @throws UnsupportedOperationException when the inner compressor does not share scalers */

@@ -16,15 +16,23 @@ import org.dml4j.core.FloatKernels;
  * Optimization", NeurIPS 2019.
  * </pre>
  *
- * <p>[reconstructed] The paper all-reduces P and Q across workers so that every worker shares one Q. Here each worker
- * factors its own update and keeps its own Q, which fits parameter-server and federated aggregation (the server sums
- * the decoded low-rank matrices). Use error feedback, as the paper does.
+ * <p>The paper all-reduces P and Q across workers so that every worker shares one Q. By default ([reconstructed]) each
+ * worker factors its own update and keeps its own Q, which fits parameter-server and federated aggregation (one
+ * message a way; the server sums the decoded low-rank matrices). With {@code shared-q = true} the states implement
+ * the all-reduce form ({@link FactorSharing}): every worker starts from the same Q, the mean of the workers'
+ * {@code M_w Q} is orthonormalized identically on every worker, each sends {@code Q_w = M_wᵀ P̂}, and the mean of the
+ * workers' Q is the next round's shared warm start, so the mean of the decoded updates is the paper's
+ * {@code P̂ Q̄ᵀ = P̂ P̂ᵀ M̄}. With error feedback, a worker's residual is what its own message misses,
+ * {@code M_w − P̂ Q_wᵀ}. Use error feedback, as the paper does.
  *
  * <p>Immutable and thread-safe; states are per worker. Matrix products use {@link FloatKernels} dot/axpy on rows.
  */
 public final class PowerSgdCompressor implements GradientCompressor {
     /** Type name in config files. */
     public static final String NAME = "powersgd";
+
+    /** Seed of layer 0's initial Q when every worker shares it (layer l uses this + l). */
+    private static final long SHARED_Q_SEED = 0x9057_5CDL;
 
     private final PowerSgdConfig config;
 
@@ -78,7 +86,7 @@ public final class PowerSgdCompressor implements GradientCompressor {
         return new State(layout, rng);
     }
 
-    private final class State implements CompressorState {
+    private final class State implements CompressorState, FactorSharing {
         private final int dim;
         private final int layers;
         private final int[] offsets;
@@ -93,6 +101,8 @@ public final class PowerSgdCompressor implements GradientCompressor {
         private long draws;
         /** Draws of a fresh state (its initial Q); a restored state must start from there. */
         private final long initialDraws;
+        /** The orthonormalized shared P of every factored layer for the next call only ({@link #setSharedP}). */
+        private float[][] sharedP;
 
         State(UpdateLayout layout, SplittableRandom rng) {
             this.rng = Objects.requireNonNull(rng, "rng");
@@ -121,7 +131,7 @@ public final class PowerSgdCompressor implements GradientCompressor {
                 cols[l] = c;
                 q[l] = new float[rank * c];
                 p[l] = new float[rank * r];
-                gaussian(q[l]);
+                initialQ(l);
             }
             initialDraws = draws;
         }
@@ -162,17 +172,115 @@ public final class PowerSgdCompressor implements GradientCompressor {
             }
         }
 
-        private void gaussian(float[] a) {
+        /**
+         * Draws layer l's Q: from the state's generator, or, with {@code shared-q}, from the layer's fixed seed
+         * (the same on every worker; not a draw of the state's generator).
+         */
+        private void initialQ(int l) {
+            SplittableRandom g = config.sharedQ() ? new SplittableRandom(SHARED_Q_SEED + l) : rng;
+            float[] a = q[l];
             for (int i = 0; i < a.length; i++) {
-                a[i] = (float) nextGaussian();
+                a[i] = (float) nextGaussian(g);
             }
         }
 
-        private double nextGaussian() {
-            double u1 = 1.0 - rng.nextDouble();
-            double u2 = rng.nextDouble();
-            draws += 2;
+        private double nextGaussian(SplittableRandom g) {
+            double u1 = 1.0 - g.nextDouble();
+            double u2 = g.nextDouble();
+            if (g == rng) {
+                draws += 2;
+            }
             return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+        }
+
+        /** {@code p[l] = M Q} of layer l, M at {@code update[off..]}. */
+        private void project(FloatKernels k, float[] update, int off, int l) {
+            int r = rows[l];
+            int c = cols[l];
+            for (int i = 0; i < r; i++) {
+                for (int j = 0; j < rank; j++) {
+                    p[l][j * r + i] = (float) k.dot(update, off + i * c, q[l], j * c, c);
+                }
+            }
+        }
+
+        @Override
+        public float[] localP(float[] update) {
+            Checks.length(update, dim);
+            FloatKernels k = FloatKernels.get();
+            float[] out = new float[factorLength(p)];
+            int o = 0;
+            for (int l = 0; l < layers; l++) {
+                if (q[l] != null) {
+                    project(k, update, offsets[l], l);
+                    System.arraycopy(p[l], 0, out, o, p[l].length);
+                    o += p[l].length;
+                }
+            }
+            return out;
+        }
+
+        @Override
+        public void setSharedP(float[] meanP) {
+            float[][] next = new float[layers][];
+            FloatKernels k = FloatKernels.get();
+            int o = split(meanP, p, "meanP", (a, l) -> next[l] = a);
+            assert o == meanP.length;
+            for (int l = 0; l < layers; l++) {
+                if (next[l] != null) {
+                    orthonormalize(k, next[l], rows[l]);
+                }
+            }
+            sharedP = next;
+        }
+
+        @Override
+        public void setSharedQ(float[] meanQ) {
+            split(meanQ, q, "meanQ", (a, l) -> System.arraycopy(a, 0, q[l], 0, a.length));
+        }
+
+        @Override
+        public float[] q() {
+            float[] out = new float[factorLength(q)];
+            int o = 0;
+            for (float[] ql : q) {
+                if (ql != null) {
+                    System.arraycopy(ql, 0, out, o, ql.length);
+                    o += ql.length;
+                }
+            }
+            return out;
+        }
+
+        private int factorLength(float[][] factors) {
+            int n = 0;
+            for (float[] f : factors) {
+                n += f == null ? 0 : f.length;
+            }
+            return n;
+        }
+
+        /** Checks {@code values} against the factors' layout and hands each factored layer's slice (a copy) on. */
+        private int split(float[] values, float[][] like, String name,
+                          java.util.function.ObjIntConsumer<float[]> sink) {
+            int n = factorLength(like);
+            if (values.length != n) {
+                throw new IllegalArgumentException(name + " must hold " + n + " values (the factored layers' "
+                        + (like == p ? "P" : "Q") + "), got " + values.length);
+            }
+            for (int i = 0; i < n; i++) {
+                if (!Float.isFinite(values[i])) {
+                    throw new IllegalArgumentException(name + "[" + i + "] must be finite, got " + values[i]);
+                }
+            }
+            int o = 0;
+            for (int l = 0; l < layers; l++) {
+                if (like[l] != null) {
+                    sink.accept(java.util.Arrays.copyOfRange(values, o, o + like[l].length), l);
+                    o += like[l].length;
+                }
+            }
+            return o;
         }
 
         @Override
@@ -181,6 +289,8 @@ public final class PowerSgdCompressor implements GradientCompressor {
             if (!CompressKernels.get().allFinite(update, 0, dim)) {
                 throw TopKSelector.nonFinite(update, 0, dim);
             }
+            float[][] shared = sharedP;
+            sharedP = null;
             FloatKernels k = FloatKernels.get();
             LowRankUpdate.Block[] blocks = new LowRankUpdate.Block[layers];
             for (int l = 0; l < layers; l++) {
@@ -196,15 +306,15 @@ public final class PowerSgdCompressor implements GradientCompressor {
                 int c = cols[l];
                 float[] ql = q[l];
                 float[] pl = p[l];
-                if (!config.warmStart()) {
-                    gaussian(ql);
-                }
-                for (int i = 0; i < r; i++) {
-                    for (int j = 0; j < rank; j++) {
-                        pl[j * r + i] = (float) k.dot(update, off + i * c, ql, j * c, c);
+                if (shared != null) {
+                    System.arraycopy(shared[l], 0, pl, 0, pl.length);
+                } else {
+                    if (!config.warmStart()) {
+                        initialQ(l);
                     }
+                    project(k, update, off, l);
+                    orthonormalize(k, pl, r);
                 }
-                orthonormalize(k, pl, r);
                 java.util.Arrays.fill(ql, 0f);
                 for (int i = 0; i < r; i++) {
                     for (int j = 0; j < rank; j++) {

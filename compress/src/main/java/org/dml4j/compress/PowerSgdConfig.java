@@ -10,9 +10,13 @@ package org.dml4j.compress;
  * @param errorFeedback wrap in {@link ErrorFeedback}; default true, from a config file as from {@link #of} (the paper
  *                      always uses it)
  * @param values        wire format of the factors: {@code "fp32"} (default), {@code "fp16"} or {@code "bf16"}
+ * @param sharedQ       the paper's all-reduce form (default false): every worker starts from the same Q (drawn from a
+ *                      seed fixed by the layer, not the worker's) and its states implement {@link FactorSharing}, by
+ *                      which P and Q are all-reduced within a round. A federated run sends one message a way per
+ *                      round and does not make those exchanges: there it only makes the initial Q common
  */
 public record PowerSgdConfig(int rank, Boolean warmStart, int[][] shapes, Boolean errorFeedback,
-        String values)
+        String values, Boolean sharedQ)
         implements CompressorConfig {
     /** Validates and applies defaults. */
     public PowerSgdConfig {
@@ -23,6 +27,9 @@ public record PowerSgdConfig(int rank, Boolean warmStart, int[][] shapes, Boolea
         if (errorFeedback == null) {
             errorFeedback = Boolean.TRUE;
         }
+        if (sharedQ == null) {
+            sharedQ = Boolean.FALSE;
+        }
         if (shapes != null) {
             shapes = new UpdateLayout(shapes).shapes();
         }
@@ -31,10 +38,10 @@ public record PowerSgdConfig(int rank, Boolean warmStart, int[][] shapes, Boolea
 
     /**
      * @param rank factor rank
-     * @return a warm-started fp32 config with error feedback, shapes from the layout
+     * @return a warm-started fp32 config with error feedback, shapes from the layout, each worker its own Q
      */
     public static PowerSgdConfig of(int rank) {
-        return new PowerSgdConfig(rank, true, null, true, null);
+        return new PowerSgdConfig(rank, true, null, true, null, false);
     }
 
     /** @return a copy of the shapes, or null */
