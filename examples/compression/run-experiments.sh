@@ -151,6 +151,17 @@ for d in $DELTAS; do
   range "δ̄ = $d, Top-k's uplink bytes over ACCORDION's, ×" "${accb[@]}"
   range "δ̄ = $d, ACCORDION's final accuracy minus Top-k's, points" "${acca[@]}"
 done
+# The headline table of experiment 1: rounds to the target and final accuracy, Top-k against DAGC-R, at the smallest
+# average ratio
+d=${DELTAS##* }
+pct=$(awk -v t=$TARGET 'BEGIN { print 100 * t }')
+{ printf '\nExperiment 1 at δ̄ = %s:\n\n| SR | rounds to %s%%: Top-k → DAGC-R | final accuracy: Top-k → DAGC-R |\n' $d $pct
+  echo '|---|---|---|'
+  for sr in $SRS; do
+    cell=$OUT/dagc-r/sr$sr-ratio$d
+    printf '| %s | %s → %s | %s%% → %s%% |\n' $sr "$(col "$cell" topk 4)" "$(col "$cell" dagc-r 4)" \
+      "$(col "$cell" topk 2)" "$(col "$cell" dagc-r 2)"
+  done; echo; } >> "$RANGES"
 saved=(); dacc=()
 for sr in $SRS; do for l in $LAMBDAS; do
   cell=$OUT/dagc-a/sr$sr-threshold$l
