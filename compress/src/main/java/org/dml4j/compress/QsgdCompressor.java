@@ -11,7 +11,9 @@ import java.util.SplittableRandom;
  * s = 1 and d = 10^6 about 2.0-2.1 kB instead of 250 kB, 0.82-0.86 of the paper's bound (Gaussian updates).
  *
  * <p>Rounding noise: each coordinate's dither is a hashed counter of the element index under a per-call seed drawn
- * from the worker's generator ({@link CompressKernels#dither}): exactly uniform per coordinate, and sums of rounded
+ * from the worker's generator ({@link CompressKernels#dither}), uniform over 2^(24−b) equally spaced values of
+ * [0, 1) per coordinate (b = bits of s), so a coordinate rounds up with the probability of its fractional part to
+ * within that spacing, 2^(b−24) (the rounded sum is one fma, exact on that grid); sums of rounded
  * coordinates have the variance of independent rounding (to the sampling error of the tests; the dithers of one
  * call are a function of one 32-bit seed, so they are not exactly independent).
  *
