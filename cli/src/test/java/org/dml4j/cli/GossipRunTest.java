@@ -49,10 +49,13 @@ class GossipRunTest {
     @Test
     void gossipRunsOnTheVirtualClockWithTheSameNumbersForOneAndTwoThreads(@TempDir Path dir) throws Exception {
         for (String gossip : List.of("mode = \"dpsgd\"\ngraph = \"ring\"\n",
-                "mode = \"bacombo\"\nsegments = 3\nreplicas = 2\npair-mbps = 10\n")) {
+                "mode = \"bacombo\"\nsegments = 3\nreplicas = 2\npair-mbps = 10\n",
+                "mode = \"dpsgd\"\ngraph = \"ring\"\nconsensus-step = 0.5\n[compressor]\ntype = \"topk\"\nratio = 0.1\n",
+                "mode = \"combo\"\nsegments = 2\nreplicas = 2\nchurn = [{ at = 0.05, leave = [1] },"
+                        + " { at = 0.1, join = [1] }]\n")) {
             Path file = dir.resolve("g.toml");
             Files.writeString(file, base() + "[gossip]\n" + gossip);
-            String name = gossip.substring(8, 13);
+            String name = gossip.substring(8, 13) + gossip.length();
             run(file, dir.resolve(name + "1"), "1");
             run(file, dir.resolve(name + "2"), "2");
             List<RoundMetrics> rows = MetricsCsv.read(dir.resolve(name + "1/metrics.csv"));
@@ -87,5 +90,17 @@ class GossipRunTest {
         e = assertThrows(IllegalArgumentException.class, () -> Experiment.resolve(
                 ConfigTree.parse(RunCommandTest.DIGITS + "[gossip]\npair-mbps = 10\n", "x.toml"), "x"));
         assertTrue(e.getMessage().contains("[network]"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Experiment.resolve(
+                ConfigTree.parse(b + "[gossip]\nmode = \"combo\"\nchurn = [{ at = 1.0, leave = [7] }]\n", "x.toml"),
+                "x"));
+        assertTrue(e.getMessage().contains("[gossip] churn") && e.getMessage().contains("unknown peer 7"),
+                e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Experiment.resolve(
+                ConfigTree.parse(b + "[gossip]\nmode = \"dpsgd\"\nchurn = [{ at = 1.0, leave = [2] }]\n", "x.toml"),
+                "x"));
+        assertTrue(e.getMessage().contains("churn needs segmented gossip"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Experiment.resolve(
+                ConfigTree.parse(b + "[gossip]\nmode = \"combo\"\nconsensus-step = 0\n", "x.toml"), "x"));
+        assertTrue(e.getMessage().contains("consensus-step") && e.getMessage().contains("0"), e.getMessage());
     }
 }

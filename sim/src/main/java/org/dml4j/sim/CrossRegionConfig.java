@@ -88,10 +88,14 @@ public record CrossRegionConfig(String algorithm, String outer, Double outerLr, 
         }
     }
 
-    /** @return synchronous data parallelism; DeCo's knobs: τ ≤ 4, δ ∈ {1, 0.3, 0.1, 0.03, 0.01}, every 10 steps */
+    /**
+     * @return synchronous data parallelism; DeCo's knobs: τ ≤ 4, δ ∈ {1, 0.3, 0.1, 0.03, 0.01}, every 10 steps,
+     *     staleness cost 0.5 (with 0.1 the controller chose τ = 4 on examples/cross-region/deco.toml, and the run did
+     *     not converge: docs/results.md), compression cost 0.1, 1 MiB probes
+     */
     public static CrossRegionConfig defaults() {
         return new CrossRegionConfig("sync", null, null, null, null, 0.9, 0.999, 1e-8, 0, 4,
-                new double[] {1, 0.3, 0.1, 0.03, 0.01}, true, 10, 0.1, 0.1, 1 << 20);
+                new double[] {1, 0.3, 0.1, 0.03, 0.01}, true, 10, 0.5, 0.1, 1 << 20);
     }
 
     /** @return the candidate ratios (a copy) */

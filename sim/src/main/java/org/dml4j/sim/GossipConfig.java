@@ -22,9 +22,11 @@ import org.dml4j.fl.gossip.MixingMatrix;
  * @param epsilon  BACombo's exploration probability (the code's 0.5)
  * @param pairMbps a cap on every pair of peers (Combo's 10 Mb/s per worker pair), Mb/s, or null for none
  * @param consensusStep CHOCO's consensus step γ in (0, 1], used when {@code [compressor]} compresses D-PSGD's messages
+ * @param churn    peers leaving and joining in virtual time, {@code [{ at = 3.0, leave = [2] }, { at = 9.0, join =
+ *                 [2] }]} (segmented gossip only), or empty
  */
 public record GossipConfig(String mode, String graph, int degree, double p, int rows, String weights, int segments,
-                           int replicas, double epsilon, Double pairMbps, double consensusStep) {
+                           int replicas, double epsilon, Double pairMbps, double consensusStep, ChurnEvent[] churn) {
     /** The graphs. */
     public static final List<String> GRAPHS = List.of("ring", "torus", "random-regular", "erdos-renyi", "complete");
 
@@ -49,6 +51,17 @@ public record GossipConfig(String mode, String graph, int degree, double p, int 
         if (!(consensusStep > 0 && consensusStep <= 1)) {
             throw new IllegalArgumentException("consensus-step must be in (0, 1], got " + consensusStep);
         }
+        churn = churn == null ? new ChurnEvent[0] : churn.clone();
+        if (churn.length > 0 && mode.equals("dpsgd")) {
+            throw new IllegalArgumentException("churn needs segmented gossip (mode = combo or bacombo), got mode ="
+                    + " 'dpsgd'");
+        }
+    }
+
+    /** @return the churn schedule (a copy) */
+    @Override
+    public ChurnEvent[] churn() {
+        return churn.clone();
     }
 
     /**
@@ -56,7 +69,7 @@ public record GossipConfig(String mode, String graph, int degree, double p, int 
      *     γ = 1
      */
     public static GossipConfig defaults() {
-        return new GossipConfig("combo", "complete", 4, 0.3, 0, "metropolis-hastings", 10, 2, 0.5, null, 1.0);
+        return new GossipConfig("combo", "complete", 4, 0.3, 0, "metropolis-hastings", 10, 2, 0.5, null, 1.0, null);
     }
 
     /**
@@ -74,7 +87,12 @@ public record GossipConfig(String mode, String graph, int degree, double p, int 
             if (segments < 1) {
                 throw new IllegalArgumentException("segments (S) must be >= 1, got " + segments);
             }
-            return new GossipSimulation.Gossip(mode, null, segments, replicas, epsilon);
+            try {
+                ChurnEvent.check(churn, peers, replicas + 1);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("churn: " + e.getMessage(), e);
+            }
+            return new GossipSimulation.Gossip(mode, null, segments, replicas, epsilon, consensusStep, churn);
         }
         SplittableRandom rng = seeds.child("gossip").child("graph").random();
         GossipGraph g = switch (graph) {

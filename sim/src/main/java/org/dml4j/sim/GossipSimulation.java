@@ -58,9 +58,25 @@ public final class GossipSimulation implements Simulation {
      * @param replicas R for Combo and BACombo, in [1, peers − 1]
      * @param epsilon  BACombo's exploration probability
      * @param consensusStep CHOCO's γ for compressed D-PSGD, in (0, 1]
+     * @param churn    peers leaving and joining in virtual time (segmented gossip only), possibly empty
      */
     public record Gossip(String mode, MixingMatrix mixing, int segments, int replicas, double epsilon,
-                         double consensusStep) {
+                         double consensusStep, ChurnEvent[] churn) {
+        /**
+         * A rule without churn.
+         *
+         * @param mode          the mode
+         * @param mixing        D-PSGD's mixing matrix
+         * @param segments      S
+         * @param replicas      R
+         * @param epsilon       BACombo's ε
+         * @param consensusStep CHOCO's γ
+         */
+        public Gossip(String mode, MixingMatrix mixing, int segments, int replicas, double epsilon,
+                      double consensusStep) {
+            this(mode, mixing, segments, replicas, epsilon, consensusStep, new ChurnEvent[0]);
+        }
+
         /**
          * A rule with CHOCO's γ = 1 (unused unless the run compresses).
          *
@@ -71,7 +87,7 @@ public final class GossipSimulation implements Simulation {
          * @param epsilon  BACombo's ε
          */
         public Gossip(String mode, MixingMatrix mixing, int segments, int replicas, double epsilon) {
-            this(mode, mixing, segments, replicas, epsilon, 1.0);
+            this(mode, mixing, segments, replicas, epsilon, 1.0, new ChurnEvent[0]);
         }
 
         /** Validates the fields. */
@@ -86,6 +102,17 @@ public final class GossipSimulation implements Simulation {
             if (!(consensusStep > 0 && consensusStep <= 1)) {
                 throw new IllegalArgumentException("consensus-step (gamma) must be in (0, 1], got " + consensusStep);
             }
+            churn = churn == null ? new ChurnEvent[0] : churn.clone();
+            if (churn.length > 0 && mode.equals("dpsgd")) {
+                throw new IllegalArgumentException("churn needs segmented gossip (mode combo or bacombo: peers re-request"
+                        + " from others), got mode = 'dpsgd'");
+            }
+        }
+
+        /** @return the churn schedule (a copy) */
+        @Override
+        public ChurnEvent[] churn() {
+            return churn.clone();
         }
     }
 
@@ -97,6 +124,7 @@ public final class GossipSimulation implements Simulation {
     private final SeedTree seeds;
     private final SegmentedGossip segments;
     private final boolean compressed;
+    private final ChurnEvent[] churn;
 
     /**
      * @param spec   the run (its strategy is not used; its network's clients are the peers; its compressor, when it
@@ -136,6 +164,7 @@ public final class GossipSimulation implements Simulation {
         try {
             segments = gossip.mixing() != null ? null
                     : new SegmentedGossip(n, gossip.segments(), gossip.replicas(), layout.dim());
+            churn = ChurnEvent.check(gossip.churn(), n, gossip.replicas() + 1);
         } catch (IllegalArgumentException e) {
             workers.close();
             throw e;
@@ -171,10 +200,21 @@ public final class GossipSimulation implements Simulation {
         long start = System.nanoTime();
         long last = start;
         float[] mean = init.clone();
+        this.x = x;
+        present = new boolean[n];
+        rejoined = new boolean[n];
+        java.util.Arrays.fill(present, true);
         for (int t = 0; t < spec.rounds(); t++) {
             float lr = (float) spec.training().schedule().rate(t);
+            if (segments != null) {
+                startIteration(engine.now(), t, listener);
+            }
             List<CompletableFuture<Reply>> jobs = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
+                if (!trains(i)) {
+                    jobs.add(null);
+                    continue;
+                }
                 Task task = new Task((long) t * n + i, i, t, x[i], false, spec.training().stepsFor(samples[i]), lr,
                         0f, Double.NaN, "client/" + i + "/" + (t + 1));
                 jobs.add(workers.submit(peers.get(i), task, null));
@@ -184,8 +224,11 @@ public final class GossipSimulation implements Simulation {
             long lossWeight = 0;
             int failed = 0;
             for (int i = 0; i < n; i++) {
-                Reply r = WorkerPool.join(jobs.get(i), "the local update of peer " + i);
                 trained[i] = x[i].clone();
+                if (jobs.get(i) == null) {
+                    continue;
+                }
+                Reply r = WorkerPool.join(jobs.get(i), "the local update of peer " + i);
                 if (r instanceof Reply.Ok ok) {
                     ok.update().addTo(trained[i], 1f);
                     lossSum += ok.trainLoss() * samples[i];
@@ -203,40 +246,28 @@ public final class GossipSimulation implements Simulation {
             double t0 = engine.now();
             long[] bytes = {0, 0, 0}; // all, WAN, messages
             long[] elements = {0};
-            int[][][] targets = new int[n][][];
+            int clients = n;
             if (segments != null) {
-                for (int i = 0; i < n; i++) {
-                    SplittableRandom rng = seeds.child("gossip").child("peers").child(i).child(t).random();
-                    targets[i] = choice.isEmpty() ? segments.choosePeers(i, null, rng)
-                            : choice.get(i).choose(i, null, rng);
+                Pulls p = new Pulls(t, trained, net, engine, choice, bytes, elements, listener);
+                p.run();
+                clients = p.askers;
+                failed += p.leftDuring;
+            } else {
+                for (int j = 0; j < n; j++) {
+                    int peer = j;
+                    double compute = spec.devices() == null ? 0
+                            : spec.training().stepsFor(samples[j]) * spec.devices().secondsPerStep(j);
+                    engine.schedule(t0 + compute, a -> serve(peer, net, engine, bytes, elements, dim, choco), j);
                 }
+                engine.run();
             }
-            for (int j = 0; j < n; j++) {
-                int peer = j;
-                double compute = spec.devices() == null ? 0
-                        : spec.training().stepsFor(samples[j]) * spec.devices().secondsPerStep(j);
-                engine.schedule(t0 + compute, a -> serve(peer, targets, net, engine, choice, bytes, elements, dim,
-                        choco), j);
-            }
-            engine.run();
             totalBytes += bytes[0];
-            for (int i = 0; i < n && choco == null; i++) {
-                if (gossip.mixing() != null) {
-                    float[] out = new float[dim];
-                    gossip.mixing().mix(i, trained, out);
-                    x[i] = out;
-                } else {
-                    SegmentedGossip g = segments;
-                    float[][][] pulled = new float[g.segments()][g.replicas()][];
-                    for (int l = 0; l < g.segments(); l++) {
-                        for (int r = 0; r < g.replicas(); r++) {
-                            pulled[l][r] = g.segment(trained[targets[i][l][r]], l);
-                        }
-                    }
-                    x[i] = g.aggregate(trained[i], samples[i], targets[i], pulled, samples);
-                }
+            for (int i = 0; i < n && choco == null && segments == null; i++) {
+                float[] out = new float[dim];
+                gossip.mixing().mix(i, trained, out);
+                x[i] = out;
             }
-            mean = average(x);
+            mean = average(x, present);
             double testLoss = Double.NaN;
             double testAcc = Double.NaN;
             if ((t + 1) % spec.evalEvery() == 0 || t + 1 == spec.rounds()) {
@@ -244,7 +275,7 @@ public final class GossipSimulation implements Simulation {
                 testLoss = ev.loss();
                 testAcc = ev.accuracy();
             }
-            RoundMetrics m = new RoundMetrics(t + 1, n, failed, lr, lossWeight == 0 ? Double.NaN
+            RoundMetrics m = new RoundMetrics(t + 1, clients, failed, lr, lossWeight == 0 ? Double.NaN
                     : lossSum / lossWeight, testLoss, testAcc, elements[0], bytes[0],
                     elements[0] == 0 ? Double.NaN : choco == null ? 1.0 : (double) elements[0] / (bytes[2] * dim), 0, 0,
                     Double.NaN, totalBytes, 0, engine.now(), bytes[1]);
@@ -259,72 +290,353 @@ public final class GossipSimulation implements Simulation {
         return new SimulationResult(rows, timings, mean, null, Double.NaN);
     }
 
-    /** Peer {@code j}'s local update is done: it sends what was asked of it. */
-    private void serve(int j, int[][][] targets, FluidNetwork net, EventEngine engine,
-                       List<BandwidthAwareChoice> choice, long[] bytes, long[] elements, int dim, ChocoGossip choco) {
-        int n = peers.size();
-        if (gossip.mixing() != null) {
-            for (int i : gossip.mixing().support(j)) {
-                if (i != j) {
-                    if (choco == null) {
-                        send(j, i, dim, net, engine, null, bytes, elements);
-                    } else {
-                        sendBytes(j, i, choco.wireBytes(j), choco.values(j), net, engine, null, bytes, elements);
-                    }
-                }
-            }
-            return;
-        }
-        SegmentedGossip g = segments;
-        for (int i = 0; i < n; i++) {
-            for (int l = 0; l < g.segments(); l++) {
-                for (int r = 0; r < g.replicas(); r++) {
-                    if (targets[i][l][r] == j) {
-                        send(j, i, g.length(l), net, engine, choice.isEmpty() ? null : choice.get(i), bytes,
-                                elements);
-                    }
-                }
+    /** D-PSGD: peer {@code j}'s local update is done, it sends its model (or CHOCO's message) to its neighbours. */
+    private void serve(int j, FluidNetwork net, EventEngine engine, long[] bytes, long[] elements, int dim,
+                       ChocoGossip choco) {
+        for (int i : gossip.mixing().support(j)) {
+            if (i != j) {
+                long values = choco == null ? dim : choco.values(j);
+                long size = choco == null ? UpdateCodec.HEADER_BYTES + 4L * dim : choco.wireBytes(j);
+                sendBytes(j, i, size, values, net, engine, bytes, elements, a -> { });
             }
         }
     }
 
-    private static void send(int from, int to, int values, FluidNetwork net, EventEngine engine,
-                             BandwidthAwareChoice measure, long[] bytes, long[] elements) {
-        sendBytes(from, to, UpdateCodec.HEADER_BYTES + 4L * values, values, net, engine, measure, bytes, elements);
-    }
-
-    private static void sendBytes(int from, int to, long size, long values, FluidNetwork net, EventEngine engine,
-                                  BandwidthAwareChoice measure, long[] bytes, long[] elements) {
+    /** Counts a message and starts its transfer; returns the transfer, or {@link FluidNetwork#NO_TRANSFER}. */
+    private static long sendBytes(int from, int to, long size, long values, FluidNetwork net, EventEngine engine,
+                                  long[] bytes, long[] elements, org.dml4j.sim.engine.EventHandler delivered) {
         bytes[0] += size;
         bytes[2]++;
         elements[0] += values;
         if (net == null) {
-            return;
+            delivered.onEvent(to);
+            return FluidNetwork.NO_TRANSFER;
         }
         if (net.topology().crossesWan(from, to)) {
             bytes[1] += size;
         }
-        double sent = engine.now();
-        net.send(from, to, size, a -> {
-            if (measure != null && engine.now() > sent) {
-                measure.record(from, size / (engine.now() - sent));
-            }
-        }, to);
+        return net.send(from, to, size, delivered, to);
     }
 
-    private static float[] average(float[][] x) {
+    /** @return the average of the present peers' models */
+    private static float[] average(float[][] x, boolean[] present) {
         double[] acc = new double[x[0].length];
-        for (float[] v : x) {
+        int k = 0;
+        for (int i = 0; i < x.length; i++) {
+            if (!present[i]) {
+                continue;
+            }
+            k++;
             for (int e = 0; e < acc.length; e++) {
-                acc[e] += v[e];
+                acc[e] += x[i][e];
             }
         }
         float[] out = new float[acc.length];
         for (int e = 0; e < acc.length; e++) {
-            out[e] = (float) (acc[e] / x.length);
+            out[e] = (float) (acc[e] / k);
         }
         return out;
     }
+
+    // churn: who is there, who came back and has no model yet, the next event of the schedule
+    private float[][] x;
+    private boolean[] present;
+    private boolean[] rejoined;
+    private boolean[] newcomer;
+    private int nextChurn;
+    private long churnTimer = EventEngine.NO_EVENT;
+
+    /** @return whether peer {@code i} trains this iteration (present, and not a newcomer still without a model) */
+    private boolean trains(int i) {
+        return present[i] && (newcomer == null || !newcomer[i]);
+    }
+
+    /** Applies the schedule's events due by {@code now}; marks the newcomers of iteration {@code t}. */
+    private void startIteration(double now, int t, RoundListener listener) {
+        while (nextChurn < churn.length && churn[nextChurn].at() <= now) {
+            apply(churn[nextChurn++], now, t, listener);
+        }
+        newcomer = new boolean[present.length];
+        for (int i = 0; i < present.length; i++) {
+            newcomer[i] = present[i] && rejoined[i];
+        }
+        if (churn.length > 0) {
+            StringBuilder sb = new StringBuilder("{\"t\":").append(now).append(",\"e\":\"present\",\"iteration\":")
+                    .append(t + 1).append(",\"peers\":[");
+            StringBuilder nc = new StringBuilder();
+            for (int i = 0, k = 0, m = 0; i < present.length; i++) {
+                if (present[i]) {
+                    sb.append(k++ > 0 ? "," : "").append(i);
+                }
+                if (newcomer[i]) {
+                    nc.append(m++ > 0 ? "," : "").append(i);
+                }
+            }
+            listener.onEventLog(sb.append("],\"newcomers\":[").append(nc).append("]}").toString());
+        }
+    }
+
+    /** One schedule entry: leavers go at once; joiners are there from the next iteration, as newcomers. */
+    private void apply(ChurnEvent e, double now, int t, RoundListener listener) {
+        for (int p : e.leave()) {
+            present[p] = false;
+            rejoined[p] = false;
+            listener.onEventLog("{\"t\":" + now + ",\"e\":\"leave\",\"peer\":" + p + ",\"iteration\":" + (t + 1)
+                    + "}");
+            listener.onLog(String.format(java.util.Locale.ROOT, "churn: peer %d left at %.3f s (iteration %d)", p,
+                    now, t + 1));
+        }
+        for (int p : e.join()) {
+            present[p] = true;
+            rejoined[p] = true;
+            listener.onEventLog("{\"t\":" + now + ",\"e\":\"join\",\"peer\":" + p + ",\"iteration\":" + (t + 1)
+                    + "}");
+            listener.onLog(String.format(java.util.Locale.ROOT, "churn: peer %d joined at %.3f s (iteration %d)", p,
+                    now, t + 1));
+        }
+    }
+
+    /**
+     * One iteration of segmented gossip: every present peer asks S·R peers for a segment each; a target answers when
+     * its local update is done; a peer that leaves has its requests cancelled, and what was asked of it (waiting or
+     * in flight) is asked of another peer ({@link SegmentedGossip#replacement}) that is present, has a model and does
+     * not serve that segment to the requester yet; a newcomer pulls and aggregates without a model of its own.
+     */
+    private final class Pulls {
+        private static final byte WAITING = 0;
+        private static final byte FLYING = 1;
+        private static final byte ARRIVED = 2;
+        private static final byte DROPPED = 3;
+        final int t;
+        final float[][] trained;
+        final FluidNetwork net;
+        final EventEngine engine;
+        final List<BandwidthAwareChoice> choice;
+        final long[] bytes;
+        final long[] elements;
+        final RoundListener listener;
+        final int n = peers.size();
+        final SegmentedGossip g = segments;
+        final boolean[] asking = new boolean[n];
+        final boolean[] offline = new boolean[n];
+        final boolean[] served = new boolean[n];
+        final int[][][] targets = new int[n][][];
+        final byte[][][] state = new byte[n][][];
+        final long[][][] transfer = new long[n][][];
+        final double[][][] sentAt = new double[n][][];
+        int outstanding;
+        int askers;
+        int leftDuring;
+
+        Pulls(int t, float[][] trained, FluidNetwork net, EventEngine engine, List<BandwidthAwareChoice> choice,
+              long[] bytes, long[] elements, RoundListener listener) {
+            this.t = t;
+            this.trained = trained;
+            this.net = net;
+            this.engine = engine;
+            this.choice = choice;
+            this.bytes = bytes;
+            this.elements = elements;
+            this.listener = listener;
+        }
+
+        void run() {
+            double t0 = engine.now();
+            boolean anyOffline = false;
+            for (int i = 0; i < n; i++) {
+                asking[i] = present[i];
+                offline[i] = !trains(i);
+                anyOffline |= offline[i];
+            }
+            for (int i = 0; i < n; i++) {
+                if (!asking[i]) {
+                    continue;
+                }
+                askers++;
+                SplittableRandom rng = seeds.child("gossip").child("peers").child(i).child(t).random();
+                boolean[] off = anyOffline ? offline : null;
+                targets[i] = choice.isEmpty() ? g.choosePeers(i, off, rng) : choice.get(i).choose(i, off, rng);
+                state[i] = new byte[g.segments()][g.replicas()];
+                transfer[i] = new long[g.segments()][g.replicas()];
+                sentAt[i] = new double[g.segments()][g.replicas()];
+                outstanding += g.segments() * g.replicas();
+            }
+            for (int j = 0; j < n; j++) {
+                if (!trains(j)) {
+                    continue;
+                }
+                int peer = j;
+                double compute = spec.devices() == null ? 0
+                        : spec.training().stepsFor(samples[j]) * spec.devices().secondsPerStep(j);
+                outstanding++;
+                engine.schedule(t0 + compute, a -> serve(peer), j);
+            }
+            scheduleChurn();
+            while (outstanding > 0) {
+                if (!engine.step()) {
+                    throw new org.dml4j.core.Dml4jException("gossip iteration " + (t + 1) + ": " + outstanding
+                            + " pulls never completed (virtual time " + engine.now() + ")");
+                }
+            }
+            if (churnTimer != EventEngine.NO_EVENT) {
+                engine.cancel(churnTimer); // a later iteration applies it at its start
+                churnTimer = EventEngine.NO_EVENT;
+            }
+            engine.run();
+            aggregate();
+        }
+
+        private void scheduleChurn() {
+            churnTimer = nextChurn < churn.length
+                    ? engine.schedule(Math.max(churn[nextChurn].at(), engine.now()), a -> churnFired(), 0)
+                    : EventEngine.NO_EVENT;
+        }
+
+        private void churnFired() {
+            churnTimer = EventEngine.NO_EVENT;
+            ChurnEvent e = churn[nextChurn++];
+            apply(e, engine.now(), t, listener);
+            for (int p : e.leave()) {
+                left(p);
+            }
+            for (int p : e.join()) {
+                offline[p] = true; // not asked before it has a model
+            }
+            if (outstanding > 0) {
+                scheduleChurn();
+            }
+        }
+
+        /** Peer {@code j}'s local update is done: it sends what was asked of it. */
+        private void serve(int j) {
+            outstanding--;
+            served[j] = true;
+            if (!present[j] || offline[j]) {
+                return;
+            }
+            for (int i = 0; i < n; i++) {
+                if (!asking[i]) {
+                    continue;
+                }
+                for (int l = 0; l < g.segments(); l++) {
+                    for (int r = 0; r < g.replicas(); r++) {
+                        if (targets[i][l][r] == j && state[i][l][r] == WAITING) {
+                            send(i, l, r);
+                        }
+                    }
+                }
+            }
+        }
+
+        private void send(int i, int l, int r) {
+            int j = targets[i][l][r];
+            state[i][l][r] = FLYING;
+            sentAt[i][l][r] = engine.now();
+            long size = UpdateCodec.HEADER_BYTES + 4L * g.length(l);
+            transfer[i][l][r] = sendBytes(j, i, size, g.length(l), net, engine, bytes, elements,
+                    a -> arrived(i, l, r, j, size));
+        }
+
+        private void arrived(int i, int l, int r, int from, long size) {
+            if (state[i][l][r] != FLYING || targets[i][l][r] != from) {
+                return; // cancelled in flight without a network (the transfer could not be stopped)
+            }
+            state[i][l][r] = ARRIVED;
+            outstanding--;
+            double took = engine.now() - sentAt[i][l][r];
+            if (!choice.isEmpty() && took > 0) {
+                choice.get(i).record(from, size / took);
+            }
+        }
+
+        /** Peer {@code j} left: its own pulls are cancelled, what was asked of it is asked of another peer. */
+        private void left(int j) {
+            leftDuring++;
+            offline[j] = true;
+            if (asking[j]) {
+                asking[j] = false;
+                for (int l = 0; l < g.segments(); l++) {
+                    for (int r = 0; r < g.replicas(); r++) {
+                        cancel(j, l, r);
+                    }
+                }
+            }
+            for (int i = 0; i < n; i++) {
+                if (!asking[i]) {
+                    continue;
+                }
+                for (int l = 0; l < g.segments(); l++) {
+                    for (int r = 0; r < g.replicas(); r++) {
+                        if (targets[i][l][r] != j || state[i][l][r] == ARRIVED || state[i][l][r] == DROPPED) {
+                            continue;
+                        }
+                        if (state[i][l][r] == FLYING && transfer[i][l][r] != FluidNetwork.NO_TRANSFER) {
+                            net.cancel(transfer[i][l][r]);
+                        }
+                        SplittableRandom rng = seeds.child("gossip").child("replace").child(i).child(t).child(l)
+                                .child(r).random();
+                        int k = g.replacement(i, targets[i][l], offline, rng);
+                        listener.onEventLog("{\"t\":" + engine.now() + ",\"e\":\"re-request\",\"peer\":" + i
+                                + ",\"segment\":" + l + ",\"left\":" + j + ",\"to\":" + (k < 0 ? "null" : k) + "}");
+                        if (k < 0) {
+                            state[i][l][r] = DROPPED;
+                            targets[i][l][r] = -1;
+                            outstanding--;
+                        } else {
+                            targets[i][l][r] = k;
+                            state[i][l][r] = WAITING;
+                            if (served[k]) {
+                                send(i, l, r);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+
+        private void cancel(int i, int l, int r) {
+            if (state[i][l][r] == FLYING && transfer[i][l][r] != FluidNetwork.NO_TRANSFER) {
+                net.cancel(transfer[i][l][r]);
+            }
+            if (state[i][l][r] == WAITING || state[i][l][r] == FLYING) {
+                outstanding--;
+            }
+            state[i][l][r] = DROPPED;
+        }
+
+        /** Every peer that asked and stayed aggregates what arrived; a newcomer without its own model. */
+        private void aggregate() {
+            for (int i = 0; i < n; i++) {
+                if (!asking[i]) {
+                    continue;
+                }
+                int[][] from = new int[g.segments()][];
+                float[][][] pulled = new float[g.segments()][][];
+                boolean empty = false;
+                for (int l = 0; l < g.segments(); l++) {
+                    int k = 0;
+                    for (int r = 0; r < g.replicas(); r++) {
+                        k += state[i][l][r] == ARRIVED ? 1 : 0;
+                    }
+                    from[l] = new int[k];
+                    pulled[l] = new float[k][];
+                    k = 0;
+                    for (int r = 0; r < g.replicas(); r++) {
+                        if (state[i][l][r] == ARRIVED) {
+                            from[l][k] = targets[i][l][r];
+                            pulled[l][k++] = g.segment(trained[targets[i][l][r]], l);
+                        }
+                    }
+                    empty |= k == 0;
+                }
+                // a newcomer with a segment nobody could serve keeps its old values there (weighted by its data)
+                float[] own = newcomer[i] ? (empty ? x[i] : null) : trained[i];
+                x[i] = g.aggregate(own, samples[i], from, pulled, samples);
+                rejoined[i] = false;
+            }
+        }
+    }
+
 
     @Override
     public ClientPool pool() {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import java.util.Map;
 import org.dml4j.compress.IdentityCompressor;
 import org.dml4j.compress.UpdateCodec;
@@ -121,5 +122,76 @@ class GossipSimulationTest {
         // with the identity and gamma = 1 CHOCO's step is D-PSGD's mixing (checked in fl); with gamma < 1 and a
         // compressor the peers still train towards the same data: the loss falls
         assertTrue(one.rounds().get(3).testLoss() < one.rounds().get(0).testLoss() + 1e-9);
+    }
+
+    private static SimulationResult churnRun(int threads, List<String> events, ChurnEvent... churn) {
+        SimulationSpec s = spec(4, threads, uniform(1, 0.01));
+        SimulationSpec timed = new SimulationSpec(s.seed(), s.rounds(), threads, s.evalEvery(), s.clientData(),
+                s.test(), s.models(), s.strategy(), s.compression(), s.training(),
+                VirtualTimeTest.devices(p -> 0.01, 0), s.network());
+        GossipSimulation.Gossip g = new GossipSimulation.Gossip("combo", null, 2, 2, 0, 1.0, churn);
+        try (GossipSimulation sim = new GossipSimulation(timed, g)) {
+            return sim.run(new RoundListener() {
+                @Override
+                public void onRound(org.dml4j.fl.RoundMetrics m, RoundTiming t) {
+                }
+
+                @Override
+                public void onEventLog(String line) {
+                    events.add(line);
+                }
+            });
+        }
+    }
+
+    @Test
+    void aPeerThatLeavesMidPullIsReplacedAndComesBackAsANewcomer() {
+        // 3 local steps of 0.01 s: peer 3 answers its pulls at 0.03 s; its segments are in flight until ~0.05 s
+        // (10 ms latency each side) when it leaves at 0.04 s; it joins again at 0.12 s, during iteration 3
+        List<String> events = new java.util.ArrayList<>();
+        ChurnEvent leave = new ChurnEvent(0.04, new int[] {3}, null);
+        ChurnEvent join = new ChurnEvent(0.12, null, new int[] {3});
+        SimulationResult r = churnRun(1, events, leave, join);
+        List<String> reRequests = events.stream().filter(e -> e.contains("\"re-request\"")).toList();
+        assertTrue(!reRequests.isEmpty(), "someone had asked peer 3: " + events);
+        for (String e : reRequests) {
+            assertTrue(e.contains("\"left\":3") && !e.contains("\"to\":3") && !e.contains("\"to\":null"), e);
+        }
+        assertEquals(PEERS, r.rounds().get(0).clients());
+        assertEquals(1, r.rounds().get(0).failed(), "peer 3 left during iteration 1");
+        assertTrue(events.stream().anyMatch(e -> e.contains("\"present\",\"iteration\":2,\"peers\":[0,1,2,4,5,6]")),
+                events.toString());
+        assertEquals(PEERS - 1, r.rounds().get(1).clients());
+        assertTrue(events.stream().anyMatch(e -> e.contains("\"newcomers\":[3]")), "back without a model: " + events);
+        assertEquals(PEERS, r.rounds().get(3).clients());
+        // every iteration completed: time went on, and the re-requested segments were sent again
+        assertTrue(r.rounds().get(3).simSeconds() > r.rounds().get(0).simSeconds());
+        SimulationResult calm = churnRun(1, new java.util.ArrayList<>());
+        assertTrue(r.rounds().get(0).bytesUp() > calm.rounds().get(0).bytesUp(), "re-sent segments add bytes");
+        // same seed, two threads: the same numbers
+        SimulationResult two = churnRun(2, new java.util.ArrayList<>(), leave, join);
+        assertEquals(r.rounds(), two.rounds());
+        assertArrayEquals(r.finalParams(), two.finalParams());
+    }
+
+    @Test
+    void badChurnIsRejectedWithTheEntry() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new GossipSimulation(spec(1, 1, null), new GossipSimulation.Gossip("combo", null, 2, 2, 0, 1.0,
+                        new ChurnEvent[] {new ChurnEvent(1, new int[] {9}, null)})));
+        assertTrue(e.getMessage().contains("unknown peer 9"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> new GossipSimulation(spec(1, 1, null), new GossipSimulation.Gossip("combo", null, 2, 2, 0, 1.0,
+                        new ChurnEvent[] {new ChurnEvent(1, new int[] {0, 1, 2, 3, 4}, null)})));
+        assertTrue(e.getMessage().contains("fewer than the 3"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new GossipSimulation.Gossip("dpsgd",
+                MixingMatrix.metropolisHastings(GossipGraph.ring(PEERS)), 0, 0, 0, 1.0,
+                new ChurnEvent[] {new ChurnEvent(1, new int[] {1}, null)}));
+        assertTrue(e.getMessage().contains("mode = 'dpsgd'"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new ChurnEvent(-1, new int[] {1}, null));
+        assertTrue(e.getMessage().contains("at") && e.getMessage().contains("-1"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> ChurnEvent.check(new ChurnEvent[] {
+            new ChurnEvent(1, null, new int[] {2})}, PEERS, 3));
+        assertTrue(e.getMessage().contains("peer 2 is present already"), e.getMessage());
     }
 }
