@@ -131,7 +131,7 @@ public final class CrossRegionSimulation implements Simulation {
         }
         workers = new WorkerPool(spec.threads(), spec.models(), spec.test());
         try {
-            layout = updateLayout(workers.anyModel().layout());
+            layout = FederatedSimulation.updateLayout(workers.anyModel().layout());
             LocalTraining inner = config.oneStep() ? new LocalTraining(tr.batchSize(), tr.localEpochs(),
                     tr.localSteps(), tr.schedule(), 0f, tr.weightDecay()) : tr;
             float[] adam = config.adamW() ? new float[] {(float) config.beta1(), (float) config.beta2(),
@@ -143,14 +143,6 @@ public final class CrossRegionSimulation implements Simulation {
             workers.close();
             throw e;
         }
-    }
-
-    private static UpdateLayout updateLayout(ParameterLayout params) {
-        int[][] shapes = new int[params.entries().size()][];
-        for (int i = 0; i < shapes.length; i++) {
-            shapes[i] = params.entries().get(i).shape();
-        }
-        return new UpdateLayout(shapes);
     }
 
     /** @return the regions' worker groups, each ascending, the leader first (copies) */

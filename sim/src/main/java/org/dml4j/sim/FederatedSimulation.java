@@ -132,7 +132,7 @@ public final class FederatedSimulation implements Simulation {
         return workers.anyModel().layout();
     }
 
-    private static UpdateLayout updateLayout(ParameterLayout params) {
+    static UpdateLayout updateLayout(ParameterLayout params) {
         int[][] shapes = new int[params.entries().size()][];
         for (int i = 0; i < shapes.length; i++) {
             shapes[i] = params.entries().get(i).shape();
