@@ -17,6 +17,7 @@ import org.dml4j.cli.report.RunSummary;
 import org.dml4j.core.AtomicFiles;
 import org.dml4j.core.RunManifest;
 import org.dml4j.core.Snapshot;
+import org.dml4j.data.Dataset;
 import org.dml4j.fl.ClientRound;
 import org.dml4j.fl.ClientPool;
 import org.dml4j.fl.Compression;
@@ -26,6 +27,7 @@ import org.dml4j.fl.RunStats;
 import org.dml4j.sim.Simulation;
 import org.dml4j.sim.RoundListener;
 import org.dml4j.sim.RoundTiming;
+import org.dml4j.report.Provenance;
 import org.dml4j.sim.SimulationResult;
 
 /**
@@ -232,7 +234,8 @@ public final class ExperimentRunner {
             } finally {
                 RunSummary partial = new RunSummary(exp.name(), metrics, timings, configText);
                 AtomicFiles.writeString(out.resolve("report.html"), HtmlReport.render("dml4j run: " + exp.name(),
-                        List.of(partial), exp.targetAccuracy(), List.of()));
+                        List.of(partial), exp.targetAccuracy(), List.of(), labelCounts(prepared),
+                        Provenance.of(manifest)));
                 AtomicFiles.writeString(out.resolve(RunFolder.MANIFEST), manifest.finish(end, reason).toJson());
             }
             RunSummary summary = new RunSummary(exp.name(), metrics, timings, configText,
@@ -245,6 +248,11 @@ public final class ExperimentRunner {
             }
             return summary;
         }
+    }
+
+    /** @return {@code [client][label]} sample counts of the run's partition, for the report's chart */
+    private static int[][] labelCounts(Experiment.Prepared prepared) {
+        return prepared.spec().clientData().stream().map(Dataset::labelHistogram).toArray(int[][]::new);
     }
 
     private static void printLevels(Simulation sim, Experiment.Prepared prepared, PrintStream log) {

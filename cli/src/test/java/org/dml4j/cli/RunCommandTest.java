@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -12,6 +14,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.dml4j.cli.report.MetricsCsv;
 import org.dml4j.fl.RoundMetrics;
+import org.dml4j.report.Xml;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -82,6 +85,13 @@ class RunCommandTest {
         assertTrue(manifest.contains("\"rounds\": 2"), "overrides reach the manifest");
         String report = Files.readString(out.resolve("report.html"));
         assertTrue(report.contains("<svg") && report.contains("Test accuracy by bytes on the wire"));
+        assertTrue(report.contains(">target 80%</text>"), "the default target drawn as a line");
+        assertTrue(report.contains("Samples per client, by label") && report.contains("<title>label 9, 5: "),
+                "the partition of the 6 clients as a chart");
+        JsonNode m = new ObjectMapper().readTree(manifest);
+        String footer = report.substring(report.indexOf("<footer>"), report.indexOf("</footer>"));
+        assertTrue(footer.contains(m.path("git-commit").asText()) && footer.contains(m.path("dml4j-version").asText())
+                && footer.contains(Xml.esc(m.path("cpu-model").asText())), footer);
         assertTrue(Files.readString(out.resolve("config.toml")).contains("rounds = 2"));
         try (var files = Files.list(out)) {
             assertTrue(files.noneMatch(p -> p.toString().endsWith(".part")), "no temp files left behind");

@@ -20,8 +20,9 @@ import org.dml4j.parallel.moe.Topology;
 import org.dml4j.parallel.moe.WindowedReplacement;
 import org.dml4j.parallel.moe.ZipfTraceConfig;
 import org.dml4j.parallel.moe.ZipfTraceGenerator;
-import org.dml4j.parallel.viz.HtmlReport;
 import org.dml4j.parallel.viz.LoadChart;
+import org.dml4j.report.Page;
+import org.dml4j.report.Provenance;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -161,7 +162,7 @@ public final class ExpertsCommand implements Callable<Integer> {
                     String.format(Locale.ROOT, "%.1f%%", 100 * crossShare),
                     String.format(Locale.ROOT, "%.4f", even), String.format(Locale.ROOT, "%.4f", balanced)));
         }
-        HtmlReport report = new HtmlReport("Expert placement: E = " + e + ", G = " + gpus);
+        Page report = new Page("Expert placement: E = " + e + ", G = " + gpus, Provenance.current());
         report.paragraph(String.format(Locale.ROOT, "%d experts on %d GPUs (%d per node), %d slots per GPU; "
                 + "all-to-all per step of %d, %.0f bytes per token, on NVLink %.0f GB/s and %.0f GB/s between nodes.",
                 e, gpus, perNode, s, stepsPerWindow, bytesPerToken, topology.intraBandwidth() / 1e9,
@@ -189,7 +190,7 @@ public final class ExpertsCommand implements Callable<Integer> {
         return 0;
     }
 
-    private void windowed(RoutingTrace trace, PrintWriter pw, HtmlReport report, int s, Topology topology) {
+    private void windowed(RoutingTrace trace, PrintWriter pw, Page report, int s, Topology topology) {
         ReplacementConfig base = new ReplacementConfig(s, topology, bytesPerToken, expertBytes, secondsPerToken,
                 stepsPerWindow, ReplacementConfig.Policy.STATIC);
         pw.printf(Locale.ROOT, "%nre-placement over %d windows (placement from the previous window; moving a replica "

@@ -13,7 +13,9 @@ import org.dml4j.parallel.pipeline.PipelineSchedulers;
 import org.dml4j.parallel.pipeline.StageCosts;
 import org.dml4j.parallel.pipeline.Timeline;
 import org.dml4j.parallel.pipeline.TimelineSimulator;
-import org.dml4j.parallel.viz.HtmlReport;
+import org.dml4j.parallel.viz.GanttChart;
+import org.dml4j.report.Page;
+import org.dml4j.report.Provenance;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -129,7 +131,8 @@ public final class ScheduleCommand implements Callable<Integer> {
         }
         PrintWriter pw = spec.commandLine().getOut();
         pw.println(table(costs, rows));
-        HtmlReport report = new HtmlReport("Pipeline schedules: p = " + costs.stages() + ", m = " + microbatches);
+        Page report = new Page("Pipeline schedules: p = " + costs.stages() + ", m = " + microbatches,
+                Provenance.current());
         report.paragraph("Stage costs: " + describe(costs));
         List<List<String>> cells = new ArrayList<>();
         for (Row r : rows) {
@@ -138,7 +141,7 @@ public final class ScheduleCommand implements Callable<Integer> {
         report.table(HEADER, cells);
         for (Row r : rows) {
             if (r.timeline() != null) {
-                report.gantt(r.timeline(), width);
+                GanttChart.addTo(report, r.timeline(), width);
             }
         }
         Path html = out.resolve("schedules.html");

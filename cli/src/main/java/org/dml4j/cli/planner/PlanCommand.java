@@ -86,7 +86,7 @@ public final class PlanCommand implements Callable<Integer> {
     List<String> export = new ArrayList<>();
 
     @Option(names = "--out", paramLabel = "DIR",
-            description = "folder for the exports and plans.json, written when --out or --export is given"
+            description = "folder for the exports, plans.json and report.html, written when --out or --export is given"
                     + " (default: runs/plan-<model>)")
     Path out;
 
@@ -223,6 +223,9 @@ public final class PlanCommand implements Callable<Integer> {
             AtomicFiles.writeString(plans, Json.write(plansJson(request,
                     result != null ? result.plans() : List.of(chosen))));
             w.println("wrote " + plans);
+            Path report = dir.resolve("report.html");
+            PlanReport.write(report, request, result != null ? result.plans() : List.of(chosen));
+            w.println("wrote " + report);
         }
         w.flush();
         return 0;
@@ -345,7 +348,7 @@ public final class PlanCommand implements Callable<Integer> {
     private static final String[] PLANS_KEYS = {"compute", "recompute", "tensor-parallel", "bubble", "pipeline-p2p",
         "data-parallel", "zero-gather", "expert-parallel", "compression", "optimizer"};
 
-    private static Map<String, Object> timeParts(TimeBreakdown t, String[] keys) {
+    static Map<String, Object> timeParts(TimeBreakdown t, String[] keys) {
         double[] v = {t.compute(), t.recompute(), t.tensorParallel(), t.bubble(), t.pipelineP2p(), t.dataParallel(),
             t.zeroGather(), t.expertParallel(), t.compression(), t.optimizer()};
         Map<String, Object> m = new LinkedHashMap<>();

@@ -5,79 +5,100 @@ import java.util.List;
 import java.util.Locale;
 import java.util.function.ToDoubleFunction;
 import org.dml4j.fl.RoundMetrics;
+import org.dml4j.report.BarChart;
+import org.dml4j.report.Bars;
+import org.dml4j.report.LineChart;
+import org.dml4j.report.Page;
+import org.dml4j.report.Provenance;
+import org.dml4j.report.Rule;
+import org.dml4j.report.Series;
 
 /**
- * Builds the self-contained {@code report.html} of one run or of several runs overlaid ({@code dml4j compare}): a
- * summary table and SVG charts of test accuracy and loss against round, against bytes on the wire, against the
- * simulator's virtual time when the run has a network or device model, and against wall-clock time when timings are
- * known. No scripts, no external resources: it opens offline in any browser.
+ * Builds the self-contained {@code report.html} of one run or of several runs overlaid ({@code dml4j compare}) with
+ * the report kit ({@link Page}): a summary table; line charts of test accuracy and loss against round, against bytes
+ * on the wire, against the simulator's virtual time when the run has a network or device model, and against
+ * wall-clock time when timings are known, the accuracy charts with the target as a dashed line; the partition
+ * (samples per client, stacked by label) when it is known; the resolved configurations; and the provenance footer
+ * (version, commit, machine). No scripts, no external resources: it opens offline in any browser.
  */
 public final class HtmlReport {
     private HtmlReport() {
     }
 
     /**
+     * A report whose footer names this build on this machine, without a partition chart.
+     *
      * @param title  page title
      * @param runs   one or more runs
-     * @param target accuracy target for the "rounds to target" columns, in (0, 1]
-     * @param notes  extra HTML-escaped lines shown under the title (may be empty)
+     * @param target accuracy target for the "rounds to target" columns and the target line, in (0, 1]
+     * @param notes  extra lines shown under the title (plain text; may be empty)
      * @return the HTML page
      */
     public static String render(String title, List<RunSummary> runs, double target, List<String> notes) {
-        StringBuilder sb = new StringBuilder();
-        sb.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>")
-                .append(SvgChart.esc(title)).append("</title>\n<style>")
-                .append("body{font-family:sans-serif;margin:24px;color:#222;max-width:1340px}")
-                .append("table{border-collapse:collapse;margin:12px 0}td,th{border:1px solid #ccc;padding:4px 10px;")
-                .append("text-align:right}th{background:#f3f3f3}td:first-child{text-align:left}")
-                .append(".charts{display:flex;flex-wrap:wrap;gap:12px}.charts svg{width:600px;height:auto}pre{background:#f7f7f7;padding:8px;")
-                .append("overflow:auto;font-size:12px}</style></head><body>\n");
-        sb.append("<h1>").append(SvgChart.esc(title)).append("</h1>\n");
+        return render(title, runs, target, notes, new int[0][], Provenance.current());
+    }
+
+    /**
+     * @param title      page title
+     * @param runs       one or more runs
+     * @param target     accuracy target for the "rounds to target" columns and the target line, in (0, 1]
+     * @param notes      extra lines shown under the title (plain text; may be empty)
+     * @param partition  {@code [client][label]} sample counts of the run's partition, or an empty array when not known
+     * @param provenance what the footer names
+     * @return the HTML page
+     */
+    public static String render(String title, List<RunSummary> runs, double target, List<String> notes,
+                                int[][] partition, Provenance provenance) {
+        Page page = new Page(title, provenance);
         for (String n : notes) {
-            sb.append("<p>").append(SvgChart.esc(n)).append("</p>\n");
+            page.paragraph(n);
         }
         String pct = String.format(Locale.ROOT, "%.0f%%", target * 100);
         boolean timed = runs.stream().anyMatch(RunSummary::timed);
-        sb.append("<table><tr><th>run</th><th>rounds</th><th>final accuracy</th><th>best accuracy</th>")
-                .append("<th>rounds to ").append(pct).append("</th><th>MB to ").append(pct).append("</th>")
-                .append("<th>uplink MB to ").append(pct).append("</th><th>seconds to ").append(pct)
-                .append("</th>").append(timed ? "<th>virtual s to " + pct + "</th><th>virtual s</th>" : "")
-                .append("<th>uplink MB</th><th>uplink density</th><th>total MB</th><th>wall seconds</th></tr>\n");
+        List<String> header = new ArrayList<>(List.of("run", "rounds", "final accuracy", "best accuracy",
+                "rounds to " + pct, "MB to " + pct, "uplink MB to " + pct, "seconds to " + pct));
+        if (timed) {
+            header.addAll(List.of("virtual s to " + pct, "virtual s"));
+        }
+        header.addAll(List.of("uplink MB", "uplink density", "total MB", "wall seconds"));
+        List<List<String>> rows = new ArrayList<>();
         for (RunSummary r : runs) {
             long bt = r.bytesTo(target);
-            sb.append("<tr><td>").append(SvgChart.esc(r.name())).append("</td><td>").append(r.metrics().size())
-                    .append("</td><td>").append(pctOf(r.finalAccuracy())).append("</td><td>")
-                    .append(pctOf(r.bestAccuracy())).append("</td><td>")
-                    .append(r.roundsTo(target) < 0 ? "not reached" : Integer.toString(r.roundsTo(target)))
-                    .append("</td><td>").append(bt < 0 ? "–" : String.format(Locale.ROOT, "%.1f", bt / 1e6))
-                    .append("</td><td>").append(mb(r.bytesUpTo(target))).append("</td><td>")
-                    .append(num(r.secondsTo(target))).append("</td><td>")
-                    .append(timed ? num(r.simSecondsTo(target)) + "</td><td>" + num(r.simSeconds()) + "</td><td>" : "")
-                    .append(mb(r.totalBytesUp()))
-                    .append("</td><td>").append(density(r.meanDensityUp())).append("</td><td>")
-                    .append(String.format(Locale.ROOT, "%.1f", r.totalBytes() / 1e6)).append("</td><td>")
-                    .append(num(r.wallSeconds())).append("</td></tr>\n");
+            List<String> row = new ArrayList<>(List.of(r.name() + (r.unfinished() ? " (unfinished)" : ""),
+                    Integer.toString(r.metrics().size()), pctOf(r.finalAccuracy()), pctOf(r.bestAccuracy()),
+                    r.roundsTo(target) < 0 ? "not reached" : Integer.toString(r.roundsTo(target)),
+                    bt < 0 ? "–" : String.format(Locale.ROOT, "%.1f", bt / 1e6), mb(r.bytesUpTo(target)),
+                    num(r.secondsTo(target))));
+            if (timed) {
+                row.addAll(List.of(num(r.simSecondsTo(target)), num(r.simSeconds())));
+            }
+            row.addAll(List.of(mb(r.totalBytesUp()), density(r.meanDensityUp()),
+                    String.format(Locale.ROOT, "%.1f", r.totalBytes() / 1e6), num(r.wallSeconds())));
+            rows.add(row);
         }
-        sb.append("</table>\n<div class=\"charts\">\n");
-        sb.append(chart("Test accuracy by round", "round", "test accuracy", runs, m -> m.round(),
-                RoundMetrics::testAccuracy));
-        sb.append(chart("Test accuracy by bytes on the wire", "MB sent (up + down)", "test accuracy", runs,
-                m -> m.totalBytes() / 1e6, RoundMetrics::testAccuracy));
+        page.table(header, rows);
+        List<Rule> goal = List.of(new Rule("target " + pct, target));
+        List<String> charts = new ArrayList<>();
+        charts.add(chart("Test accuracy by round", "round", "test accuracy", runs, m -> m.round(),
+                RoundMetrics::testAccuracy, goal));
+        charts.add(chart("Test accuracy by bytes on the wire", "MB sent (up + down)", "test accuracy", runs,
+                m -> m.totalBytes() / 1e6, RoundMetrics::testAccuracy, goal));
         if (timed) {
-            sb.append(chart("Test accuracy by virtual time", "virtual seconds", "test accuracy", runs,
-                    RoundMetrics::simSeconds, RoundMetrics::testAccuracy));
+            charts.add(chart("Test accuracy by virtual time", "virtual seconds", "test accuracy", runs,
+                    RoundMetrics::simSeconds, RoundMetrics::testAccuracy, goal));
         }
         if (runs.stream().anyMatch(r -> r.meanDensityUp() < 1)) {
-            sb.append(chart("Test accuracy by uplink bytes", "MB sent by clients", "test accuracy", runs,
-                    m -> m.totalBytesUp() / 1e6, RoundMetrics::testAccuracy));
-            sb.append(chart("Realised uplink density by round", "round", "values sent / dense values", runs,
-                    m -> m.round(), RoundMetrics::densityUp));
+            charts.add(chart("Test accuracy by uplink bytes", "MB sent by clients", "test accuracy", runs,
+                    m -> m.totalBytesUp() / 1e6, RoundMetrics::testAccuracy, goal));
+            charts.add(chart("Realised uplink density by round", "round", "values sent / dense values", runs,
+                    m -> m.round(), RoundMetrics::densityUp, List.of()));
         }
-        sb.append(chart("Test loss by round", "round", "test loss", runs, m -> m.round(), RoundMetrics::testLoss));
-        sb.append(chart("Test loss by bytes on the wire", "MB sent (up + down)", "test loss", runs,
-                m -> m.totalBytes() / 1e6, RoundMetrics::testLoss));
-        sb.append(chart("Training loss by round", "round", "mean local training loss", runs, m -> m.round(),
-                RoundMetrics::trainLoss));
+        charts.add(chart("Test loss by round", "round", "test loss", runs, m -> m.round(), RoundMetrics::testLoss,
+                List.of()));
+        charts.add(chart("Test loss by bytes on the wire", "MB sent (up + down)", "test loss", runs,
+                m -> m.totalBytes() / 1e6, RoundMetrics::testLoss, List.of()));
+        charts.add(chart("Training loss by round", "round", "mean local training loss", runs, m -> m.round(),
+                RoundMetrics::trainLoss, List.of()));
         if (runs.stream().allMatch(r -> r.timings().size() == r.metrics().size() && !r.timings().isEmpty())) {
             List<Series> s = new ArrayList<>();
             for (RunSummary r : runs) {
@@ -89,20 +110,49 @@ public final class HtmlReport {
                 }
                 s.add(new Series(r.name(), x, y));
             }
-            sb.append(SvgChart.line("Test accuracy by wall-clock time", "seconds", "test accuracy", s));
+            charts.add(LineChart.svg("Test accuracy by wall-clock time", "seconds", "test accuracy", s, goal));
         }
-        sb.append("</div>\n");
+        page.charts(charts);
+        if (partition.length > 0) {
+            page.heading("Partition").figure(partitionChart(partition), partition.length + " clients; hover a bar "
+                    + "for its count");
+        }
         for (RunSummary r : runs) {
             if (!r.config().isEmpty()) {
-                sb.append("<h3>Configuration of ").append(SvgChart.esc(r.name())).append("</h3><pre>")
-                        .append(SvgChart.esc(r.config())).append("</pre>\n");
+                page.subheading("Configuration of " + r.name()).preformatted(r.config());
             }
         }
-        return sb.append("</body></html>\n").toString();
+        return page.html();
+    }
+
+    /**
+     * @param counts {@code [client][label]} sample counts
+     * @return the partition as bars per client, stacked by label
+     */
+    static String partitionChart(int[][] counts) {
+        int labels = 0;
+        for (int[] row : counts) {
+            labels = Math.max(labels, row.length);
+        }
+        List<String> clients = new ArrayList<>(counts.length);
+        for (int c = 0; c < counts.length; c++) {
+            clients.add(Integer.toString(c));
+        }
+        List<Bars> bars = new ArrayList<>(labels);
+        for (int j = 0; j < labels; j++) {
+            double[] v = new double[counts.length];
+            for (int c = 0; c < counts.length; c++) {
+                v[c] = j < counts[c].length ? counts[c][j] : 0;
+            }
+            bars.add(new Bars("label " + j, v));
+        }
+        return BarChart.stacked("Samples per client, by label", "client", "samples", clients, bars, List.of(),
+                Math.max(640, Math.min(1340, 120 + 14 * counts.length)));
     }
 
     private static String chart(String title, String xl, String yl, List<RunSummary> runs,
-                                ToDoubleFunction<RoundMetrics> fx, ToDoubleFunction<RoundMetrics> fy) {
+                                ToDoubleFunction<RoundMetrics> fx, ToDoubleFunction<RoundMetrics> fy,
+                                List<Rule> rules) {
         List<Series> s = new ArrayList<>();
         for (RunSummary r : runs) {
             double[] x = new double[r.metrics().size()];
@@ -113,7 +163,7 @@ public final class HtmlReport {
             }
             s.add(new Series(r.name(), x, y));
         }
-        return SvgChart.line(title, xl, yl, s);
+        return LineChart.svg(title, xl, yl, s, rules);
     }
 
     private static String pctOf(double v) {

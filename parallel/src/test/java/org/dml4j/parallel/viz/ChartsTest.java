@@ -18,6 +18,8 @@ import org.dml4j.parallel.moe.ZipfTraceGenerator;
 import org.dml4j.parallel.pipeline.PipelineSchedulers;
 import org.dml4j.parallel.pipeline.StageCosts;
 import org.dml4j.parallel.pipeline.Timeline;
+import org.dml4j.report.Page;
+import org.dml4j.report.Provenance;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.w3c.dom.Document;
@@ -65,9 +67,9 @@ class ChartsTest {
         PlacementProblem p = trace.problem(0, 8, 5, 8);
         List<ExpertPlacement> placements = List.of(ExpertPlacers.get("round-robin").place(p),
                 ExpertPlacers.get("greedy").place(p), ExpertPlacers.get("balanced").place(p));
-        HtmlReport report = new HtmlReport("test <report>");
+        Page report = new Page("test <report>", Provenance.current());
         report.paragraph("a & b").table(List.of("x", "y"), List.of(List.of("1", "2")));
-        report.gantt(PipelineSchedulers.simulate("1f1b", StageCosts.uniform(3, 1, 2, 0), 6, 1), 800);
+        GanttChart.addTo(report, PipelineSchedulers.simulate("1f1b", StageCosts.uniform(3, 1, 2, 0), 6, 1), 800);
         report.figure(LoadChart.perGpu(placements, 900), "tokens per GPU");
         report.figure(LoadChart.perExpert(p.loads(), 900), "tokens per expert");
         Path file = dir.resolve("out/report.html");

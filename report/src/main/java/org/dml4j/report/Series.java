@@ -1,9 +1,9 @@
-package org.dml4j.cli.report;
+package org.dml4j.report;
 
 import java.util.Objects;
 
 /**
- * One line of a chart: points {@code (x[i], y[i])}; non-finite points are skipped.
+ * One line of a {@link LineChart}: points {@code (x[i], y[i])}; non-finite points are skipped.
  *
  * @param name legend label
  * @param x    x values
