@@ -107,9 +107,12 @@ public record Axis(double min, double max, double step) {
     /**
      * @param v a tick value
      * @return its label, with as many decimals as the step needs, and a k, M or G suffix when the axis reaches
-     *     10 000, a million or a billion
+     *     10 000, a million or a billion (zero is always "0")
      */
     public String label(double v) {
+        if (Math.abs(v) < step * 1e-9) {
+            return "0";
+        }
         double a = Math.max(Math.abs(min), Math.abs(max));
         double unit = a >= 1e9 ? 1e9 : a >= 1e6 ? 1e6 : a >= 1e4 ? 1e3 : 1;
         String suffix = a >= 1e9 ? "G" : a >= 1e6 ? "M" : a >= 1e4 ? "k" : "";

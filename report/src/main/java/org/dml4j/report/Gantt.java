@@ -125,7 +125,7 @@ public final class Gantt {
      */
     public static String legend(List<Legend.Item> items, String note) {
         double w = Legend.width(items);
-        int width = (int) Math.ceil(w + 8 + 6.2 * note.length());
+        int width = (int) Math.ceil(w + 8 + 6.6 * note.length());
         Svg svg = new Svg(width, 20, 11, "");
         svg.raw(IDLE_PATTERN);
         Legend.draw(svg, 2, 2, w + 1, items);

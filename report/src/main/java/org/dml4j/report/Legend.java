@@ -22,7 +22,7 @@ public final class Legend {
         }
 
         private double width() {
-            return 26 + 6.2 * label.length();
+            return 28 + 6.6 * label.length();
         }
     }
 

@@ -9,19 +9,19 @@ public final class Num {
 
     /**
      * @param x a coordinate
-     * @return it with at most two decimals (integers plainly)
+     * @return it with at most two decimals, no trailing zeros (integers plainly)
      */
     public static String coord(double x) {
         if (x == Math.rint(x) && Math.abs(x) < 1e9) {
             return Long.toString((long) x);
         }
-        return String.format(Locale.ROOT, "%.2f", x);
+        return trimZeros(String.format(Locale.ROOT, "%.2f", x));
     }
 
     /**
      * @param x a value
-     * @return it for people: integers plainly, else up to 4 significant digits (scientific notation when very large
-     *     or small), a dash for NaN
+     * @return it for people: integers plainly, else up to 4 significant digits but never in scientific notation
+     *     between 0.001 and a trillion (large values are rounded to whole numbers), a dash for NaN
      */
     public static String value(double x) {
         if (Double.isNaN(x)) {
@@ -31,10 +31,13 @@ public final class Num {
             return Long.toString((long) x);
         }
         double a = Math.abs(x);
-        if (a >= 1e6 || (a < 1e-3 && a > 0)) {
+        if (a >= 1e12 || (a < 1e-3 && a > 0)) {
             return String.format(Locale.ROOT, "%.3e", x);
         }
-        return trimZeros(String.format(Locale.ROOT, "%.4g", x));
+        if (a >= 1e4) {
+            return String.format(Locale.ROOT, "%.0f", x);
+        }
+        return trimZeros(String.format(Locale.ROOT, a >= 1e3 ? "%.1f" : "%.4g", x));
     }
 
     /**

@@ -43,8 +43,7 @@ public final class Page {
      * @return this page
      */
     public Page heading(String text) {
-        parts.add("<h2>" + Xml.esc(text) + "</h2>");
-        return this;
+        return element("h2", text);
     }
 
     /**
@@ -52,8 +51,7 @@ public final class Page {
      * @return this page
      */
     public Page subheading(String text) {
-        parts.add("<h3>" + Xml.esc(text) + "</h3>");
-        return this;
+        return element("h3", text);
     }
 
     /**
@@ -61,8 +59,7 @@ public final class Page {
      * @return this page
      */
     public Page paragraph(String text) {
-        parts.add("<p>" + Xml.esc(text) + "</p>");
-        return this;
+        return element("p", text);
     }
 
     /**
@@ -70,7 +67,11 @@ public final class Page {
      * @return this page
      */
     public Page preformatted(String text) {
-        parts.add("<pre>" + Xml.esc(text) + "</pre>");
+        return element("pre", text);
+    }
+
+    private Page element(String tag, String text) {
+        parts.add("<" + tag + ">" + Xml.esc(text) + "</" + tag + ">");
         return this;
     }
 

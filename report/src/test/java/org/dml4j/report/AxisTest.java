@@ -40,6 +40,9 @@ class AxisTest {
         assertEquals("1.0025", Axis.nice(1, 1.01, 4).label(1.0025));
         assertEquals("7", Axis.nice(0, 10, 5).label(7));
         assertEquals("0", Axis.nice(-10, 10, 4).label(-0.0));
+        Axis m = Axis.nice(0, 1.9e6, 4);
+        assertEquals("0", m.label(0));
+        assertEquals("1.5M", m.label(1.5e6));
     }
 
     @Test
