@@ -8,10 +8,15 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.dml4j.cli.config.ConfigTree;
+import org.dml4j.cli.config.DataConfig;
+import org.dml4j.cli.config.RunConfig;
+import org.dml4j.cli.config.TrainingConfig;
 import org.dml4j.compress.CompressorConfig;
 import org.dml4j.compress.CompressorProvider;
 import org.dml4j.compress.Compressors;
+import org.dml4j.core.RunManifest;
 import org.dml4j.core.SeedTree;
 import org.dml4j.core.config.ConfigBinder;
 import org.dml4j.data.DataSplits;
@@ -28,6 +33,7 @@ import org.dml4j.fl.StrategyProvider;
 import org.dml4j.model.ModelConfig;
 import org.dml4j.model.ModelProvider;
 import org.dml4j.model.Models;
+import org.dml4j.model.djl.TorchRuntime;
 import org.dml4j.model.schedule.LearningRateSchedule;
 import org.dml4j.model.schedule.LearningRateScheduleProvider;
 import org.dml4j.model.schedule.LearningRateSchedules;
@@ -81,10 +87,7 @@ public final class Experiment {
     private final int evalEvery;
     private final double targetAccuracy;
     private final int checkpointEvery;
-    private final String dataset;
-    private final String dataPath;
-    private final int maxTrain;
-    private final int maxTest;
+    private final DataConfig data;
     private final int clients;
     private final Partitioner partitioner;
     private final ModelProvider modelProvider;
@@ -106,43 +109,25 @@ public final class Experiment {
         this.tree = tree;
         tree.requireOnlyTables(TABLES);
 
-        ObjectNode run = tree.table("run");
-        ConfigTree.requireOnlyKeys(run, "run", "name", "seed", "rounds", "threads", "eval-every", "target-accuracy",
-                "checkpoint-every");
-        name = ConfigTree.getString(run, "name", defaultName, "run");
-        seed = ConfigTree.getLong(run, "seed", 42, "run");
-        rounds = (int) positive(ConfigTree.getLong(run, "rounds", 20, "run"), "run", "rounds");
-        threads = (int) positive(ConfigTree.getLong(run, "threads",
-                Math.max(1, Runtime.getRuntime().availableProcessors()), "run"), "run", "threads");
-        evalEvery = (int) positive(ConfigTree.getLong(run, "eval-every", 1, "run"), "run", "eval-every");
-        targetAccuracy = ConfigTree.getDouble(run, "target-accuracy", 0.8, "run");
-        if (!(targetAccuracy > 0 && targetAccuracy <= 1)) {
-            throw new IllegalArgumentException("[run] target-accuracy must be in (0, 1], got " + targetAccuracy);
-        }
-        checkpointEvery = (int) ConfigTree.getLong(run, "checkpoint-every", DEFAULT_CHECKPOINT_EVERY, "run");
-        if (checkpointEvery < 0) {
-            throw new IllegalArgumentException("[run] checkpoint-every must be >= 0 (0 for none), got "
-                    + checkpointEvery);
-        }
-        resolved.putObject("run").put("name", name).put("seed", seed).put("rounds", rounds).put("threads", threads)
-                .put("eval-every", evalEvery).put("target-accuracy", targetAccuracy)
-                .put("checkpoint-every", checkpointEvery);
+        RunConfig run = ConfigBinder.bind(tree.table("run"), RunConfig.class, "run").named(defaultName);
+        name = run.name();
+        seed = run.seed();
+        rounds = run.rounds();
+        threads = run.threads();
+        evalEvery = run.evalEvery();
+        targetAccuracy = run.targetAccuracy();
+        checkpointEvery = run.checkpointEvery();
+        resolved.set("run", ConfigBinder.table(run));
 
-        ObjectNode data = tree.table("data");
-        ConfigTree.requireOnlyKeys(data, "data", "dataset", "path", "max-train", "max-test");
-        dataset = ConfigTree.getString(data, "dataset", null, "data");
-        if (dataset == null) {
-            throw new IllegalArgumentException("[data] needs dataset = \"...\" (e.g. \"fashion-mnist\")");
-        }
-        dataPath = ConfigTree.getString(data, "path", null, "data");
-        maxTrain = (int) positive(ConfigTree.getLong(data, "max-train", Integer.MAX_VALUE, "data"), "data",
-                "max-train");
-        maxTest = (int) positive(ConfigTree.getLong(data, "max-test", Integer.MAX_VALUE, "data"), "data", "max-test");
-        resolved.set("data", data.deepCopy());
+        data = ConfigBinder.bind(tree.table("data"), DataConfig.class, "data");
+        resolved.set("data", ConfigBinder.table(data));
 
         ObjectNode part = tree.table("partition").deepCopy();
-        clients = (int) positive(ConfigTree.getLong(part, "clients", 10, "partition"), "partition", "clients");
-        part.remove("clients");
+        ObjectNode count = JsonNodeFactory.instance.objectNode();
+        if (part.has("clients")) {
+            count.set("clients", part.remove("clients"));
+        }
+        clients = ConfigBinder.bind(count, Clients.class, "partition").clients();
         PartitionerProvider pp = PartitionerProvider.REGISTRY.get(typeOr(part, "partition", "iid"));
         var pc = ConfigBinder.bind(part, pp.configType(), "partition");
         partitioner = pp.create(pc);
@@ -153,28 +138,19 @@ public final class Experiment {
         modelConfig = ConfigBinder.bind(model, modelProvider.configType(), "model");
         resolved.set("model", table(ConfigTree.type(model, "model"), modelConfig, model));
 
-        ObjectNode tr = tree.table("training");
-        ConfigTree.requireOnlyKeys(tr, "training", "batch-size", "local-epochs", "local-steps", "momentum",
-                "weight-decay", "schedule");
-        JsonNode sched = tr.get("schedule");
-        if (sched == null || !sched.isObject()) {
+        TrainingConfig tr = ConfigBinder.bind(tree.table("training"), TrainingConfig.class, "training");
+        ObjectNode sched = tr.schedule();
+        if (sched == null) {
             throw new IllegalArgumentException("[training] needs schedule = { type = \"constant\", learning-rate ="
                     + " 0.05 } (types: " + String.join(", ", LearningRateSchedules.registry().names()) + ")");
         }
-        String schedType = ConfigTree.type((ObjectNode) sched, "training.schedule");
+        String schedType = ConfigTree.type(sched, "training.schedule");
         LearningRateScheduleProvider sp = LearningRateSchedules.registry().get(schedType);
-        ScheduleConfig sc = ConfigBinder.bind((ObjectNode) sched, sp.configType(), "training.schedule");
+        ScheduleConfig sc = ConfigBinder.bind(sched, sp.configType(), "training.schedule");
         LearningRateSchedule schedule = sp.create(sc);
-        training = new LocalTraining(
-                (int) ConfigTree.getLong(tr, "batch-size", 64, "training"),
-                (int) ConfigTree.getLong(tr, "local-epochs", 1, "training"),
-                (int) ConfigTree.getLong(tr, "local-steps", 0, "training"),
-                schedule,
-                (float) ConfigTree.getDouble(tr, "momentum", 0, "training"),
-                (float) ConfigTree.getDouble(tr, "weight-decay", 0, "training"));
-        resolved.putObject("training").put("batch-size", training.batchSize()).put("local-epochs",
-                training.localEpochs()).put("local-steps", training.localSteps()).put("momentum", training.momentum())
-                .put("weight-decay", training.weightDecay()).set("schedule", table(schedType, sc, (ObjectNode) sched));
+        training = new LocalTraining(tr.batchSize(), tr.localEpochs(), tr.localSteps(), schedule, tr.momentum(),
+                tr.weightDecay());
+        resolved.set("training", ConfigBinder.table(tr.withSchedule(table(schedType, sc, sched))));
 
         ObjectNode st = tree.table("strategy");
         StrategyProvider stp = StrategyProvider.REGISTRY.get(typeOr(st, "strategy", "fedavg"));
@@ -183,8 +159,11 @@ public final class Experiment {
         resolved.set("strategy", table(stp.name(), stc, st));
 
         ObjectNode co = tree.table("compressor").deepCopy();
-        DataAware dataAware = DataAware.of(ConfigTree.getString(co, "data-aware", "uniform", "compressor"));
-        co.remove("data-aware");
+        ObjectNode aware = JsonNodeFactory.instance.objectNode();
+        if (co.has("data-aware")) {
+            aware.set("data-aware", co.remove("data-aware"));
+        }
+        DataAware dataAware = DataAware.of(ConfigBinder.bind(aware, Levels.class, "compressor").dataAware());
         double meanLevel = Double.NaN;
         if (dataAware != DataAware.UNIFORM) {
             String key = dataAware.absolute() ? "threshold" : "ratio";
@@ -193,9 +172,11 @@ public final class Experiment {
                         + " (the " + (dataAware.absolute() ? "harmonic mean of the clients' thresholds, λ̄"
                         : "average of the clients' ratios, δ̄") + ")");
             }
-            meanLevel = ConfigTree.getDouble(co, key, Double.NaN, "compressor");
         }
         CompressorConfig uplink = compressor(co, "compressor", "identity", schedule, rounds);
+        if (dataAware != DataAware.UNIFORM) {
+            meanLevel = co.get(dataAware.absolute() ? "threshold" : "ratio").asDouble(); // a number: bound above
+        }
         ObjectNode down = tree.table("downlink").deepCopy();
         CompressorConfig downlink = down.isEmpty() ? null : compressor(down, "downlink", null, schedule, rounds);
         compression = new Compression(uplink, dataAware, meanLevel, downlink);
@@ -223,6 +204,7 @@ public final class Experiment {
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("[network] " + e.getMessage(), e);
             }
+            resolved.set("network", absolute(ConfigBinder.table(np.name(), nc), baseDir));
         }
         ObjectNode topo = tree.table("topology").deepCopy();
         if (topo.isEmpty()) {
@@ -252,10 +234,12 @@ public final class Experiment {
                 throw new IllegalArgumentException("[topology] edge-uplink and edge-downlink need mode ="
                         + " \"hierarchical\" (got mode = \"" + tc.mode() + "\")");
             }
-        }
-        for (String t : List.of("network", "topology", "gossip", "cross-region")) {
-            if (!tree.table(t).isEmpty()) {
-                resolved.set(t, tree.table(t).deepCopy());
+            ObjectNode topoResolved = resolved.putObject("topology").setAll(ConfigBinder.table(tc));
+            if (tc.hierarchical()) {
+                topoResolved.set("edge-uplink", ConfigBinder.table(compressorName(edgeUplink), edgeUplink));
+                if (edgeDownlink != null) {
+                    topoResolved.set("edge-downlink", ConfigBinder.table(compressorName(edgeDownlink), edgeDownlink));
+                }
             }
         }
         ObjectNode gos = tree.table("gossip");
@@ -274,6 +258,7 @@ public final class Experiment {
                 throw new IllegalArgumentException("[gossip] " + e.getMessage(), e);
             }
             pairMbps = gc.pairMbps();
+            resolved.set("gossip", ConfigBinder.table(gc));
             if (pairMbps != null && network == null) {
                 throw new IllegalArgumentException("[gossip] pair-mbps caps the links of [network], which is missing");
             }
@@ -291,6 +276,7 @@ public final class Experiment {
                         + "\"");
             }
             crossRegion = ConfigBinder.bind(xr, CrossRegionConfig.class, "cross-region");
+            resolved.set("cross-region", ConfigBinder.table(crossRegion));
             if (crossRegion.oneStep() && training.stepsFor(1) != 1) {
                 throw new IllegalArgumentException("[cross-region] algorithm = \"" + crossRegion.algorithm()
                         + "\" takes one step per sync: [training] local-steps must be 1, got "
@@ -309,9 +295,6 @@ public final class Experiment {
             }
         }
         ObjectNode dev = tree.table("devices");
-        if (!dev.isEmpty()) {
-            resolved.set("devices", dev.deepCopy());
-        }
         if (dev.isEmpty()) {
             devices = null;
         } else {
@@ -322,7 +305,41 @@ public final class Experiment {
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("[devices] " + e.getMessage(), e);
             }
+            resolved.set("devices", absolute(ConfigBinder.table(dp.name(), dc), baseDir));
         }
+    }
+
+    /** The keys of [network] and [devices] that name files (traces): resolved against the experiment's folder. */
+    private static final java.util.Set<String> FILE_KEYS = java.util.Set.of("uplink-trace", "downlink-trace", "file");
+
+    /**
+     * @param table   a resolved table
+     * @param baseDir the experiment file's folder
+     * @return the table with every file it names ({@link #FILE_KEYS}, at any depth) as an absolute path, so that
+     *     the run folder's {@code config.toml} finds the same files
+     */
+    private static ObjectNode absolute(ObjectNode table, Path baseDir) {
+        for (Map.Entry<String, JsonNode> e : table.properties()) {
+            if (FILE_KEYS.contains(e.getKey()) && e.getValue().isTextual()) {
+                e.setValue(JsonNodeFactory.instance.textNode(baseDir.resolve(e.getValue().asText()).normalize()
+                        .toString()));
+            } else if (e.getValue() instanceof ObjectNode o) {
+                absolute(o, baseDir);
+            } else if (e.getValue() instanceof ArrayNode a) {
+                a.forEach(x -> {
+                    if (x instanceof ObjectNode o) {
+                        absolute(o, baseDir);
+                    }
+                });
+            }
+        }
+        return table;
+    }
+
+    /** @return the registered name of the provider that takes this config */
+    private static String compressorName(CompressorConfig config) {
+        return CompressorProvider.REGISTRY.all().values().stream().filter(p -> p.configType() == config.getClass())
+                .findFirst().orElseThrow().name();
     }
 
     /**
@@ -339,11 +356,20 @@ public final class Experiment {
     }
 
     /**
-     * @return every table as resolved, defaults included ([network], [devices] and [topology] as written, since
-     *     their files and generated links are resolved against the experiment's folder)
+     * @return every table as resolved, defaults included, bound records written back table by table (the files of
+     *     [network] and [devices] as absolute paths)
      */
     public ConfigTree resolved() {
         return ConfigTree.of(resolved, tree.source());
+    }
+
+    /**
+     * @param commandLine the arguments the run was started with
+     * @return a manifest of a run of this experiment starting now: its resolved configuration, the {@code --set}
+     *     overrides on their own, and the DJL and PyTorch versions
+     */
+    public RunManifest manifest(List<String> commandLine) {
+        return RunManifest.capture(seed, resolved().toMap(), commandLine, tree.overrides(), TorchRuntime.versions());
     }
 
     /** FedLuck and DeCo set the ratio: the uplink compressor must have one. */
@@ -401,11 +427,36 @@ public final class Experiment {
         return new Experiment(tree, defaultName);
     }
 
-    private static long positive(long v, String table, String key) {
-        if (v < 1) {
-            throw new IllegalArgumentException("[" + table + "] " + key + " must be >= 1, got " + v);
+    /**
+     * The {@code clients} key of {@code [partition]} (the rest of the table is the partitioner's).
+     *
+     * @param clients how many clients the training data is split among, at least 1 (default 10)
+     */
+    public record Clients(int clients) {
+        /** Validates. */
+        public Clients {
+            if (clients < 1) {
+                throw new IllegalArgumentException("clients must be >= 1, got " + clients);
+            }
         }
-        return v;
+
+        /** @return 10 clients */
+        public static Clients defaults() {
+            return new Clients(10);
+        }
+    }
+
+    /**
+     * The {@code data-aware} key of {@code [compressor]} (the rest of the table is the compressor's).
+     *
+     * @param dataAware how the clients' compression levels are set: {@code uniform} (default), {@code dagc-r},
+     *                  {@code dagc-r-water-filling} or {@code dagc-a}
+     */
+    public record Levels(String dataAware) {
+        /** @return uniform */
+        public static Levels defaults() {
+            return new Levels("uniform");
+        }
     }
 
     private static String typeOr(ObjectNode table, String where, String def) {
@@ -428,7 +479,7 @@ public final class Experiment {
     }
 
     /** {@code [run] checkpoint-every} when the file does not say: a checkpoint every 10 rounds. */
-    public static final int DEFAULT_CHECKPOINT_EVERY = 10;
+    public static final int DEFAULT_CHECKPOINT_EVERY = RunConfig.DEFAULT_CHECKPOINT_EVERY;
 
     /**
      * @return {@code [run] checkpoint-every}: write {@code checkpoint.safetensors} every this many rounds (and on
@@ -443,6 +494,11 @@ public final class Experiment {
         return targetAccuracy;
     }
 
+    /** @return the {@code [data]} table as bound */
+    public DataConfig data() {
+        return data;
+    }
+
     /** @return the resolved file */
     public ConfigTree tree() {
         return tree;
@@ -455,9 +511,10 @@ public final class Experiment {
      * @return the simulation's spec
      */
     public Prepared prepare(PrintStream log) {
-        DataSplits splits = DataStores.forCommandLine().load(dataset, dataPath == null ? null : Path.of(dataPath));
-        Dataset train = splits.train().head(maxTrain);
-        Dataset test = splits.test().head(maxTest);
+        DataSplits splits = DataStores.forCommandLine().load(data.dataset(),
+                data.path() == null ? null : Path.of(data.path()));
+        Dataset train = splits.train().head(data.trainLimit());
+        Dataset test = splits.test().head(data.testLimit());
         SeedTree root = SeedTree.root(seed);
         Partition partition = partitioner.partition(train, clients, root.child("partition"));
         log.println("data: " + train + ", test " + test);

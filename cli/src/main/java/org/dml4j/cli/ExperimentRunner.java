@@ -108,7 +108,7 @@ public final class ExperimentRunner {
         if (!resuming) {
             AtomicFiles.writeString(out.resolve("config.toml"), configText);
         }
-        RunManifest manifest = RunManifest.capture(exp.seed(), exp.resolved().toMap(), commandLine);
+        RunManifest manifest = exp.manifest(commandLine);
         AtomicFiles.writeString(out.resolve(RunFolder.MANIFEST), manifest.toJson());
         List<RoundMetrics> metrics = new ArrayList<>();
         List<RoundTiming> timings = new ArrayList<>();

@@ -97,8 +97,7 @@ public final class JoinCommand implements Callable<Integer> {
                     + clientId);
         }
         Dataset local = data == null ? spec.clientData().get(clientId)
-                : DataStores.forCommandLine().load(ConfigTree.getString(exp.tree().table("data"), "dataset", null,
-                        "data"), data).train();
+                : DataStores.forCommandLine().load(exp.data().dataset(), data).train();
         SeedTree seeds = SeedTree.root(spec.seed());
         Model model = spec.models().create();
         try {

@@ -129,7 +129,7 @@ public final class ServeCommand implements Callable<Integer> {
      */
     float[] run(Experiment exp, Path dir, PrintStream log) {
         AtomicFiles.writeString(dir.resolve("run-manifest.json"),
-                RunManifest.capture(exp.seed(), exp.tree().toMap(), commandLine()).toJson());
+                exp.manifest(commandLine()).toJson());
         SimulationSpec spec = exp.prepare(log).spec();
         int n = spec.clientData().size();
         Security.TlsFiles tls = insecure ? Security.TlsFiles.none() : new Security.TlsFiles(cert, key, clientCa);

@@ -83,6 +83,15 @@ class RunCommandTest {
         String manifest = Files.readString(out.resolve("run-manifest.json"));
         assertTrue(manifest.contains("\"seed\": 7") && manifest.contains("\"kernel-provider\""), manifest);
         assertTrue(manifest.contains("\"rounds\": 2"), "overrides reach the manifest");
+        var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(manifest);
+        assertEquals("[\"run.rounds=2\"]", json.get("overrides").toString(), "the overrides on their own");
+        assertEquals("0.36.0", json.get("libraries").get("djl").asText(), manifest);
+        assertEquals("2.7.1", json.get("libraries").get("pytorch").asText(), manifest);
+        List<String> tables = new java.util.ArrayList<>();
+        json.get("config").fieldNames().forEachRemaining(tables::add);
+        assertEquals(List.of("run", "data", "partition", "model", "training", "strategy", "compressor"), tables,
+                "the tables in the order they are resolved");
+        assertEquals(100, json.get("config").get("partition").get("max-retries").asInt(), "defaults included");
         String report = Files.readString(out.resolve("report.html"));
         assertTrue(report.contains("<svg") && report.contains("Test accuracy by bytes on the wire"));
         assertTrue(report.contains(">target 80%</text>"), "the default target drawn as a line");

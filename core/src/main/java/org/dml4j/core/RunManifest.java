@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,10 +14,11 @@ import java.util.Properties;
 
 /**
  * Provenance and state of one run, written as {@code run-manifest.json} beside its results: the fully resolved
- * configuration, the dml4j version, the commit (and dirty flag) of the sources the jar was built from, the command
- * line, JVM, OS, CPU model, the active kernel provider and its vector size, the seed, and the run's status with its
- * start and end time and exit reason (after Tribuo's {@code ModelProvenance}). The format carries
- * {@link #CURRENT_VERSION}.
+ * configuration (defaults included, tables in a fixed order), the dml4j version, the commit (and dirty flag) of the
+ * sources the jar was built from, the command line and, on their own, its {@code --set} overrides, the versions of
+ * the libraries that compute (DJL and the PyTorch native library), JVM, OS, CPU model, the active kernel provider and
+ * its vector size, the seed, and the run's status with its start and end time and exit reason (after Tribuo's
+ * {@code ModelProvenance}). Written with Jackson ({@link Json}). The format carries {@link #CURRENT_VERSION}.
  *
  * @param formatVersion  version of this manifest format
  * @param dml4jVersion   the library version
@@ -28,6 +30,9 @@ import java.util.Properties;
  * @param exitReason     why the run ended (completed, the error, the signal), or null while running
  * @param seed           the experiment's root seed
  * @param commandLine    the command-line arguments the run was started with
+ * @param overrides      the {@code --set key=value} overrides among them, in the order given (they are part of the
+ *                       resolved configuration too)
+ * @param libraries      name and version of each library that computes, e.g. {@code djl} and {@code pytorch}
  * @param javaVersion    {@code java.version}
  * @param javaVendor     {@code java.vendor}
  * @param os             OS name and version
@@ -40,10 +45,10 @@ import java.util.Properties;
  */
 public record RunManifest(int formatVersion, String dml4jVersion, String gitCommit, boolean gitDirty, Status status,
                           Instant startedAt, Instant endedAt, String exitReason, long seed, List<String> commandLine,
-                          String javaVersion, String javaVendor, String os, String arch, String cpuModel, int cpus,
+                          List<String> overrides, Map<String, String> libraries, String javaVersion, String javaVendor, String os, String arch, String cpuModel, int cpus,
                           String kernelProvider, int vectorBits, Map<String, Object> config) {
     /** Version of the manifest format written by this code. */
-    public static final int CURRENT_VERSION = 2;
+    public static final int CURRENT_VERSION = 3;
 
     /** Where a run stands; written in lower case. */
     public enum Status {
@@ -62,12 +67,14 @@ public record RunManifest(int formatVersion, String dml4jVersion, String gitComm
         }
     }
 
-    /** Validates and copies the config map. */
+    /** Validates and copies the lists and maps, keeping their order. */
     public RunManifest {
         Objects.requireNonNull(status, "status");
         Objects.requireNonNull(config, "config");
         commandLine = List.copyOf(commandLine);
-        config = Map.copyOf(new LinkedHashMap<>(config));
+        overrides = List.copyOf(overrides);
+        libraries = Collections.unmodifiableMap(new LinkedHashMap<>(libraries));
+        config = Collections.unmodifiableMap(new LinkedHashMap<>(config));
     }
 
     /**
@@ -76,15 +83,19 @@ public record RunManifest(int formatVersion, String dml4jVersion, String gitComm
      * @param seed        the experiment's seed
      * @param config      the resolved configuration
      * @param commandLine the command-line arguments
+     * @param overrides   the {@code --set} overrides among them
+     * @param libraries   name and version of each library that computes (core cannot see them)
      * @return the manifest, with status {@link Status#RUNNING}
      */
-    public static RunManifest capture(long seed, Map<String, Object> config, List<String> commandLine) {
+    public static RunManifest capture(long seed, Map<String, Object> config, List<String> commandLine,
+                                      List<String> overrides, Map<String, String> libraries) {
         FloatKernels k = FloatKernels.get();
         Properties build = buildProperties();
         String commit = build.getProperty("commit", "");
         return new RunManifest(CURRENT_VERSION, build.getProperty("version", "dev"),
                 commit.matches("[0-9a-f]{40}") ? commit : "unknown", "true".equals(build.getProperty("dirty")),
-                Status.RUNNING, Instant.now(), null, null, seed, commandLine, System.getProperty("java.version"),
+                Status.RUNNING, Instant.now(), null, null, seed, commandLine, overrides, libraries,
+                System.getProperty("java.version"),
                 System.getProperty("java.vendor"), System.getProperty("os.name") + " " + System.getProperty("os.version"),
                 System.getProperty("os.arch"), readCpuModel(), Runtime.getRuntime().availableProcessors(), k.name(),
                 k.vectorBitSize(), config);
@@ -100,8 +111,8 @@ public record RunManifest(int formatVersion, String dml4jVersion, String gitComm
             throw new IllegalArgumentException("a run cannot finish as running");
         }
         return new RunManifest(formatVersion, dml4jVersion, gitCommit, gitDirty, end, startedAt, Instant.now(),
-                Objects.requireNonNull(reason, "reason"), seed, commandLine, javaVersion, javaVendor, os, arch,
-                cpuModel, cpus, kernelProvider, vectorBits, config);
+                Objects.requireNonNull(reason, "reason"), seed, commandLine, overrides, libraries, javaVersion,
+                javaVendor, os, arch, cpuModel, cpus, kernelProvider, vectorBits, config);
     }
 
     /** @return the dml4j version from the packaged properties, or "dev" when run from classes */
@@ -146,6 +157,7 @@ public record RunManifest(int formatVersion, String dml4jVersion, String gitComm
         m.put("git-commit", gitCommit);
         m.put("git-dirty", gitDirty);
         m.put("command-line", commandLine);
+        m.put("overrides", overrides);
         m.put("seed", seed);
         m.put("java-version", javaVersion);
         m.put("java-vendor", javaVendor);
@@ -155,7 +167,8 @@ public record RunManifest(int formatVersion, String dml4jVersion, String gitComm
         m.put("cpus", cpus);
         m.put("kernel-provider", kernelProvider);
         m.put("vector-bits", vectorBits);
-        m.put("config", new java.util.TreeMap<>(config));
+        m.put("libraries", libraries);
+        m.put("config", config);
         return Json.write(m);
     }
 }

@@ -31,7 +31,11 @@ class RunFilesTest {
     @Test
     void aManifestStartsRunningAndRecordsHowItEnded() throws Exception {
         // Prepare
-        RunManifest m = RunManifest.capture(7, Map.of("run", Map.of("rounds", 3)), List.of("run", "x.toml"));
+        Map<String, Object> config = new java.util.LinkedHashMap<>();
+        config.put("run", Map.of("rounds", 3));
+        config.put("data", Map.of("dataset", "digits"));
+        RunManifest m = RunManifest.capture(7, config, List.of("run", "x.toml", "--set", "run.rounds=3"),
+                List.of("run.rounds=3"), Map.of("djl", "0.36.0"));
 
         // Execute
         RunManifest done = m.finish(RunManifest.Status.INTERRUPTED, "interrupted after round 2");
@@ -42,7 +46,10 @@ class RunFilesTest {
         assertNull(m.endedAt());
         assertTrue(json.contains("\"status\": \"interrupted\""), json);
         assertTrue(json.contains("\"exit-reason\": \"interrupted after round 2\""), json);
-        assertTrue(json.contains("\"command-line\": [\"run\", \"x.toml\"]"), json);
+        assertTrue(json.contains("\"command-line\": [\"run\", \"x.toml\", \"--set\", \"run.rounds=3\"]"), json);
+        assertTrue(json.contains("\"overrides\": [\"run.rounds=3\"]"), json);
+        assertTrue(json.contains("\"libraries\": {\n    \"djl\": \"0.36.0\"\n  }"), json);
+        assertTrue(json.indexOf("\"run\"") < json.indexOf("\"data\""), "the tables in the order given: " + json);
         assertTrue(!done.endedAt().isBefore(done.startedAt()));
         assertThrows(IllegalArgumentException.class, () -> m.finish(RunManifest.Status.RUNNING, "x"));
     }
@@ -54,7 +61,7 @@ class RunFilesTest {
         boolean linkedWorktree = !git("rev-parse", "--git-dir").equals(git("rev-parse", "--git-common-dir"));
 
         // Execute: the manifest does not look at the working directory at all
-        RunManifest m = RunManifest.capture(1, Map.of(), List.of());
+        RunManifest m = RunManifest.capture(1, Map.of(), List.of(), List.of(), Map.of());
 
         // Assert (the build plugin reads the main worktree's HEAD in a linked `git worktree`)
         if (!head.matches("[0-9a-f]{40}")) {

@@ -3,7 +3,6 @@ package org.dml4j.cli.config;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
@@ -19,17 +18,21 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * An experiment file as a tree of tables, with overrides applied and helpers that read values with defaults. Tables
- * bind to configuration records with the one {@link org.dml4j.core.config.ConfigBinder}.
+ * An experiment file as a tree of tables, with its {@code --set} overrides applied and remembered. Tables bind to
+ * configuration records with the one {@link org.dml4j.core.config.ConfigBinder}; the resolved experiment is written
+ * back with Jackson's TOML writer ({@link #toToml()}).
  */
 public final class ConfigTree {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final TomlMapper TOML = new TomlMapper();
     private final ObjectNode root;
     private final String source;
+    private final List<String> overrides;
 
-    private ConfigTree(ObjectNode root, String source) {
+    private ConfigTree(ObjectNode root, String source, List<String> overrides) {
         this.root = root;
         this.source = source;
+        this.overrides = new ArrayList<>(overrides);
     }
 
     /**
@@ -56,11 +59,11 @@ public final class ConfigTree {
      */
     public static ConfigTree parse(String toml, String source) {
         try {
-            JsonNode n = new TomlMapper().readTree(toml);
+            JsonNode n = TOML.readTree(toml);
             if (n == null || !n.isObject()) {
-                return new ConfigTree(JsonNodeFactory.instance.objectNode(), source);
+                return new ConfigTree(JsonNodeFactory.instance.objectNode(), source, List.of());
             }
-            return new ConfigTree((ObjectNode) n, source);
+            return new ConfigTree((ObjectNode) n, source, List.of());
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException(source + " is not valid TOML: " + e.getOriginalMessage()
                     + (e.getLocation() != null ? " (line " + e.getLocation().getLineNr() + ", column "
@@ -90,7 +93,7 @@ public final class ConfigTree {
         String raw = assignment.substring(eq + 1).trim();
         JsonNode value;
         try {
-            JsonNode parsed = new TomlMapper().readTree("v = " + raw);
+            JsonNode parsed = TOML.readTree("v = " + raw);
             value = parsed.get("v");
         } catch (JsonProcessingException e) {
             value = JsonNodeFactory.instance.textNode(raw);
@@ -105,6 +108,12 @@ public final class ConfigTree {
             node = (ObjectNode) child;
         }
         node.set(parts[parts.length - 1], value);
+        overrides.add(key + "=" + raw);
+    }
+
+    /** @return the overrides applied with {@link #set}, as {@code key=value} in the order given */
+    public List<String> overrides() {
+        return List.copyOf(overrides);
     }
 
     /**
@@ -155,80 +164,6 @@ public final class ConfigTree {
         return t.asText();
     }
 
-    /**
-     * Reads an optional scalar.
-     *
-     * @param table the table
-     * @param key   the key
-     * @param def   the default
-     * @param where the table's name, for messages
-     * @return the value
-     */
-    public static long getLong(ObjectNode table, String key, long def, String where) {
-        JsonNode n = table.get(key);
-        if (n == null) {
-            return def;
-        }
-        if (!n.canConvertToLong() || !n.isIntegralNumber()) {
-            throw new IllegalArgumentException("[" + where + "] " + key + " must be an integer, got " + n);
-        }
-        return n.asLong();
-    }
-
-    /**
-     * @param table the table
-     * @param key   the key
-     * @param def   the default
-     * @param where the table's name, for messages
-     * @return the value
-     */
-    public static double getDouble(ObjectNode table, String key, double def, String where) {
-        JsonNode n = table.get(key);
-        if (n == null) {
-            return def;
-        }
-        if (!n.isNumber()) {
-            throw new IllegalArgumentException("[" + where + "] " + key + " must be a number, got " + n);
-        }
-        return n.asDouble();
-    }
-
-    /**
-     * @param table the table
-     * @param key   the key
-     * @param def   the default (may be null)
-     * @param where the table's name, for messages
-     * @return the value
-     */
-    public static String getString(ObjectNode table, String key, String def, String where) {
-        JsonNode n = table.get(key);
-        if (n == null) {
-            return def;
-        }
-        if (!n.isTextual()) {
-            throw new IllegalArgumentException("[" + where + "] " + key + " must be a string, got " + n);
-        }
-        return n.asText();
-    }
-
-    /**
-     * Checks that a table has only the given keys.
-     *
-     * @param table the table
-     * @param where its name
-     * @param keys  the allowed keys
-     */
-    public static void requireOnlyKeys(ObjectNode table, String where, String... keys) {
-        List<String> known = List.of(keys);
-        for (Iterator<String> it = table.fieldNames(); it.hasNext();) {
-            String k = it.next();
-            if (!known.contains(k)) {
-                throw new IllegalArgumentException("[" + where + "] has unknown key '" + k + "'; known: "
-                        + String.join(", ", known));
-            }
-        }
-    }
-
     /** @return the whole tree as nested maps and lists, for the run manifest */
     @SuppressWarnings("unchecked")
     public Map<String, Object> toMap() {
@@ -244,9 +179,33 @@ public final class ConfigTree {
         return JSON.convertValue(table, LinkedHashMap.class);
     }
 
-    /** @return the tree as TOML text ({@code [tables]}, inline tables below them); it parses back to the same tree */
+    /**
+     * Writes the tree with Jackson's TOML writer: top-level values first, then each table under its {@code [name]}
+     * header, its nested tables as dotted keys, in the tree's order (stable: the order the tables were resolved in).
+     *
+     * @return the tree as TOML text; it parses back to the same tree
+     */
     public String toToml() {
-        return TomlWriter.write(toMap());
+        try {
+            ObjectNode top = JsonNodeFactory.instance.objectNode();
+            root.properties().forEach(e -> {
+                if (!e.getValue().isObject()) {
+                    top.set(e.getKey(), e.getValue());
+                }
+            });
+            StringBuilder sb = new StringBuilder(top.isEmpty() ? "" : TOML.writeValueAsString(top));
+            for (Map.Entry<String, JsonNode> e : root.properties()) {
+                if (e.getValue().isObject()) {
+                    String name = e.getKey().matches("[A-Za-z0-9_-]+") ? e.getKey()
+                            : TOML.writeValueAsString(Map.of("k", e.getKey())).substring(4).strip();
+                    sb.append(sb.isEmpty() ? "" : "\n").append('[').append(name).append("]\n")
+                            .append(e.getValue().isEmpty() ? "" : TOML.writeValueAsString(e.getValue()));
+                }
+            }
+            return sb.toString();
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write the experiment as TOML: " + e.getOriginalMessage(), e);
+        }
     }
 
     /**
@@ -255,25 +214,11 @@ public final class ConfigTree {
      * @return a tree over them
      */
     public static ConfigTree of(ObjectNode root, String source) {
-        return new ConfigTree(root.deepCopy(), source);
+        return new ConfigTree(root.deepCopy(), source, List.of());
     }
 
     /** @return a copy of the tree */
     public ConfigTree copy() {
-        return new ConfigTree(root.deepCopy(), source);
-    }
-
-    /**
-     * @param node a JSON array of strings or a single string
-     * @return the strings
-     */
-    public static List<String> strings(JsonNode node) {
-        List<String> out = new ArrayList<>();
-        if (node instanceof ArrayNode a) {
-            a.forEach(x -> out.add(x.asText()));
-        } else if (node != null) {
-            out.add(node.asText());
-        }
-        return out;
+        return new ConfigTree(root.deepCopy(), source, overrides);
     }
 }

@@ -2,6 +2,8 @@ package org.dml4j.model.djl;
 
 import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * Loads DJL's PyTorch engine once, offline and with a fixed number of intra-op threads, the first time a model needs
@@ -40,6 +42,19 @@ public final class TorchRuntime {
         Engine e = engine();
         return e.getEngineName() + " " + e.getVersion() + " (intra-op threads " + JniUtils.getNumThreads()
                 + ", inter-op threads " + JniUtils.getNumInteropThreads() + ")";
+    }
+
+    /**
+     * The versions a run's numbers depend on, for its manifest: DJL's, and the PyTorch native library's as the
+     * loaded engine reports it (the engine is loaded if needed, from the local artifact: nothing is downloaded).
+     *
+     * @return {@code djl} and {@code pytorch} with their versions, in that order
+     */
+    public static Map<String, String> versions() {
+        Map<String, String> v = new LinkedHashMap<>();
+        v.put("djl", Engine.getDjlVersion());
+        v.put("pytorch", engine().getVersion());
+        return v;
     }
 
     private static final class Holder {

@@ -57,6 +57,17 @@ class TorchModelTest {
     }
 
     @Test
+    void versionsNameDjlAndThePyTorchNativeLibrary() {
+        // Execute
+        java.util.Map<String, String> v = TorchRuntime.versions();
+
+        // Assert: the versions pinned in the root pom (djl.version, pytorch.native.version)
+        assertEquals(java.util.List.of("djl", "pytorch"), java.util.List.copyOf(v.keySet()));
+        assertEquals("0.36.0", v.get("djl"));
+        assertEquals("2.7.1", v.get("pytorch"));
+    }
+
+    @Test
     void mlpReachesEightyFivePercentOnDigitsWithinFiveEpochs() {
         // Prepare
         Dataset[] tt = TestData.split(TestData.digits(), 7, 0.8);
