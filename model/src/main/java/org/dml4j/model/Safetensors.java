@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import org.dml4j.core.AtomicFiles;
@@ -35,28 +36,16 @@ public final class Safetensors {
             throw new IllegalArgumentException("params has " + params.length + " values, the layout "
                     + layout.size());
         }
-        StringBuilder h = new StringBuilder("{\"__metadata__\":{");
-        boolean first = true;
-        for (Map.Entry<String, String> e : new TreeMap<>(metadata).entrySet()) {
-            h.append(first ? "" : ",");
-            Json.string(h, e.getKey());
-            h.append(':');
-            Json.string(h, e.getValue());
-            first = false;
-        }
-        h.append('}');
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("__metadata__", new TreeMap<>(metadata));
         for (ParameterLayout.Entry t : layout.entries()) {
-            h.append(',');
-            Json.string(h, t.name());
-            h.append(":{\"dtype\":\"F32\",\"shape\":[");
-            int[] shape = t.shape();
-            for (int i = 0; i < shape.length; i++) {
-                h.append(i == 0 ? "" : ",").append(shape[i]);
-            }
-            h.append("],\"data_offsets\":[").append(4L * t.offset()).append(',')
-                    .append(4L * (t.offset() + t.size())).append("]}");
+            Map<String, Object> tensor = new LinkedHashMap<>();
+            tensor.put("dtype", "F32");
+            tensor.put("shape", t.shape());
+            tensor.put("data_offsets", new long[] {4L * t.offset(), 4L * (t.offset() + t.size())});
+            root.put(t.name(), tensor);
         }
-        h.append('}');
+        StringBuilder h = new StringBuilder(Json.line(root));
         while (h.toString().getBytes(StandardCharsets.UTF_8).length % 8 != 0) {
             h.append(' ');
         }

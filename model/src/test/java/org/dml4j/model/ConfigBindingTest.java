@@ -4,11 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import java.util.List;
+import org.dml4j.core.config.ConfigBinder;
 import org.dml4j.model.djl.CnnConfig;
 import org.dml4j.model.djl.LeNet5Config;
 import org.dml4j.model.djl.LogisticConfig;
@@ -17,20 +16,21 @@ import org.dml4j.model.schedule.InverseTimeScheduleConfig;
 import org.dml4j.model.schedule.StepScheduleConfig;
 import org.junit.jupiter.api.Test;
 
-/** The config records bind from kebab-case tables, the way experiment files are read. */
+/** The config records bind from kebab-case tables with the one {@link ConfigBinder}, as experiment files are read. */
 class ConfigBindingTest {
-    private static final ObjectMapper MAPPER = new ObjectMapper()
-            .setPropertyNamingStrategy(PropertyNamingStrategies.KEBAB_CASE)
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    private static <T> T bind(String json, Class<T> type) throws Exception {
+        JsonNode table = new ObjectMapper().readTree(json);
+        return ConfigBinder.bind(table, type, "model");
+    }
 
     @Test
     void modelConfigsBindAndFillDefaults() throws Exception {
         // Execute
-        CnnConfig cnn = MAPPER.readValue("{\"channels\": [16, 32]}", CnnConfig.class);
-        MlpConfig mlp = MAPPER.readValue("{}", MlpConfig.class);
-        LeNet5Config lenet = MAPPER.readValue("{\"activation\": \"tanh\", \"pooling\": \"avg\", \"padding\": 0}",
+        CnnConfig cnn = bind("{\"channels\": [16, 32]}", CnnConfig.class);
+        MlpConfig mlp = bind("{}", MlpConfig.class);
+        LeNet5Config lenet = bind("{\"activation\": \"tanh\", \"pooling\": \"avg\", \"padding\": 0}",
                 LeNet5Config.class);
-        LogisticConfig logistic = MAPPER.readValue("{\"bias\": false}", LogisticConfig.class);
+        LogisticConfig logistic = bind("{\"bias\": false}", LogisticConfig.class);
 
         // Assert
         assertEquals(new CnnConfig(List.of(16, 32), 5, 512), cnn);
@@ -44,19 +44,18 @@ class ConfigBindingTest {
         for (ModelConfig c : List.of(CnnConfig.defaults(), MlpConfig.defaults(), LeNet5Config.defaults(),
                 LogisticConfig.defaults())) {
             // Execute
-            String json = MAPPER.writeValueAsString(c);
+            JsonNode table = ConfigBinder.table(c);
 
             // Assert
-            assertEquals(c, MAPPER.readValue(json, c.getClass()), json);
+            assertEquals(c, ConfigBinder.bind(table, c.getClass(), "model"), table.toString());
         }
     }
 
     @Test
     void scheduleConfigsBindFromKebabCase() throws Exception {
         // Execute
-        StepScheduleConfig step = MAPPER.readValue("{\"learning-rate\": 0.1, \"every\": 10}",
-                StepScheduleConfig.class);
-        InverseTimeScheduleConfig inv = MAPPER.readValue("{\"learning-rate\": 0.2, \"decay\": 0.5}",
+        StepScheduleConfig step = bind("{\"learning-rate\": 0.1, \"every\": 10}", StepScheduleConfig.class);
+        InverseTimeScheduleConfig inv = bind("{\"learning-rate\": 0.2, \"decay\": 0.5}",
                 InverseTimeScheduleConfig.class);
 
         // Assert
@@ -67,10 +66,13 @@ class ConfigBindingTest {
     @Test
     void validationMessagesComeThroughBinding() {
         // Execute
-        ValueInstantiationException e = assertThrows(ValueInstantiationException.class,
-                () -> MAPPER.readValue("{\"kernel\": 4}", CnnConfig.class));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> bind("{\"kernel\": 4}", CnnConfig.class));
+        IllegalArgumentException typo = assertThrows(IllegalArgumentException.class,
+                () -> bind("{\"chanels\": [8]}", CnnConfig.class));
 
         // Assert
-        assertTrue(e.getMessage().contains("kernel must be odd"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("[model] kernel must be odd"), e.getMessage());
+        assertEquals("[model] has unknown key 'chanels'; known: channels, kernel, hidden", typo.getMessage());
     }
 }
