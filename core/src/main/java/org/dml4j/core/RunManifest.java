@@ -78,6 +78,19 @@ public record RunManifest(int formatVersion, String dml4jVersion, String gitComm
     }
 
     /**
+     * Captures the environment of this JVM for a run without {@code --set} overrides and with no computing library
+     * named (a test, a tool that trains nothing).
+     *
+     * @param seed        the experiment's seed
+     * @param config      the resolved configuration
+     * @param commandLine the command-line arguments
+     * @return the manifest, with status {@link Status#RUNNING}
+     */
+    public static RunManifest capture(long seed, Map<String, Object> config, List<String> commandLine) {
+        return capture(seed, config, commandLine, List.of(), Map.of());
+    }
+
+    /**
      * Captures the environment of this JVM for a run that starts now.
      *
      * @param seed        the experiment's seed
