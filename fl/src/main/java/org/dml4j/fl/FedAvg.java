@@ -30,6 +30,13 @@ import java.util.SplittableRandom;
  * is {@code w_{t+1} = w_t + η_s · Σ_i (n_i / Σ_j n_j) Δ_i} over the successful replies, summed in client-id order, so
  * arrival order never changes the result.
  *
+ * <p>Minimum per round ({@code minUpdates}, 0 for none): a round starts only when at least that many clients are idle
+ * (until then it waits for participants to return), and commits only when at least that many successful updates
+ * arrived. A round that closes with fewer (its deadline passed, clients failed or were lost) commits nothing: the
+ * version stays, the run's log says why, and the round is dispatched again from the same model to a fresh sample
+ * (seed purpose {@code sample-retry-<attempt>}); after {@code roundRetries} such repeats of one version the run fails
+ * with a {@link StallException} that names the version and the counts.
+ *
  * <p>One instance per run; deterministic given the coordinator's seeds.
  */
 public final class FedAvg implements Strategy, org.dml4j.fl.checkpoint.Checkpointable {
@@ -41,6 +48,8 @@ public final class FedAvg implements Strategy, org.dml4j.fl.checkpoint.Checkpoin
     private final float mu;
     private final double overSelect;
     private final double deadline;
+    private final int minUpdates;
+    private final int roundRetries;
     // the open round
     private final List<Reply.Ok> buffer = new ArrayList<>();
     private final Set<Integer> cohort = new HashSet<>();
@@ -48,6 +57,9 @@ public final class FedAvg implements Strategy, org.dml4j.fl.checkpoint.Checkpoin
     private int done;
     private int failed;
     private boolean open;
+    private int attempt;
+    private long roundTag;
+    private boolean waitingLogged;
 
     /**
      * @param name               type name reported in metrics
@@ -60,7 +72,30 @@ public final class FedAvg implements Strategy, org.dml4j.fl.checkpoint.Checkpoin
      */
     public FedAvg(String name, double fraction, int minClients, float serverLearningRate, float mu,
                   double overSelect, double deadline) {
+        this(name, fraction, minClients, serverLearningRate, mu, overSelect, deadline, 0, DEFAULT_ROUND_RETRIES);
+    }
+
+    /** Repeats of one version allowed when its rounds close below {@code minUpdates}, by default. */
+    public static final int DEFAULT_ROUND_RETRIES = 3;
+
+    /**
+     * @param name               type name reported in metrics
+     * @param fraction           fraction of clients sampled per round, in (0, 1]
+     * @param minClients         lower bound on clients per round, at least 1
+     * @param serverLearningRate server step η_s applied to the averaged delta, positive
+     * @param mu                 FedProx proximal coefficient, 0 for FedAvg
+     * @param overSelect         extra fraction of clients dispatched, at least 0 (0.3 dispatches 30% more)
+     * @param deadline           seconds after which a round closes with what arrived; 0 for none
+     * @param minUpdates         successful updates a round needs to commit (and idle clients it needs to start);
+     *                           0 for none
+     * @param roundRetries       repeats of one version allowed when its rounds close below {@code minUpdates}
+     */
+    public FedAvg(String name, double fraction, int minClients, float serverLearningRate, float mu,
+                  double overSelect, double deadline, int minUpdates, int roundRetries) {
         validate(fraction, minClients, serverLearningRate, mu, overSelect, deadline);
+        validateMinimum(minUpdates, roundRetries);
+        this.minUpdates = minUpdates;
+        this.roundRetries = roundRetries;
         this.name = name;
         this.fraction = fraction;
         this.minClients = minClients;
@@ -89,6 +124,15 @@ public final class FedAvg implements Strategy, org.dml4j.fl.checkpoint.Checkpoin
         }
         if (!(deadline >= 0) || !Double.isFinite(deadline)) {
             throw new IllegalArgumentException("deadline must be >= 0 seconds (0 for none), got " + deadline);
+        }
+    }
+
+    private static void validateMinimum(int minUpdates, int roundRetries) {
+        if (minUpdates < 0) {
+            throw new IllegalArgumentException("min-updates must be >= 0 (0 for none), got " + minUpdates);
+        }
+        if (roundRetries < 0) {
+            throw new IllegalArgumentException("round-retries must be >= 0, got " + roundRetries);
         }
     }
 
@@ -133,7 +177,7 @@ public final class FedAvg implements Strategy, org.dml4j.fl.checkpoint.Checkpoin
                 }
             }
             case Event.Timer t -> {
-                if (open && t.tag() == ctx.version()) {
+                if (open && t.tag() == roundTag) {
                     maybeClose(ctx, true);
                 }
             }
@@ -144,11 +188,18 @@ public final class FedAvg implements Strategy, org.dml4j.fl.checkpoint.Checkpoin
         int[] idle = ctx.idle();
         int k = clientsPerRound(ctx.pool().size());
         int m = Math.min(idle.length, (int) Math.ceil(k * (1 + overSelect) - 1e-9));
-        if (m == 0) {
+        if (m == 0 || idle.length < minUpdates) {
+            if (m > 0 && !waitingLogged) {
+                waitingLogged = true;
+                ctx.log("round " + (ctx.version() + 1) + " waits: " + idle.length + " idle participant(s), min-updates"
+                        + " is " + minUpdates);
+            }
             return; // wait for an Idle event
         }
+        waitingLogged = false;
         int version = ctx.version();
-        int[] picks = sampleWithoutReplacement(idle.length, m, ctx.random("sample", version + 1));
+        int[] picks = sampleWithoutReplacement(idle.length, m, ctx.random(attempt == 0 ? "sample"
+                : "sample-retry-" + attempt, version + 1));
         float lr = (float) ctx.training().schedule().rate(version); // schedules count versions from 0
         buffer.clear();
         cohort.clear();
@@ -161,8 +212,9 @@ public final class FedAvg implements Strategy, org.dml4j.fl.checkpoint.Checkpoin
             cohort.add(id);
             ctx.dispatch(id, ctx.training().stepsFor(ctx.pool().client(id).numSamples()), lr, mu, Double.NaN);
         }
+        roundTag++;
         if (deadline > 0) {
-            ctx.timer(deadline, version);
+            ctx.timer(deadline, roundTag);
         }
     }
 
@@ -180,6 +232,21 @@ public final class FedAvg implements Strategy, org.dml4j.fl.checkpoint.Checkpoin
             LOG.log(Level.WARNING, "round " + (ctx.version() + 1) + ": " + failed + " of " + done
                     + " clients failed and were left out of the average");
         }
+        if (buffer.size() < minUpdates) {
+            String why = "round " + (ctx.version() + 1) + " closed with " + buffer.size() + " of the min-updates "
+                    + minUpdates + " successful updates (" + done + " of " + cohort.size() + " answered, " + failed
+                    + " failed" + (deadlinePassed ? ", deadline " + deadline + " s passed" : "") + ")";
+            if (attempt >= roundRetries) {
+                throw new StallException(why + "; it was repeated " + attempt + " time(s), round-retries is "
+                        + roundRetries);
+            }
+            attempt++;
+            LOG.log(Level.WARNING, why + "; nothing committed, repeating it (attempt " + (attempt + 1) + ")");
+            ctx.log(why + "; nothing committed, repeating it (attempt " + (attempt + 1) + ")");
+            startRound(ctx);
+            return;
+        }
+        attempt = 0;
         buffer.sort(Comparator.comparingInt(Reply.Ok::participant));
         List<Reply.Ok> applied = List.copyOf(buffer);
         ctx.commit(average(ctx.model(), applied, serverLearningRate), applied);
@@ -258,15 +325,35 @@ public final class FedAvg implements Strategy, org.dml4j.fl.checkpoint.Checkpoin
      * @param serverLearningRate server step applied to the averaged delta
      * @param overSelect         extra fraction of clients dispatched (stragglers beyond the wanted number are cut)
      * @param deadline           seconds (on the run's clock) after which a round closes; 0 for none
+     * @param minUpdates         successful updates a round needs to commit; 0 for none
+     * @param roundRetries       repeats of one version allowed when its rounds close below min-updates
      */
     public record FedAvgConfig(double fraction, int minClients, float serverLearningRate, double overSelect,
-                               double deadline) implements StrategyConfig {
+                               double deadline, int minUpdates, int roundRetries) implements StrategyConfig {
         /** Validates the fields. */
         public FedAvgConfig {
             validate(fraction, minClients, serverLearningRate, 0f, overSelect, deadline);
+            validateMinimum(minUpdates, roundRetries);
         }
 
-        /** @return fraction 0.1, at least 1 client, server learning rate 1, no over-selection, no deadline */
+        /**
+         * Without a minimum per round.
+         *
+         * @param fraction           fraction of clients per round, in (0, 1]
+         * @param minClients         at least this many clients per round
+         * @param serverLearningRate server step applied to the averaged delta
+         * @param overSelect         extra fraction of clients dispatched
+         * @param deadline           seconds after which a round closes; 0 for none
+         */
+        public FedAvgConfig(double fraction, int minClients, float serverLearningRate, double overSelect,
+                            double deadline) {
+            this(fraction, minClients, serverLearningRate, overSelect, deadline, 0, DEFAULT_ROUND_RETRIES);
+        }
+
+        /**
+         * @return fraction 0.1, at least 1 client, server learning rate 1, no over-selection, no deadline, no minimum
+         *     per round (3 repeats when one is set)
+         */
         public static FedAvgConfig defaults() {
             return new FedAvgConfig(0.1, 1, 1f, 0, 0);
         }
@@ -281,17 +368,24 @@ public final class FedAvg implements Strategy, org.dml4j.fl.checkpoint.Checkpoin
      * @param mu                 proximal coefficient, at least 0
      * @param overSelect         extra fraction of clients dispatched (stragglers beyond the wanted number are cut)
      * @param deadline           seconds (on the run's clock) after which a round closes; 0 for none
+     * @param minUpdates         successful updates a round needs to commit; 0 for none
+     * @param roundRetries       repeats of one version allowed when its rounds close below min-updates
      */
     public record FedProxConfig(double fraction, int minClients, float serverLearningRate, float mu,
-                                double overSelect, double deadline) implements StrategyConfig {
+                                double overSelect, double deadline, int minUpdates, int roundRetries)
+            implements StrategyConfig {
         /** Validates the fields. */
         public FedProxConfig {
             validate(fraction, minClients, serverLearningRate, mu, overSelect, deadline);
+            validateMinimum(minUpdates, roundRetries);
         }
 
-        /** @return fraction 0.1, at least 1 client, server learning rate 1, mu 0.01, no over-selection or deadline */
+        /**
+         * @return fraction 0.1, at least 1 client, server learning rate 1, mu 0.01, no over-selection, deadline or
+         *     minimum per round
+         */
         public static FedProxConfig defaults() {
-            return new FedProxConfig(0.1, 1, 1f, 0.01f, 0, 0);
+            return new FedProxConfig(0.1, 1, 1f, 0.01f, 0, 0, 0, DEFAULT_ROUND_RETRIES);
         }
     }
 
@@ -311,7 +405,7 @@ public final class FedAvg implements Strategy, org.dml4j.fl.checkpoint.Checkpoin
         public Strategy create(StrategyConfig config) {
             FedAvgConfig c = (FedAvgConfig) config;
             return new FedAvg(name(), c.fraction(), c.minClients(), c.serverLearningRate(), 0f, c.overSelect(),
-                    c.deadline());
+                    c.deadline(), c.minUpdates(), c.roundRetries());
         }
     }
 
@@ -331,7 +425,7 @@ public final class FedAvg implements Strategy, org.dml4j.fl.checkpoint.Checkpoin
         public Strategy create(StrategyConfig config) {
             FedProxConfig c = (FedProxConfig) config;
             return new FedAvg(name(), c.fraction(), c.minClients(), c.serverLearningRate(), c.mu(),
-                    c.overSelect(), c.deadline());
+                    c.overSelect(), c.deadline(), c.minUpdates(), c.roundRetries());
         }
     }
 }

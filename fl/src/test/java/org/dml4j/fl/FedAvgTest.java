@@ -120,9 +120,54 @@ class FedAvgTest extends StrategyContract {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> new FedAvg.FedAvgConfig(1.5, 1, 1f, 0, 0));
         assertTrue(e.getMessage().contains("fraction") && e.getMessage().contains("1.5"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> new FedAvg.FedProxConfig(0.5, 1, 1f, -1f, 0, 0));
+        e = assertThrows(IllegalArgumentException.class, () -> new FedAvg.FedProxConfig(0.5, 1, 1f, -1f, 0, 0, 0, 3));
         assertTrue(e.getMessage().contains("mu"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> new FedAvg.FedAvgConfig(0.5, 1, 1f, 0, -2));
         assertTrue(e.getMessage().contains("deadline") && e.getMessage().contains("-2"), e.getMessage());
+    }
+
+    @Test
+    void aRoundBelowMinUpdatesCommitsNothingAndIsRepeated() {
+        List<ToyParticipant> toys = Runs.toys(4, 3, -1);
+        // every 7th dispatch is lost: dispatches 1-4 commit version 1; of 5-8 one is lost, so that round is repeated
+        // (9-12 commit version 2); of 13-16 one is lost again (17-20 commit version 3)
+        Runs.Result strict = Runs.run(new FedAvg("fedavg", 1.0, 1, 1f, 0f, 0, 0, 4, 3), toys,
+                new LoopbackTransport(toys, new double[] {1, 1, 1, 1}, new double[4], 7), Runs.training(0.1, 1), 3,
+                new float[3]);
+        assertEquals(List.of(4, 8, 8), strict.rows().stream().map(RoundMetrics::clients).toList());
+        assertEquals(List.of(0, 1, 1), strict.rows().stream().map(RoundMetrics::failed).toList());
+        // without the minimum the rounds with a lost client commit the other three
+        Runs.Result loose = Runs.run(new FedAvg("fedavg", 1.0, 1, 1f, 0f, 0, 0), toys,
+                new LoopbackTransport(toys, new double[] {1, 1, 1, 1}, new double[4], 7), Runs.training(0.1, 1), 3,
+                new float[3]);
+        assertEquals(List.of(4, 4, 4), loose.rows().stream().map(RoundMetrics::clients).toList());
+        Runs.Result clean = Runs.run(new FedAvg("fedavg", 1.0, 1, 1f, 0f, 0, 0), toys,
+                new LoopbackTransport(toys, new double[] {1, 1, 1, 1}, new double[4], 0), Runs.training(0.1, 1), 3,
+                new float[3]);
+        assertTrue(!Arrays.equals(clean.model(), loose.model()), "the loose run averaged rounds of three");
+        RunStats st = strict.coordinator().stats();
+        assertEquals(2, st.lost(0) + st.lost(1) + st.lost(2) + st.lost(3), "two lost tasks, two repeated rounds");
+    }
+
+    @Test
+    void aVersionThatNeverReachesMinUpdatesFailsTheRunNamingTheCounts() {
+        List<ToyParticipant> toys = Runs.toys(4, 3, -1);
+        // client 3 needs 100 s, the deadline is 10 s: every attempt closes with 3 of the 4 updates wanted
+        StallException e = assertThrows(StallException.class, () -> Runs.run(new FedAvg("fedavg", 1.0, 1, 1f, 0f,
+                0, 10, 4, 2), toys, new LoopbackTransport(toys, new double[] {1, 2, 3, 100}, new double[4], 0),
+                Runs.training(0.1, 1), 2, new float[3]));
+        assertTrue(e.getMessage().contains("round 1 closed with 3 of the min-updates 4")
+                && e.getMessage().contains("deadline 10.0 s passed") && e.getMessage().contains("repeated 2 time(s)"),
+                e.getMessage());
+        // min-updates 3 is met at the deadline
+        Runs.Result met = Runs.run(new FedAvg("fedavg", 1.0, 1, 1f, 0f, 0, 10, 3, 0), toys,
+                new LoopbackTransport(toys, new double[] {1, 2, 3, 100}, new double[4], 0), Runs.training(0.1, 1), 2,
+                new float[3]);
+        assertEquals(10.0, met.rows().get(0).simSeconds(), 1e-12);
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
+                () -> new FedAvg.FedAvgConfig(0.5, 1, 1f, 0, 0, -1, 3));
+        assertTrue(bad.getMessage().contains("min-updates") && bad.getMessage().contains("-1"), bad.getMessage());
+        bad = assertThrows(IllegalArgumentException.class, () -> new FedAvg.FedAvgConfig(0.5, 1, 1f, 0, 0, 1, -1));
+        assertTrue(bad.getMessage().contains("round-retries"), bad.getMessage());
     }
 }

@@ -180,4 +180,54 @@ class GrpcRunTest {
             assertTrue(loop.transport.stats().disconnects() >= 1);
         }
     }
+
+    /** Takes {@code millis} over every task (a straggler). */
+    private static final class Slow extends Wrapped {
+        final long millis;
+
+        Slow(ToyParticipant toy, long millis) {
+            super(toy);
+            this.millis = millis;
+        }
+
+        @Override
+        public Reply run(Task task, Model worker) {
+            try {
+                Thread.sleep(millis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return toy.run(task, worker);
+        }
+    }
+
+    @Test
+    void theRoundDeadlineClosesRoundsWithoutAStragglerAndMinUpdatesRepeatsOrFails() throws Exception {
+        List<ToyParticipant> toys = Runs.toys(3, 3, -1);
+        float[] init = {1f, -2f, 0.5f};
+        // in process, on a virtual clock: client 2 needs 100 s, the deadline is 10 s
+        Runs.Result local = Runs.run(new FedAvg("fedavg", 1, 3, 1f, 0f, 0, 10, 2, 0), toys,
+                new LoopbackTransport(toys, new double[] {0, 0, 100}, new double[3], 0), Runs.training(0.3, 1), 3,
+                init);
+        try (Loopback loop = new Loopback(dir.resolve("deadline"), 3, 3, false, 3)) {
+            loop.start(toys.get(0));
+            loop.start(toys.get(1));
+            loop.start(new Slow(toys.get(2), 3000));
+            // a round that a loaded machine closes with fewer than the two prompt updates is repeated (retries 5)
+            Runs.Result remote = Runs.run(new FedAvg("fedavg", 1, 3, 1f, 0f, 0, 1.0, 2, 5), toys, loop.transport,
+                    Runs.training(0.3, 1), 3, init);
+            assertArrayEquals(local.model(), remote.model(), "the two prompt participants' updates, every round");
+            assertTrue(remote.rows().stream().allMatch(r -> r.failed() >= 1), "the straggler is cut at each deadline");
+        }
+        try (Loopback loop = new Loopback(dir.resolve("minimum"), 3, 3, false, 3)) {
+            loop.start(toys.get(0));
+            loop.start(toys.get(1));
+            loop.start(new Slow(toys.get(2), 1500));
+            org.dml4j.fl.StallException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    org.dml4j.fl.StallException.class, () -> Runs.run(new FedAvg("fedavg", 1, 3, 1f, 0f, 0, 0.3, 3,
+                            1), toys, loop.transport, Runs.training(0.3, 1), 3, init));
+            assertTrue(e.getMessage().contains("round 1 closed with 2 of the min-updates 3")
+                    && e.getMessage().contains("repeated 1 time(s)"), e.getMessage());
+        }
+    }
 }

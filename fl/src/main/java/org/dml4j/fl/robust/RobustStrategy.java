@@ -325,21 +325,45 @@ public final class RobustStrategy implements Strategy, org.dml4j.fl.checkpoint.C
      * @param byzantine          updates Krum tolerates
      * @param krumM              updates multi-Krum averages
      * @param clipNorm           L2 bound each update is clipped to first; 0 for none
+     * @param minUpdates         successful updates a round needs to commit; 0 for none
+     * @param roundRetries       repeats of one version allowed when its rounds close below min-updates
      */
     public record RobustFedAvgConfig(double fraction, int minClients, float serverLearningRate, double overSelect,
                                      double deadline, String rule, double trim, int byzantine, int krumM,
-                                     double clipNorm) implements StrategyConfig {
+                                     double clipNorm, int minUpdates, int roundRetries) implements StrategyConfig {
         /** Validates the fields. */
         public RobustFedAvgConfig {
-            new FedAvg.FedAvgConfig(fraction, minClients, serverLearningRate, overSelect, deadline);
+            new FedAvg.FedAvgConfig(fraction, minClients, serverLearningRate, overSelect, deadline, minUpdates,
+                    roundRetries);
             new AggregationConfig(rule, trim, byzantine, krumM, clipNorm);
+        }
+
+        /**
+         * Without a minimum per round.
+         *
+         * @param fraction           fraction of clients per round, in (0, 1]
+         * @param minClients         at least this many clients per round
+         * @param serverLearningRate server step applied to the aggregate
+         * @param overSelect         extra fraction of clients dispatched
+         * @param deadline           seconds after which a round closes; 0 for none
+         * @param rule               mean, median, trimmed-mean, krum or multi-krum
+         * @param trim               fraction trimmed at each end (trimmed-mean)
+         * @param byzantine          updates Krum tolerates
+         * @param krumM              updates multi-Krum averages
+         * @param clipNorm           L2 bound each update is clipped to first; 0 for none
+         */
+        public RobustFedAvgConfig(double fraction, int minClients, float serverLearningRate, double overSelect,
+                                  double deadline, String rule, double trim, int byzantine, int krumM,
+                                  double clipNorm) {
+            this(fraction, minClients, serverLearningRate, overSelect, deadline, rule, trim, byzantine, krumM,
+                    clipNorm, 0, FedAvg.DEFAULT_ROUND_RETRIES);
         }
 
         /** @return FedAvg's defaults with the coordinate-wise median, trim 0.1, f = 1, m = 1, no clipping */
         public static RobustFedAvgConfig defaults() {
             FedAvg.FedAvgConfig f = FedAvg.FedAvgConfig.defaults();
             return new RobustFedAvgConfig(f.fraction(), f.minClients(), f.serverLearningRate(), f.overSelect(),
-                    f.deadline(), "median", 0.1, 1, 1, 0);
+                    f.deadline(), "median", 0.1, 1, 1, 0, f.minUpdates(), f.roundRetries());
         }
     }
 
@@ -359,7 +383,7 @@ public final class RobustStrategy implements Strategy, org.dml4j.fl.checkpoint.C
         public Strategy create(StrategyConfig config) {
             RobustFedAvgConfig c = (RobustFedAvgConfig) config;
             return new RobustStrategy(name(), new FedAvg(name(), c.fraction(), c.minClients(), 1f, 0f,
-                    c.overSelect(), c.deadline()), new AggregationConfig(c.rule(), c.trim(), c.byzantine(), c.krumM(),
+                    c.overSelect(), c.deadline(), c.minUpdates(), c.roundRetries()), new AggregationConfig(c.rule(), c.trim(), c.byzantine(), c.krumM(),
                     c.clipNorm()), c.serverLearningRate());
         }
     }
