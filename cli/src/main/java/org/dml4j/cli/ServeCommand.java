@@ -262,6 +262,7 @@ public final class ServeCommand implements Callable<Integer> {
                 try {
                     events.write(jsonLine);
                     events.write('\n');
+                    events.flush(); // a coordinator can die at any time: its log is whole up to then
                 } catch (IOException e) {
                     throw new UncheckedIOException("could not write " + dir.resolve("events.jsonl"), e);
                 }
