@@ -278,11 +278,15 @@ public final class FedAvg implements Strategy, org.dml4j.fl.checkpoint.Checkpoin
         return next;
     }
 
-    /** Saves the open round: its cohort, the replies buffered, the counts (the sampling draws come from seed paths). */
+    /**
+     * Saves the open round: its cohort, the replies buffered, the counts, the repeat of the version and the deadline
+     * timer's tag (the sampling draws come from seed paths).
+     */
     @Override
     public void save(org.dml4j.core.Snapshot out) {
         out.putBoolean("open", open).putLong("wanted", wanted).putLong("done", done).putLong("failed", failed)
-                .putInts("cohort", cohort.stream().mapToInt(Integer::intValue).sorted().toArray());
+                .putInts("cohort", cohort.stream().mapToInt(Integer::intValue).sorted().toArray())
+                .putLong("attempt", attempt).putLong("round-tag", roundTag);
         org.dml4j.fl.checkpoint.Replies.saveAll(out.under("buffer"), open ? buffer : List.of());
     }
 
@@ -292,6 +296,8 @@ public final class FedAvg implements Strategy, org.dml4j.fl.checkpoint.Checkpoin
         wanted = in.getInt("wanted");
         done = in.getInt("done");
         failed = in.getInt("failed");
+        attempt = in.getInt("attempt");
+        roundTag = in.getLong("round-tag");
         cohort.clear();
         for (int id : in.getInts("cohort")) {
             cohort.add(id);
