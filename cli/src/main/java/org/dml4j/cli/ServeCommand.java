@@ -4,28 +4,35 @@ import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.IntConsumer;
 import org.dml4j.cli.report.MetricsCsv;
 import org.dml4j.compress.UpdateLayout;
 import org.dml4j.core.AtomicFiles;
 import org.dml4j.core.RunManifest;
+import org.dml4j.core.Snapshot;
 import org.dml4j.fl.ClientPool;
 import org.dml4j.fl.Coordinator;
 import org.dml4j.fl.CoordinatorListener;
 import org.dml4j.fl.RoundMetrics;
-import org.dml4j.grpc.Checkpoint;
+import org.dml4j.fl.checkpoint.CheckpointFile;
 import org.dml4j.grpc.GrpcTransport;
+import org.dml4j.grpc.MetricsEndpoint;
 import org.dml4j.grpc.Security;
 import org.dml4j.grpc.UpdateValidator;
 import org.dml4j.grpc.Wire;
 import org.dml4j.model.Model;
+import org.dml4j.model.Safetensors;
 import org.dml4j.sim.SimulationSpec;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -39,13 +46,18 @@ import picocli.CommandLine.Parameters;
  * {@code events.jsonl} and {@code run-manifest.json}. The pool's sizes are those the participants report when they
  * join. The {@code [network]} and {@code [devices]} tables of the file are ignored: the network is real.
  *
- * <p>After every version the global model and the version number are checkpointed atomically
- * ({@link Checkpoint}); with {@code --resume} a restarted coordinator continues after the checkpoint's version, keeps
- * the rows of {@code metrics.csv} up to it and appends to {@code events.jsonl}, and participants that kept trying to
- * rejoin find it again. A resumed segment draws its randomness from a seed derived from the run's seed and the
- * version it resumes at, and a strategy's state between versions (an asynchronous strategy's buffer) starts empty:
- * no completed version is lost, but the run is not bit-identical to one that was never interrupted. Byte totals and
- * the seconds column count from the start of the segment.
+ * <p>After every version but the last the coordinator's whole state (global model and version, the rows made so far,
+ * the strategy's state, the downlink compressor's, the per-participant bookkeeping and seed-path counters, the pool's
+ * sizes) is checkpointed atomically in the format of {@code dml4j run --resume} ({@link CheckpointFile},
+ * {@link Coordinator#save}); at the end the final model goes to {@code model.safetensors}. With {@code --resume} a
+ * restarted coordinator restores the checkpoint, rewrites {@code metrics.csv} with its rows (a row written after the
+ * last checkpoint is redone), appends to {@code events.jsonl}, counts the tasks that were in flight as lost, and the
+ * participants, which kept trying to rejoin, find it again. For FedAvg and FedProx the checkpoint is taken between
+ * rounds, so the resumed run makes the same tasks with the same seeds and, with every participant back, the same
+ * models bit for bit as one never interrupted; an asynchronous strategy resumes its buffer and counts, but its
+ * in-flight tasks are lost and its timing is the wall clock's. Strategies that cannot be checkpointed (see
+ * {@link Coordinator#checkpointUnsupported}) run without checkpoints. The seconds column continues from the
+ * checkpoint's last row; the metrics endpoint's counters count from the restart.
  */
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = {"Coordinate a federated run across machines over gRPC (participants connect with `join`)."})
@@ -97,11 +109,20 @@ public final class ServeCommand implements Callable<Integer> {
     Path out;
 
     @Option(names = "--checkpoint", paramLabel = "FILE",
-            description = "written atomically after every version (default: <out>/checkpoint.bin)")
+            description = "written atomically after every version (default: <out>/" + CHECKPOINT + ")")
     Path checkpoint;
 
     @Option(names = "--resume", description = "continue after the checkpoint's version when there is one")
     boolean resume;
+
+    @Option(names = "--metrics-port", paramLabel = "PORT", description = "serve Prometheus metrics at"
+            + " http://HOST:PORT/metrics (0 for any free port; default: none)")
+    Integer metricsPort;
+
+    /** Default name of the checkpoint in the output folder. */
+    static final String CHECKPOINT = "checkpoint.safetensors";
+    /** The pool's data sizes, kept with the coordinator's state in the checkpoint. */
+    private static final String SIZES_KEY = "serve/pool-sizes";
 
     /** Called with each version after its checkpoint is written (tests stop the coordinator there). */
     IntConsumer afterCheckpoint = v -> { };
@@ -136,66 +157,69 @@ public final class ServeCommand implements Callable<Integer> {
         try (Model model = spec.models().create()) {
             float[] init = new float[model.numParams()];
             model.getParams(init);
-            Path ckpt = checkpoint != null ? checkpoint : dir.resolve("checkpoint.bin");
-            int done = 0;
-            List<RoundMetrics> earlier = List.of();
-            if (resume && Files.exists(ckpt)) {
-                Checkpoint cp = Checkpoint.read(ckpt, init.length);
-                done = cp.version();
-                init = cp.model();
-                int d = done;
-                earlier = Files.exists(dir.resolve("metrics.csv")) ? MetricsCsv.read(dir.resolve("metrics.csv"))
-                        .stream().filter(m -> m.round() <= d).toList() : List.of();
-                log.println("serve: resuming after version " + done + " from " + ckpt);
+            Path ckpt = checkpoint != null ? checkpoint : dir.resolve(CHECKPOINT);
+            Path finalModel = dir.resolve("model.safetensors");
+            if (resume && Files.exists(finalModel) && Files.exists(dir.resolve("metrics.csv"))
+                    && MetricsCsv.read(dir.resolve("metrics.csv")).size() == spec.rounds()) {
+                log.println("serve: the run in " + dir + " is complete (" + spec.rounds() + " versions); nothing to do");
+                return readModel(finalModel, init.length);
             }
-            if (done >= spec.rounds()) {
-                log.println("serve: the checkpoint has all " + spec.rounds() + " versions; nothing to do");
-                return init;
+            String unsupported = Coordinator.checkpointUnsupported(spec.strategy());
+            Snapshot saved = null;
+            if (resume && Files.exists(ckpt)) {
+                if (unsupported != null) {
+                    throw new IllegalArgumentException("--resume: " + unsupported);
+                }
+                saved = CheckpointFile.read(ckpt);
+                log.println("serve: resuming after version " + saved.getInt("version") + " from " + ckpt);
+            } else if (unsupported != null) {
+                log.println("serve: no checkpoints: " + unsupported);
             }
             UpdateLayout layout = JoinCommand.layout(model);
             GrpcTransport.Settings settings = new GrpcTransport.Settings(host, port, n, init.length,
                     minParticipants == null ? n : minParticipants, joinTimeout, rejoinWait, Wire.DEFAULT_CHUNK_BYTES,
                     UpdateValidator.defaultMaxBytes(init.length), tls, Security.readTokens(tokens));
-            try (GrpcTransport transport = new GrpcTransport(settings)) {
+            try (GrpcTransport transport = new GrpcTransport(settings);
+                 MetricsEndpoint metrics = metricsPort == null ? null
+                         : new MetricsEndpoint(host, metricsPort, transport)) {
                 log.println("serve: listening on " + host + ":" + transport.port() + (tls.enabled() ? " (TLS"
                         + (clientCa != null ? ", client certificates required" : "") + ")" : " (plaintext)")
                         + "; waiting for " + settings.minParticipants() + " of " + n + " participants");
-                int[] sizes = transport.awaitParticipants();
-                int known = 0;
-                long sum = 0;
-                for (int s : sizes) {
-                    known += s > 0 ? 1 : 0;
-                    sum += s;
+                if (metrics != null) {
+                    metrics.onVersion(saved == null ? 0 : saved.getInt("version"), Double.NaN);
+                    log.println("serve: metrics at http://" + host + ":" + metrics.port() + "/metrics");
                 }
-                for (int p = 0; p < n; p++) {
-                    if (sizes[p] == 0) {
-                        sizes[p] = (int) Math.max(1, sum / Math.max(1, known)); // not joined yet: the mean size
-                    }
-                }
-                List<RoundMetrics> rows = new ArrayList<>(earlier);
+                int[] joined = transport.awaitParticipants();
+                // the pool's sizes: those of the first start (a resumed run weighs as the interrupted one did)
+                int[] sizes = saved != null ? saved.getInts(SIZES_KEY, n) : poolSizes(joined);
+                List<RoundMetrics> rows = new ArrayList<>();
                 Coordinator[] c = new Coordinator[1];
-                // a resumed segment draws from its own seeds (the versions restart at 0 inside the coordinator)
-                long seed = done == 0 ? spec.seed() : spec.seed() ^ (0x9E3779B97F4A7C15L * done);
+                double[] lastCommit = {0}; // the run's clock at the previous commit
                 try (MetricsCsv.Rows<RoundMetrics> csv = MetricsCsv.metrics(dir.resolve("metrics.csv"), true);
-                     BufferedWriter events = done == 0 ? Files.newBufferedWriter(dir.resolve("events.jsonl"))
+                     BufferedWriter events = saved == null ? Files.newBufferedWriter(dir.resolve("events.jsonl"))
                              : Files.newBufferedWriter(dir.resolve("events.jsonl"), StandardOpenOption.CREATE,
                                      StandardOpenOption.APPEND)) {
-                    earlier.forEach(csv::add);
-                    int offset = done;
-                    c[0] = new Coordinator(new Coordinator.Settings(seed, spec.rounds() - done, spec.evalEvery(),
+                    CoordinatorListener inner = listener(dir, rows, csv, events, log);
+                    c[0] = new Coordinator(new Coordinator.Settings(spec.seed(), spec.rounds(), spec.evalEvery(),
                             ClientPool.ofSizes(sizes), spec.training(), init, spec.compression().downlinkCompressor(),
                             layout), spec.strategy(), transport, w -> {
                                 model.setParams(w);
                                 return model.evaluate(spec.test());
                             }, new CoordinatorListener() {
-                                private final CoordinatorListener inner = listener(dir, rows, csv, events, log);
-
                                 @Override
                                 public void onRow(RoundMetrics m) {
-                                    RoundMetrics r = shift(m, offset);
-                                    inner.onRow(r);
-                                    new Checkpoint(r.round(), c[0].globalModel()).write(ckpt);
-                                    afterCheckpoint.accept(r.round());
+                                    inner.onRow(m);
+                                    if (unsupported == null && !c[0].finished()) {
+                                        Snapshot snap = new Snapshot();
+                                        c[0].save(snap);
+                                        snap.putInts(SIZES_KEY, sizes);
+                                        CheckpointFile.write(ckpt, snap);
+                                    }
+                                    if (metrics != null) {
+                                        metrics.onVersion(m.round(), m.simSeconds() - lastCommit[0]);
+                                    }
+                                    lastCommit[0] = m.simSeconds();
+                                    afterCheckpoint.accept(m.round());
                                 }
 
                                 @Override
@@ -208,10 +232,27 @@ public final class ServeCommand implements Callable<Integer> {
                                     inner.onEventLog(jsonLine);
                                 }
                             });
+                    if (saved != null) {
+                        c[0].restore(saved);
+                        for (RoundMetrics m : c[0].rows()) { // the rows of the checkpoint, exactly
+                            rows.add(m);
+                            csv.add(m);
+                        }
+                        byte[] down = saved.getBytes("unavailable");
+                        boolean[] unavailable = new boolean[n];
+                        for (int p = 0; p < n; p++) {
+                            unavailable[p] = down[p] != 0;
+                        }
+                        lastCommit[0] = rows.isEmpty() ? 0 : rows.get(rows.size() - 1).simSeconds();
+                        transport.resume(saved.getLongs("task-of"), unavailable, lastCommit[0]);
+                    }
                     c[0].run();
                 } catch (IOException e) {
                     throw new UncheckedIOException("could not write " + dir.resolve("events.jsonl"), e);
                 }
+                Safetensors.write(finalModel, model.layout(), c[0].globalModel(), Map.of("run", exp.name(), "seed",
+                        Long.toString(exp.seed()), "rounds", Integer.toString(rows.size()), "dml4j",
+                        RunManifest.version()));
                 GrpcTransport.Stats s = transport.stats();
                 log.println(String.format(Locale.ROOT, "serve: %d versions; %d updates accepted, %d failed, %d"
                         + " duplicates, %d rejected %s, %d unauthenticated calls, %d joins, %d disconnects; %.1f MB"
@@ -223,11 +264,47 @@ public final class ServeCommand implements Callable<Integer> {
         }
     }
 
-    private static RoundMetrics shift(RoundMetrics m, int offset) {
-        return offset == 0 ? m : new RoundMetrics(m.round() + offset, m.clients(), m.failed(), m.learningRate(),
-                m.trainLoss(), m.testLoss(), m.testAccuracy(), m.elementsUp(), m.bytesUp(), m.densityUp(),
-                m.elementsDown(), m.bytesDown(), m.densityDown(), m.totalBytesUp(), m.totalBytesDown(),
-                m.simSeconds());
+    /** The participants' data sizes as they joined; one that has not joined yet counts as the mean. */
+    private static int[] poolSizes(int[] joined) {
+        int[] sizes = joined.clone();
+        int known = 0;
+        long sum = 0;
+        for (int s : sizes) {
+            known += s > 0 ? 1 : 0;
+            sum += s;
+        }
+        for (int p = 0; p < sizes.length; p++) {
+            if (sizes[p] == 0) {
+                sizes[p] = (int) Math.max(1, sum / Math.max(1, known));
+            }
+        }
+        return sizes;
+    }
+
+    /**
+     * @param file a {@code model.safetensors} that {@code serve} or {@code run} wrote
+     * @param dim  the model's parameter count
+     * @return its parameters, flat, in layout order
+     */
+    static float[] readModel(Path file, int dim) {
+        try (FileChannel ch = FileChannel.open(file)) {
+            ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+            ch.read(len, 0);
+            long data = 8 + len.flip().getLong();
+            if (ch.size() != data + 4L * dim) {
+                throw new IllegalArgumentException(file + " holds " + (ch.size() - data) + " bytes of parameters, the"
+                        + " model " + 4L * dim);
+            }
+            ByteBuffer b = ByteBuffer.allocate(4 * dim).order(ByteOrder.LITTLE_ENDIAN);
+            while (b.hasRemaining() && ch.read(b, data + b.position()) > 0) {
+                // read on
+            }
+            float[] out = new float[dim];
+            b.flip().asFloatBuffer().get(out);
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
     }
 
     private List<String> commandLine() {

@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.dml4j.cli.report.MetricsCsv;
 import org.dml4j.fl.RoundMetrics;
-import org.dml4j.grpc.Checkpoint;
+import org.dml4j.fl.checkpoint.CheckpointFile;
 import org.dml4j.sim.FederatedSimulation;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -156,9 +156,10 @@ class DeployProcessTest {
                 .spec())) {
             simulated = sim.run((m, t) -> { }).finalParams();
         }
-        Checkpoint last = Checkpoint.read(out.resolve("checkpoint.bin"), simulated.length);
-        assertEquals(3, last.version());
-        assertArrayEquals(simulated, last.model(), 1e-6f, "same seed, same split, same tasks: the simulator's model");
+        assertEquals(2, CheckpointFile.read(out.resolve(ServeCommand.CHECKPOINT)).getInt("version"),
+                "the last checkpoint is taken after the version before the last");
+        assertArrayEquals(simulated, ServeCommand.readModel(out.resolve("model.safetensors"), simulated.length),
+                1e-6f, "same seed, same split, same tasks: the simulator's model");
         assertEquals(3, MetricsCsv.read(out.resolve("metrics.csv")).size());
 
         Path fedbuff = dir.resolve("fedbuff.toml");
@@ -200,7 +201,9 @@ class DeployProcessTest {
         Path out = dir.resolve("faults");
         Path events = out.resolve("events.jsonl");
         Path metrics = out.resolve("metrics.csv");
-        Process server = serve("serve-1", file, port, out, "--resume");
+        int metricsPort = freePort();
+        Process server = serve("serve-1", file, port, out, "--resume", "--metrics-port",
+                Integer.toString(metricsPort));
         List<Process> joins = new ArrayList<>();
         for (int p = 0; p < PARTICIPANTS; p++) {
             joins.add(join("join-" + p, file, port, p));
@@ -216,6 +219,14 @@ class DeployProcessTest {
                 && !l.contains("\"task\":-1,") && (l.contains("\"p\":1,") || l.contains("\"p\":2,"))),
                 "at least one was killed in the middle of its task");
         assertTrue(server.isAlive(), "the coordinator stays up");
+        // its Prometheus endpoint counts the broken streams and shows the pool
+        String text = scrape(metricsPort);
+        assertEquals(PARTICIPANTS, sample(text, "dml4j_participants"), text);
+        assertTrue(sample(text, "dml4j_disconnects_total") >= 2, text);
+        assertTrue(sample(text, "dml4j_rounds_total") >= 2, text);
+        assertTrue(sample(text, "dml4j_updates_accepted_total") >= 2 * PARTICIPANTS, text);
+        assertTrue(sample(text, "dml4j_bytes_total{direction=\"up\"}") > 0, text);
+        assertTrue(sample(text, "dml4j_round_duration_seconds_count") >= 2, text);
         // they come back as new processes with the same ids
         joins.set(1, join("join-1-again", file, port, 1));
         joins.set(2, join("join-2-again", file, port, 2));
@@ -225,13 +236,13 @@ class DeployProcessTest {
         server.destroyForcibly();
         assertTrue(server.waitFor(30, TimeUnit.SECONDS));
         List<RoundMetrics> before = MetricsCsv.read(metrics);
-        Checkpoint atCrash = Checkpoint.read(out.resolve("checkpoint.bin"), modelSize(file));
+        int atCrash = CheckpointFile.read(out.resolve(ServeCommand.CHECKPOINT)).getInt("version");
         // a row is written before its checkpoint: at most the last row was not checkpointed yet (it is redone)
-        assertTrue(before.size() >= 4 && atCrash.version() >= before.size() - 1, "checkpoint at version "
-                + atCrash.version() + ", " + before.size() + " rows");
+        assertTrue(before.size() >= 4 && atCrash >= before.size() - 1, "checkpoint at version " + atCrash + ", "
+                + before.size() + " rows");
         Process again = serve("serve-2", file, port, out, "--resume");
         assertExits("serve-2", again, 300);
-        assertTrue(log("serve-2").contains("resuming after version " + atCrash.version()), log("serve-2"));
+        assertTrue(log("serve-2").contains("resuming after version " + atCrash), log("serve-2"));
         for (int p = 0; p < PARTICIPANTS; p++) {
             String name = p == 1 || p == 2 ? "join-" + p + "-again" : "join-" + p;
             assertExits(name, joins.get(p), 120);
@@ -239,14 +250,30 @@ class DeployProcessTest {
         }
         List<RoundMetrics> after = MetricsCsv.read(metrics);
         assertEquals(List.of(1, 2, 3, 4, 5, 6), after.stream().map(RoundMetrics::round).toList());
-        for (int i = 0; i < atCrash.version(); i++) {
+        for (int i = 0; i < atCrash; i++) {
             assertEquals(before.get(i), after.get(i), "round " + (i + 1) + " is kept as it was recorded");
         }
         assertTrue(after.get(2).failed() >= 1, "round 3 counts the killed participants' tasks");
         for (RoundMetrics m : after) {
             assertTrue(m.clients() >= PARTICIPANTS, "every version averaged all four: " + m);
         }
-        assertEquals(6, Checkpoint.read(out.resolve("checkpoint.bin"), modelSize(file)).version());
+        assertEquals(5, CheckpointFile.read(out.resolve(ServeCommand.CHECKPOINT)).getInt("version"));
+        assertEquals(modelSize(file), ServeCommand.readModel(out.resolve("model.safetensors"), modelSize(file))
+                .length);
+    }
+
+    private static String scrape(int port) throws Exception {
+        java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/metrics"))
+                        .GET().build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode());
+        return r.body();
+    }
+
+    private static double sample(String text, String name) {
+        return text.lines().filter(l -> l.startsWith(name + " ")).mapToDouble(l -> Double.parseDouble(
+                l.substring(name.length() + 1).trim().split(" ")[0])).findFirst().orElseThrow(() ->
+                new AssertionError("no sample " + name + " in\n" + text));
     }
 
     private static int modelSize(Path file) {

@@ -26,7 +26,8 @@ import picocli.CommandLine;
 /**
  * {@code dml4j certs}, {@code serve} and {@code join} end to end on loopback: a coordinator and 3 participants on
  * threads, mutual TLS and tokens, the bundled digits data. Synchronous FedAvg gives the simulator's final model;
- * FedBuff runs to the end.
+ * FedBuff runs to the end; a coordinator crashed after version 2 and resumed from its checkpoint ends with the model of
+ * a run never interrupted, bit for bit.
  */
 class DeployTest {
     private static final String BASE = """
@@ -150,7 +151,7 @@ class DeployTest {
             assertTrue(crash.getMessage().contains("crashes"), crash.getMessage());
             List<org.dml4j.fl.RoundMetrics> before = MetricsCsv.read(out.resolve("metrics.csv"));
             assertEquals(2, before.size());
-            assertTrue(Files.exists(out.resolve("checkpoint.bin")));
+            assertTrue(Files.exists(out.resolve(ServeCommand.CHECKPOINT)));
 
             ServeCommand second = serve(file, port, certs, "--resume");
             ByteArrayOutputStream log = new ByteArrayOutputStream();
@@ -164,10 +165,15 @@ class DeployTest {
                 assertEquals(before.get(i), after.get(i), "version " + (i + 1) + " is kept as it was");
             }
             assertEquals(List.of(1, 2, 3, 4), after.stream().map(org.dml4j.fl.RoundMetrics::round).toList());
-            org.dml4j.grpc.Checkpoint last = org.dml4j.grpc.Checkpoint.read(out.resolve("checkpoint.bin"),
-                    model.length);
-            assertEquals(4, last.version());
-            assertArrayEquals(model, last.model());
+            assertArrayEquals(model, ServeCommand.readModel(out.resolve("model.safetensors"), model.length));
+            // restored from its checkpoint, the coordinator made the same tasks with the same seeds: the
+            // uninterrupted run's model, bit for bit (the simulator's, which the first test shows gRPC gives)
+            float[] simulated;
+            try (FederatedSimulation sim = new FederatedSimulation(RunCommand.load(file, List.of()).prepare(QUIET)
+                    .spec())) {
+                simulated = sim.run((m, t) -> { }).finalParams();
+            }
+            assertArrayEquals(simulated, model, "bit-identical resume");
             for (Future<GrpcParticipant.Result> c : clients) {
                 GrpcParticipant.Result r = c.get(120, TimeUnit.SECONDS);
                 assertEquals("the run is complete", r.finished());

@@ -13,6 +13,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.dml4j.compress.CompressedUpdate;
 import org.dml4j.compress.DenseUpdate;
@@ -22,6 +23,7 @@ import org.dml4j.fl.Participant;
 import org.dml4j.fl.Reply;
 import org.dml4j.fl.Task;
 import org.dml4j.grpc.proto.BroadcastHeader;
+import org.dml4j.grpc.proto.Chunk;
 import org.dml4j.grpc.proto.Downlink;
 import org.dml4j.grpc.proto.FederationGrpc;
 import org.dml4j.grpc.proto.JoinReply;
@@ -368,6 +370,20 @@ public final class GrpcParticipant implements AutoCloseable {
      * @throws StatusRuntimeException with the coordinator's status when it refuses the reply
      */
     SubmitAck upload(ReplyHeader header, byte[] payload) {
+        return upload(header, sink -> Wire.chunks(payload, chunkBytes, sink));
+    }
+
+    /**
+     * Sends one header and the chunks a source produces on a Submit stream, with the same flow control as a reply's
+     * upload: a payload that is never one array (longer than 2 GiB, or made as it is sent) goes out chunk by chunk.
+     * The header must announce the chunks' total length and CRC-32C; their offsets are the source's to set.
+     *
+     * @param header the reply header
+     * @param chunks gives each chunk, in order, to the sink it is handed
+     * @return the coordinator's acknowledgement
+     * @throws StatusRuntimeException with the coordinator's status when it refuses the reply
+     */
+    public SubmitAck upload(ReplyHeader header, Consumer<Consumer<Chunk>> chunks) {
         CompletableFuture<SubmitAck> done = new CompletableFuture<>();
         Object ready = new Object();
         @SuppressWarnings("unchecked")
@@ -404,7 +420,7 @@ public final class GrpcParticipant implements AutoCloseable {
                 });
         ClientCallStreamObserver<Uplink> r = req[0];
         r.onNext(Uplink.newBuilder().setHeader(header).build());
-        Wire.chunks(payload, chunkBytes, c -> {
+        chunks.accept(c -> {
             synchronized (ready) {
                 while (!r.isReady() && !done.isDone()) {
                     try {

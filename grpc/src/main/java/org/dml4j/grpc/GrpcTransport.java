@@ -11,8 +11,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.PriorityQueue;
@@ -195,7 +197,9 @@ public final class GrpcTransport implements Transport, AutoCloseable {
     private final Security.TokenInterceptor auth;
     private final Server server;
     private volatile long startNanos = System.nanoTime();
-    private final Clock clock = () -> (System.nanoTime() - startNanos) / 1e9;
+    private volatile double clockOffset;
+    private final Clock clock = () -> clockOffset + (System.nanoTime() - startNanos) / 1e9;
+    private final List<Event> afterStart = new ArrayList<>();
     private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
     private final Object lock = new Object();
     private final Peer[] peers;
@@ -267,6 +271,11 @@ public final class GrpcTransport implements Transport, AutoCloseable {
                 joins.get(), disconnects.get(), bytesUp.get(), bytesDown.get());
     }
 
+    /** @return the size of the pool */
+    public int participants() {
+        return settings.participants();
+    }
+
     /** @return participants connected now */
     public int connected() {
         synchronized (lock) {
@@ -292,6 +301,27 @@ public final class GrpcTransport implements Transport, AutoCloseable {
         awaitJoined();
         startNanos = System.nanoTime(); // the run's clock starts with the run, not with the wait for participants
         inbox.deliver(new Event.Start());
+        for (Event e : afterStart) { // a resumed run's tasks lost with the old server
+            Event admitted = admit(e);
+            if (admitted != null) {
+                inbox.deliver(admitted);
+            }
+        }
+        List<Event> back = new ArrayList<>();
+        synchronized (lock) {
+            for (int p = 0; p < peers.length; p++) {
+                if (peers[p].stream != null && peers[p].announcedDown) {
+                    peers[p].announcedDown = false;
+                    back.add(new Event.Idle(p));
+                }
+            }
+        }
+        for (Event e : back) {
+            Event admitted = admit(e);
+            if (admitted != null) {
+                inbox.deliver(admitted);
+            }
+        }
         double idleSince = Double.NaN;
         while (!stopped) {
             double now = clock.now();
@@ -347,6 +377,45 @@ public final class GrpcTransport implements Transport, AutoCloseable {
                 sizes[p] = peers[p].numSamples;
             }
             return sizes;
+        }
+    }
+
+    /**
+     * Makes a restarted coordinator's transport agree with the coordinator restored from its checkpoint
+     * ({@link org.dml4j.fl.Coordinator#restore}): the tasks it had in flight were lost with the old server (each is
+     * {@link Event.Lost} right after {@link Event.Start}, and a late reply to it is refused), the participants it had
+     * as unavailable are down until they connect (those connected by the start are {@link Event.Idle} right after
+     * it), and the clock continues from {@code seconds}. Call once, before {@link #run}.
+     *
+     * @param taskOf      the running task of each participant, -1 for none
+     * @param unavailable whether the coordinator had each participant as unavailable
+     * @param seconds     the run's clock at the checkpoint, at least 0
+     */
+    public void resume(long[] taskOf, boolean[] unavailable, double seconds) {
+        if (started || !afterStart.isEmpty() || clockOffset != 0) {
+            throw new IllegalStateException("resume is called once, before run");
+        }
+        if (taskOf.length != peers.length || unavailable.length != peers.length) {
+            throw new IllegalArgumentException("taskOf and unavailable must hold " + peers.length + " values, got "
+                    + taskOf.length + " and " + unavailable.length);
+        }
+        if (!(seconds >= 0) || !Double.isFinite(seconds)) {
+            throw new IllegalArgumentException("seconds must be finite and >= 0, got " + seconds);
+        }
+        clockOffset = seconds;
+        synchronized (lock) {
+            for (int p = 0; p < peers.length; p++) {
+                if (taskOf[p] >= 0) {
+                    coordTask[p] = taskOf[p];
+                    inFlight++;
+                    peers[p].closed.add(taskOf[p]);
+                    peers[p].announcedDown = true;
+                    afterStart.add(new Event.Lost(p, taskOf[p], "the coordinator restarted"));
+                } else if (unavailable[p]) {
+                    coordDown[p] = true;
+                    peers[p].announcedDown = true;
+                }
+            }
         }
     }
 
@@ -803,8 +872,9 @@ public final class GrpcTransport implements Transport, AutoCloseable {
             try {
                 bytes = body.payload();
             } catch (StatusRuntimeException e) {
-                throw reject(h, validator.reject(e.getStatus().getCode(), "integrity",
-                        e.getStatus().getDescription()));
+                Status.Code code = e.getStatus().getCode();
+                throw reject(h, validator.reject(code, code == Status.Code.RESOURCE_EXHAUSTED ? "oversize"
+                        : "integrity", e.getStatus().getDescription()));
             }
             CompressedUpdate u;
             try {

@@ -50,12 +50,25 @@ public final class Wire {
         }
     }
 
-    /** Puts a payload announced by a header back together; not thread-safe (one per payload). */
+    /**
+     * Puts a payload announced by a header back together; not thread-safe (one per payload). Lengths and offsets are
+     * {@code long} throughout and the bytes are kept in segments, so a stream longer than 2 GiB is taken in and its
+     * CRC-32C checked as it arrives; only {@link #payload()}, which hands the bytes to the codec as one array, is
+     * bounded by the largest Java array. Memory is allocated a segment at a time as chunks arrive, never for a
+     * length that was only declared.
+     */
     public static final class Assembler {
-        private final byte[] buffer;
-        private final int crc;
+        /** The largest payload {@link #payload()} returns: the largest byte array a JVM allocates. */
+        public static final long MAX_ARRAY = Integer.MAX_VALUE - 8;
+        private static final int SEGMENT_BYTES = 1 << 30;
+        private final long declared;
+        private final int expectedCrc;
         private final int chunkBytes;
-        private int filled;
+        private final long maxArray;
+        private final int segmentBytes;
+        private final byte[][] segments;
+        private final CRC32C crc = new CRC32C();
+        private long filled;
 
         /**
          * @param declaredBytes the header's length
@@ -65,17 +78,26 @@ public final class Wire {
          * @throws io.grpc.StatusRuntimeException RESOURCE_EXHAUSTED over the limit, INVALID_ARGUMENT when negative
          */
         public Assembler(long declaredBytes, long maxBytes, int crc, int chunkBytes) {
+            this(declaredBytes, maxBytes, crc, chunkBytes, MAX_ARRAY, SEGMENT_BYTES);
+        }
+
+        /** With the array bound and segment size given (tests use small ones). */
+        Assembler(long declaredBytes, long maxBytes, int crc, int chunkBytes, long maxArray, int segmentBytes) {
             if (declaredBytes < 0) {
                 throw Status.INVALID_ARGUMENT.withDescription("payload length must be >= 0, got " + declaredBytes)
                         .asRuntimeException();
             }
-            if (declaredBytes > maxBytes || declaredBytes > Integer.MAX_VALUE - 8) {
+            if (declaredBytes > maxBytes) {
                 throw Status.RESOURCE_EXHAUSTED.withDescription("payload of " + declaredBytes
                         + " bytes is over the limit of " + maxBytes + " bytes").asRuntimeException();
             }
-            this.buffer = new byte[(int) declaredBytes];
-            this.crc = crc;
+            this.declared = declaredBytes;
+            this.expectedCrc = crc;
             this.chunkBytes = chunkBytes;
+            this.maxArray = maxArray;
+            // one array when the payload fits in one (payload() hands it over without a copy), else segments
+            this.segmentBytes = declaredBytes <= maxArray ? (int) Math.max(1, declaredBytes) : segmentBytes;
+            this.segments = new byte[(int) ((declaredBytes + this.segmentBytes - 1) / this.segmentBytes)][];
         }
 
         /**
@@ -92,32 +114,65 @@ public final class Wire {
                 throw Status.INVALID_ARGUMENT.withDescription("chunk of " + len + " bytes is over the chunk size "
                         + chunkBytes).asRuntimeException();
             }
-            if (len > buffer.length - filled) {
-                throw Status.INVALID_ARGUMENT.withDescription("chunks run past the declared " + buffer.length
+            if (len > declared - filled) {
+                throw Status.INVALID_ARGUMENT.withDescription("chunks run past the declared " + declared
                         + " bytes").asRuntimeException();
             }
-            c.getData().copyTo(buffer, filled);
-            filled += len;
+            crc.update(c.getData().asReadOnlyByteBuffer());
+            int from = 0;
+            while (from < len) {
+                int seg = (int) (filled / segmentBytes);
+                int at = (int) (filled % segmentBytes);
+                if (segments[seg] == null) {
+                    segments[seg] = new byte[(int) Math.min(segmentBytes, declared - (long) seg * segmentBytes)];
+                }
+                int n = Math.min(len - from, segments[seg].length - at);
+                c.getData().substring(from, from + n).copyTo(segments[seg], at);
+                from += n;
+                filled += n;
+            }
         }
 
         /** @return whether every declared byte arrived */
         public boolean complete() {
-            return filled == buffer.length;
+            return filled == declared;
+        }
+
+        /** @return the declared length */
+        public long length() {
+            return declared;
         }
 
         /**
-         * @return the payload
-         * @throws io.grpc.StatusRuntimeException INVALID_ARGUMENT when bytes are missing or the checksum differs
+         * @throws io.grpc.StatusRuntimeException INVALID_ARGUMENT when bytes are missing, DATA_LOSS when the checksum
+         *                                        differs
          */
-        public byte[] payload() {
+        public void verify() {
             if (!complete()) {
-                throw Status.INVALID_ARGUMENT.withDescription("payload ended after " + filled + " of "
-                        + buffer.length + " bytes").asRuntimeException();
+                throw Status.INVALID_ARGUMENT.withDescription("payload ended after " + filled + " of " + declared
+                        + " bytes").asRuntimeException();
             }
-            if (crc32c(buffer) != crc) {
+            if ((int) crc.getValue() != expectedCrc) {
                 throw Status.DATA_LOSS.withDescription("payload checksum mismatch (CRC-32C)").asRuntimeException();
             }
-            return buffer;
+        }
+
+        /**
+         * @return the payload, checked ({@link #verify()})
+         * @throws io.grpc.StatusRuntimeException as {@link #verify()}, and RESOURCE_EXHAUSTED for a whole, correct
+         *                                        payload longer than one array (the codec decodes arrays)
+         */
+        public byte[] payload() {
+            verify();
+            if (declared == 0) {
+                return new byte[0];
+            }
+            if (declared > maxArray) {
+                throw Status.RESOURCE_EXHAUSTED.withDescription("payload of " + declared + " bytes arrived whole"
+                        + " (CRC-32C correct) but is over the " + maxArray + " bytes the update codec decodes")
+                        .asRuntimeException();
+            }
+            return segments[0];
         }
     }
 }

@@ -46,7 +46,8 @@ class HostileInputTest {
 
     @Test
     void hostileUpdatesAreRejectedAndNeverDelivered() throws Exception {
-        try (Loopback loop = new Loopback(dir, 1, DIM, false, 1)) {
+        try (Loopback loop = new Loopback(dir, 1, DIM, false, 1);
+             MetricsEndpoint metrics = new MetricsEndpoint("127.0.0.1", 0, loop.transport)) {
             GrpcTransport t = loop.transport;
             List<Reply> delivered = Collections.synchronizedList(new ArrayList<>());
             Thread coordinator = new Thread(() -> t.run(e -> {
@@ -131,10 +132,43 @@ class HostileInputTest {
                 assertEquals(Map.of("dimension", 1L, "integrity", 1L, "malformed", 2L, "oversize", 1L, "round", 1L,
                         "unknown-task", 1L), s.rejected());
                 assertEquals(2, s.unauthenticated(), "the wrong token and the unknown id");
+
+                // the same counts, scraped from /metrics
+                metrics.onVersion(1, 0.25);
+                String text = scrape(metrics.port());
+                assertEquals(2.0, sample(text, "dml4j_updates_rejected_total{reason=\"malformed\"}"), text);
+                assertEquals(1.0, sample(text, "dml4j_updates_rejected_total{reason=\"oversize\"}"), text);
+                assertEquals(1.0, sample(text, "dml4j_updates_rejected_total{reason=\"unknown-task\"}"), text);
+                assertEquals(1.0, sample(text, "dml4j_updates_accepted_total"), text);
+                assertEquals(1.0, sample(text, "dml4j_updates_duplicate_total"), text);
+                assertEquals(2.0, sample(text, "dml4j_unauthenticated_calls_total"), text);
+                assertEquals((double) s.bytesUp(), sample(text, "dml4j_bytes_total{direction=\"up\"}"), text);
+                assertEquals(valid.length, s.bytesUp());
+                assertEquals(1.0, sample(text, "dml4j_participants"), text);
+                assertEquals(1.0, sample(text, "dml4j_rounds_total"), text);
+                assertEquals(1.0, sample(text, "dml4j_round_duration_seconds_count"), text);
+                assertEquals(0.25, sample(text, "dml4j_round_duration_seconds_sum"), text);
             } finally {
                 ch.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
             }
         }
+    }
+
+    /** GETs {@code /metrics} and returns its text. */
+    static String scrape(int port) throws Exception {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        java.net.http.HttpResponse<String> r = http.send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + port + "/metrics")).GET().build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode());
+        return r.body();
+    }
+
+    /** @return the value of the sample {@code name} (with its labels) in a Prometheus text exposition */
+    static double sample(String text, String name) {
+        return text.lines().filter(l -> l.startsWith(name + " ")).mapToDouble(l -> Double.parseDouble(
+                l.substring(name.length() + 1).trim().split(" ")[0])).findFirst().orElseThrow(() ->
+                new AssertionError("no sample " + name + " in\n" + text));
     }
 
     private static Task task(long id) {
