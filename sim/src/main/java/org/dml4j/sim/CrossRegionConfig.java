@@ -34,11 +34,13 @@ import org.dml4j.fl.xregion.OuterOptimizer;
  * @param stalenessCost   a of {@link DecoController}
  * @param compressionCost b of {@link DecoController}
  * @param probeBytes      size of the large WAN probe DeCo sends before training (with a 64-byte one), bytes
+ * @param placement       where each region's leader (its aggregator) is: {@code "lowest-id"} or {@code "measured"}
+ *                        (the worker whose measured sync communication is shortest, probed before training)
  */
 public record CrossRegionConfig(String algorithm, String outer, Double outerLr, Double outerMomentum, String inner,
                                 double beta1, double beta2, double eps, int staleness, int maxStaleness,
                                 double[] ratios, boolean adapt, int adaptEvery, double stalenessCost,
-                                double compressionCost, long probeBytes) {
+                                double compressionCost, long probeBytes, String placement) {
     /** The algorithms. */
     public static final List<String> ALGORITHMS = List.of("sync", "local-sgd", "diloco", "deco");
 
@@ -77,6 +79,9 @@ public record CrossRegionConfig(String algorithm, String outer, Double outerLr, 
         if (adaptEvery < 1) {
             throw new IllegalArgumentException("adapt-every must be >= 1, got " + adaptEvery);
         }
+        if (!List.of("lowest-id", "measured").contains(placement)) {
+            throw new IllegalArgumentException("placement must be lowest-id or measured, got '" + placement + "'");
+        }
         if (probeBytes < 64) {
             throw new IllegalArgumentException("probe-bytes must be >= 64, got " + probeBytes);
         }
@@ -95,7 +100,7 @@ public record CrossRegionConfig(String algorithm, String outer, Double outerLr, 
      */
     public static CrossRegionConfig defaults() {
         return new CrossRegionConfig("sync", null, null, null, null, 0.9, 0.999, 1e-8, 0, 4,
-                new double[] {1, 0.3, 0.1, 0.03, 0.01}, true, 10, 0.5, 0.1, 1 << 20);
+                new double[] {1, 0.3, 0.1, 0.03, 0.01}, true, 10, 0.5, 0.1, 1 << 20, "lowest-id");
     }
 
     /** @return the candidate ratios (a copy) */

@@ -47,7 +47,8 @@ import org.dml4j.sim.network.NetworkTopology;
  * </ul>
  *
  * <p>One sync: each worker trains from the shared parameters (its device's seconds per step times its steps), then
- * sends its dense delta to its region's leader (the region's lowest worker id) over the LAN; the leader averages its
+ * sends its dense delta to its region's leader (the region's lowest worker id, or with {@code placement =
+ * "measured"} the worker whose probed sync communication is shortest) over the LAN; the leader averages its
  * region's deltas weighted by data size, compresses the average with the region's compressor state and sends it to
  * every other region's leader over the WAN; when a leader has every region's message it sends the global average
  * (dense) to its workers. Every region applies the same average with the same outer optimiser, so the shared
@@ -74,6 +75,7 @@ public final class CrossRegionSimulation implements Simulation {
     private final int[][] groups;   // each group's workers, ascending; the first is the leader
     private final int[] groupOf;
     private final boolean[] wanGroup; // whether the group is a region (its leader's transfers to others cross a WAN)
+    private int[] leaders;            // each group's leader: its lowest id, or the measured placement's choice
 
     /**
      * @param spec   the run: its clients are the workers, its network the regions' links (or null), its compressor
@@ -145,7 +147,78 @@ public final class CrossRegionSimulation implements Simulation {
         }
     }
 
-    /** @return the regions' worker groups, each ascending, the leader first (copies) */
+    private int leader(int g) {
+        return leaders == null ? groups[g][0] : leaders[g];
+    }
+
+    /** @return each region's leader, the worker that aggregates it (after {@link #run}: the placement's choice) */
+    public int[] leaders() {
+        int[] l = new int[groups.length];
+        for (int g = 0; g < l.length; g++) {
+            l[g] = leader(g);
+        }
+        return l;
+    }
+
+    /**
+     * Places each region's leader where a sync's communication is shortest, measured in virtual time before
+     * training: for every candidate, the region's other workers send it a dense model at once, it sends a dense model
+     * to the other regions' current leaders and back to its workers; the candidate whose three phases take the least
+     * total time leads (ties: the lowest id). Regions are placed one after another; the probes' bytes count as
+     * traffic of the first sync.
+     */
+    private void placeLeaders(EventEngine engine, FluidNetwork net, long dense, Bytes row, RoundListener listener) {
+        leaders = new int[groups.length];
+        for (int g = 0; g < groups.length; g++) {
+            leaders[g] = groups[g][0];
+        }
+        for (int g = 0; g < groups.length; g++) {
+            if (groups[g].length < 2 && groups.length < 2) {
+                continue;
+            }
+            double best = Double.POSITIVE_INFINITY;
+            StringBuilder sb = new StringBuilder();
+            for (int c : groups[g]) {
+                double total = 0;
+                for (int phase = 0; phase < 3; phase++) {
+                    double t0 = engine.now();
+                    for (int w : phase == 1 ? leadersBut(g) : groups[g]) {
+                        if (w == c) {
+                            continue;
+                        }
+                        int from = phase == 0 ? w : c;
+                        int to = phase == 0 ? c : w;
+                        row.up += dense;
+                        if (phase == 1 && (wanGroup[g] || wanGroup[groupOf[w]])) {
+                            row.wan += dense;
+                        }
+                        net.send(from, to, dense, a -> { }, 0);
+                    }
+                    engine.run();
+                    total += engine.now() - t0;
+                }
+                sb.append(String.format(java.util.Locale.ROOT, " %d: %.6f s", c, total));
+                if (total < best * (1 - 1e-12)) {
+                    best = total;
+                    leaders[g] = c;
+                }
+            }
+            listener.onLog("placement: region group " + g + " leader " + leaders[g] + " (measured sync"
+                    + " communication per candidate:" + sb + ")");
+        }
+    }
+
+    private int[] leadersBut(int g) {
+        int[] out = new int[groups.length - 1];
+        for (int h = 0, k = 0; h < groups.length; h++) {
+            if (h != g) {
+                out[k++] = leaders[h];
+            }
+        }
+        return out;
+    }
+
+    /** @return the regions' worker groups, each ascending (copies) */
     public int[][] groups() {
         int[][] g = new int[groups.length][];
         for (int i = 0; i < g.length; i++) {
@@ -154,7 +227,7 @@ public final class CrossRegionSimulation implements Simulation {
         return g;
     }
 
-    /** The virtual-time side of one sync: who has what, and when. */
+    /** The virtual-time side of one sync: who has what, and when (leaders as placed). */
     private final class Exchange {
         final int sync;
         final long[] wire;                // per group: the wire bytes of what its leader sends over the WAN
@@ -225,6 +298,9 @@ public final class CrossRegionSimulation implements Simulation {
         double[] ratios = deco ? config.ratios() : null;
         long[] bytesAtRatio = deco ? sizesAtRatios(compressor, ratios, dim) : null;
         Bytes row = new Bytes();
+        if (config.placement().equals("measured") && net != null) {
+            placeLeaders(engine, net, dense, row, listener);
+        }
         double latency = 0;
         double bandwidth = Double.POSITIVE_INFINITY;
         if (deco && groups.length > 1) {
@@ -412,7 +488,7 @@ public final class CrossRegionSimulation implements Simulation {
     /** Worker {@code w} finished its steps of sync {@code x}: its delta goes to its leader. */
     private void computed(int w, Exchange x, FluidNetwork net, EventEngine engine, long dense, Bytes row) {
         int g = groupOf[w];
-        int leader = groups[g][0];
+        int leader = leader(g);
         if (w == leader || net == null) {
             if (w != leader) {
                 row.up += dense;
@@ -435,7 +511,7 @@ public final class CrossRegionSimulation implements Simulation {
             broadcast(g, x, net, engine, dense, row);
             return;
         }
-        int leader = groups[g][0];
+        int leader = leader(g);
         long size = x.wire[g];
         double sent = engine.now();
         if (Double.isNaN(x.wanStart)) {
@@ -445,7 +521,7 @@ public final class CrossRegionSimulation implements Simulation {
             if (h == g) {
                 continue;
             }
-            int to = groups[h][0];
+            int to = leader(h);
             int hh = h;
             row.up += size;
             row.elementsUp += x.values[g];
@@ -473,10 +549,12 @@ public final class CrossRegionSimulation implements Simulation {
 
     /** The leader of group {@code g} has the global average: it sends it to its workers. */
     private void broadcast(int g, Exchange x, FluidNetwork net, EventEngine engine, long dense, Bytes row) {
-        int leader = groups[g][0];
+        int leader = leader(g);
         reached(x, engine);
-        for (int k = 1; k < groups[g].length; k++) {
-            int to = groups[g][k];
+        for (int to : groups[g]) {
+            if (to == leader) {
+                continue;
+            }
             row.down += dense;
             row.elementsDown += (dense - UpdateCodec.HEADER_BYTES) / 4;
             if (net == null) {
@@ -512,7 +590,7 @@ public final class CrossRegionSimulation implements Simulation {
                         if (wanGroup[g] || wanGroup[h]) {
                             row.wan += sizes[p];
                         }
-                        net.send(groups[g][0], groups[h][0], sizes[p],
+                        net.send(leader(g), leader(h), sizes[p],
                                 a -> longest[0] = Math.max(longest[0], engine.now() - t0), 0);
                     }
                 }

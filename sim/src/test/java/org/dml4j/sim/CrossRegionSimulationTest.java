@@ -36,7 +36,7 @@ class CrossRegionSimulationTest {
                 d.beta2(), d.eps(), Integer.parseInt(s.getOrDefault("staleness", "0")), d.maxStaleness(),
                 s.containsKey("ratios") ? new double[] {Double.parseDouble(s.get("ratios"))} : d.ratios(),
                 Boolean.parseBoolean(s.getOrDefault("adapt", "true")), d.adaptEvery(), d.stalenessCost(),
-                d.compressionCost(), d.probeBytes());
+                d.compressionCost(), d.probeBytes(), s.getOrDefault("placement", "lowest-id"));
     }
 
     private static SiteTopology sites(int regions) {
@@ -175,5 +175,52 @@ class CrossRegionSimulationTest {
         assertTrue(e.getMessage().contains("staleness = 1"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> config("deco", "ratios", "1.5"));
         assertTrue(e.getMessage().contains("ratios") && e.getMessage().contains("1.5"), e.getMessage());
+    }
+
+    @Test
+    void measuredPlacementMovesLeadersOffSlowLinksAndShortensTheSync() {
+        // access links spread by a factor of up to 4 around 100 Mb/s: the lowest id is not the best aggregator
+        TopologyConfig c = new TopologyConfig("flat", 2, null, "blocks", "declared", 1, 100, 1, 1000, 10, 50,
+                null, null, 1000, 3.0, 65536);
+        SiteTopology s = SiteTopology.create(c, WORKERS, SeedTree.root(11));
+        DeviceModel dev = VirtualTimeTest.devices(p -> 0.01, 0);
+        List<String> log = new ArrayList<>();
+        int[] leaders;
+        SimulationResult measured;
+        try (CrossRegionSimulation sim = new CrossRegionSimulation(spec(3, 1, 2, dense(), dev, s.flat()),
+                config("local-sgd", "placement", "measured"))) {
+            measured = sim.run(new RoundListener() {
+                @Override
+                public void onRound(RoundMetrics m, RoundTiming t) {
+                }
+
+                @Override
+                public void onLog(String line) {
+                    log.add(line);
+                }
+            });
+            leaders = sim.leaders();
+        }
+        // a leader's access link carries all its region's transfers, a worker's only its own: the slowest link
+        // must not lead (with ties, e.g. when the slowest sender bounds every candidate, the lowest id leads)
+        int[][] groups = {{0, 1, 2, 3}, {4, 5, 6}};
+        for (int g = 0; g < 2; g++) {
+            int slowest = groups[g][0];
+            for (int w : groups[g]) {
+                if (s.linkBytesPerSecond(w, g) < s.linkBytesPerSecond(slowest, g)) {
+                    slowest = w;
+                }
+            }
+            assertTrue(leaders[g] != slowest, "region " + g + ": " + log);
+        }
+        assertTrue(leaders[0] != 0 || leaders[1] != 4, "the spread moved at least one leader: " + log);
+        SimulationResult lowest = run(spec(3, 1, 2, dense(), dev, s.flat()), config("local-sgd"), new ArrayList<>());
+        double syncMeasured = measured.rounds().get(2).simSeconds() - measured.rounds().get(1).simSeconds();
+        double syncLowest = lowest.rounds().get(2).simSeconds() - lowest.rounds().get(1).simSeconds();
+        assertTrue(syncMeasured < syncLowest, syncMeasured + " vs " + syncLowest);
+        assertArrayEquals(lowest.finalParams(), measured.finalParams(), 1e-6f, "placement changes time, not math");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> config("local-sgd", "placement", "central"));
+        assertTrue(e.getMessage().contains("placement") && e.getMessage().contains("'central'"), e.getMessage());
     }
 }
