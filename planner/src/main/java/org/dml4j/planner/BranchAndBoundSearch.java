@@ -69,6 +69,7 @@ public final class BranchAndBoundSearch implements PlanSearch {
         }
         if (best.isEmpty()) {
             if (n == 0) {
+                SearchSupport.checkTarget(request);
                 throw new IllegalArgumentException("the search space is empty for model '" + request.model().name()
                         + "' on " + request.cluster().describe() + " with global batch " + request.globalBatch()
                         + ": no tensor/pipeline/data-parallel sizes fit (check that the global batch is divisible by "

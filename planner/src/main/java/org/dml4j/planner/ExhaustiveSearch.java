@@ -35,6 +35,7 @@ public final class ExhaustiveSearch implements PlanSearch {
         }
         if (best.isEmpty()) {
             if (closest == null) {
+                SearchSupport.checkTarget(request);
                 throw new IllegalArgumentException("the search space is empty for model '" + request.model().name()
                         + "' on " + request.cluster().describe());
             }

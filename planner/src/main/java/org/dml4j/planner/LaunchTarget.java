@@ -77,11 +77,23 @@ public enum LaunchTarget {
         return whyNot(model, config) == null;
     }
 
-    private static String megatron(ModelSpec model, ParallelConfig c) {
-        TransformerSpec tf = model.transformer();
-        if (tf == null) {
+    /**
+     * @param model a model
+     * @return why this stack cannot train the model in any configuration, or {@code null} when some may do
+     */
+    public String whyNotModel(ModelSpec model) {
+        if (this == MEGATRON && model.transformer() == null) {
             return "Megatron-LM trains transformer models; '" + model.name() + "' is a generic layer list";
         }
+        return null;
+    }
+
+    private static String megatron(ModelSpec model, ParallelConfig c) {
+        String no = MEGATRON.whyNotModel(model);
+        if (no != null) {
+            return no;
+        }
+        TransformerSpec tf = model.transformer();
         String s = c.schedule();
         if (!s.equals(ParallelConfig.NO_PIPELINE) && !s.equals("1f1b") && !s.equals("interleaved")) {
             return "schedule " + s + " is not in Megatron-LM (it runs 1F1B and interleaved 1F1B)";

@@ -76,6 +76,17 @@ final class SearchSupport {
         return best;
     }
 
+    /**
+     * @param request a request whose search space came out empty
+     * @throws IllegalArgumentException naming the launch target's reason when it cannot train the model at all
+     */
+    static void checkTarget(PlanRequest request) {
+        String no = request.space().target().whyNotModel(request.model());
+        if (no != null) {
+            throw new IllegalArgumentException("target " + request.space().target().key() + ": " + no);
+        }
+    }
+
     /** Builds the exception for a request with no feasible plan. */
     static NoFeasiblePlanException noPlan(PlanRequest request, CostModel costModel, Evaluation.Infeasible closest) {
         List<String> fixes = new ArrayList<>();

@@ -304,6 +304,7 @@ class MegatronArgumentRulesTest {
                 Arguments.of(ex.resolve("moe-gpt.json").toString(), "dgx-h100:16", 1024),
                 Arguments.of(ex.resolve("gpt-350m.json").toString(), ex.resolve("ethernet-a10.json").toString(), 64),
                 Arguments.of("megatron-1t", "dgx-a100:384", 3072),
+                Arguments.of("llama3-405b", "dgx-h100:1024", 2048),
                 Arguments.of("megatron-1.7b", "dgx-a100:4", 512),
                 Arguments.of("llama3-405b", "dgx-h100:128", 512),
                 Arguments.of("mixtral-8x7b", "dgx-h100:8", 256));
@@ -327,6 +328,19 @@ class MegatronArgumentRulesTest {
                 "restricting to Megatron-LM cannot find a faster plan");
         assertTrue(script.contains(String.format(java.util.Locale.ROOT, "%.3f s per iteration",
                 best.iterationSeconds())), "the header predicts what is exported");
+    }
+
+    @Test
+    void theLayerListExampleIsNotOfferedToMegatronAndSaysWhy() {
+        // Prepare
+        PlanRequest req = request(Path.of("..", "examples", "planner", "layers-cnn.json").toString(), "dgx-a100:1",
+                256).withSpace(SearchSpace.defaults().withTarget(LaunchTarget.MEGATRON));
+
+        // Execute
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Planner.search(req, 1));
+
+        // Assert
+        assertTrue(e.getMessage().contains("target megatron: Megatron-LM trains transformer models"), e.getMessage());
     }
 
     /** Plans that exercise each export path: FSDP2, interleaving, uneven stages, the layout string. */
