@@ -232,16 +232,9 @@ abstract class ControllableMemoryV implements PipelineScheduler {
         total *= p;
         int phase = 0;
         for (int n = 0; n < total; n++) {
-            // the next operation over all devices: lowest time, then device, then type
-            int bd = -1;
-            int bk = -1;
-            for (int d = 0; d < p; d++) {
-                int k = head(t[d], next[d]);
-                if (k >= 0 && (bd < 0 || t[d][k][next[d][k]] < t[bd][bk][next[bd][bk]])) {
-                    bd = d;
-                    bk = k;
-                }
-            }
+            long dk = nextOp(t, next);
+            int bd = (int) (dk >> 32);
+            int bk = (int) dk;
             int j = next[bd][bk]++;
             int at = t[bd][bk][j];
             if (bk == 3 && bd == 0 && phase == 0) {
@@ -294,6 +287,20 @@ abstract class ControllableMemoryV implements PipelineScheduler {
         return squeeze(placed);
     }
 
+    /** The next operation over all devices (lowest time, then device, then type), as {@code device << 32 | type}. */
+    private static long nextOp(int[][][] t, int[][] next) {
+        int bd = -1;
+        int bk = -1;
+        for (int d = 0; d < t.length; d++) {
+            int k = head(t[d], next[d]);
+            if (k >= 0 && (bd < 0 || t[d][k][next[d][k]] < t[bd][bk][next[bd][bk]])) {
+                bd = d;
+                bk = k;
+            }
+        }
+        return ((long) bd << 32) | bk;
+    }
+
     /** Start times when every operation takes one unit, runs as soon as its inputs are ready, in time order. */
     private static int[][][] squeeze(int[][][] t) {
         int p = t.length;
@@ -316,15 +323,9 @@ abstract class ControllableMemoryV implements PipelineScheduler {
             }
         }
         for (int n = 0; n < total; n++) {
-            int bd = -1;
-            int bk = -1;
-            for (int d = 0; d < p; d++) {
-                int k = head(t[d], next[d]);
-                if (k >= 0 && (bd < 0 || t[d][k][next[d][k]] < t[bd][bk][next[bd][bk]])) {
-                    bd = d;
-                    bk = k;
-                }
-            }
+            long dk = nextOp(t, next);
+            int bd = (int) (dk >> 32);
+            int bk = (int) dk;
             int j = next[bd][bk]++;
             int ready = free[bd];
             if ((bk == 0 || bk == 2) && bd > 0) {
