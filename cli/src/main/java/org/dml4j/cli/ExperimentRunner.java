@@ -311,10 +311,19 @@ public final class ExperimentRunner {
         if (s.timed()) {
             log.printf(Locale.ROOT, "  virtual time %.1f s%n", s.simSeconds());
         }
-        log.println("  wrote " + out.resolve("report.html") + ", metrics.csv, timing.csv, events.jsonl, clients.csv,"
-                + (s.unfinished() ? "" : " model.safetensors,") + " run-manifest.json");
+        log.println("  wrote " + out.resolve("report.html") + ", " + String.join(", ", otherFiles(out)));
         if (s.unfinished() && Files.exists(out.resolve(RunFolder.CHECKPOINT))) {
             log.println("  continue it with: dml4j run --resume " + out);
+        }
+    }
+
+    /** @return the names of the files in the run folder besides the report, sorted: what the summary says it wrote */
+    private static List<String> otherFiles(Path out) {
+        try (var files = Files.list(out)) {
+            return files.filter(Files::isRegularFile).map(f -> f.getFileName().toString())
+                    .filter(name -> !name.equals("report.html") && !name.startsWith(".")).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list the run folder " + out, e);
         }
     }
 

@@ -166,6 +166,12 @@ class RunFolderTest {
         assertTrue(normal.err().contains("partition: dirichlet, 6 clients"), normal.err());
         assertEquals(normal.out().lines().count(), quiet.out().lines().count());
         assertEquals("", quiet.err());
+        // the summary names every file the run folder holds, read from the folder, not a fixed list
+        String wrote = normal.out().lines().filter(l -> l.startsWith("  wrote ")).findFirst().orElseThrow();
+        try (var files = Files.list(tmp.resolve("a"))) {
+            files.map(f -> f.getFileName().toString())
+                    .forEach(name -> assertTrue(wrote.contains(name), name + " missing in: " + wrote));
+        }
     }
 
     @Test
