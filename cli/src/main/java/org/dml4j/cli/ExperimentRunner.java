@@ -1,12 +1,10 @@
 package org.dml4j.cli;
 
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -136,8 +134,7 @@ public final class ExperimentRunner {
                          checkpoints.keep("timing.csv"));
                  MetricsCsv.Rows<ClientRound> clientsCsv = MetricsCsv.clients(out.resolve("clients.csv"), timed,
                          checkpoints.keep("clients.csv"));
-                 BufferedWriter events = resuming ? Files.newBufferedWriter(out.resolve("events.jsonl"),
-                         StandardOpenOption.APPEND) : Files.newBufferedWriter(out.resolve("events.jsonl"))) {
+                 EventsJsonl events = EventsJsonl.open(out, resuming, false)) {
                 printLevels(sim, prepared, log);
                 boolean checkpointing = checkpointing(exp, sim, resuming, log);
                 if (resuming) {
@@ -182,14 +179,10 @@ public final class ExperimentRunner {
 
                     @Override
                     public void onCheckpoint(Snapshot s) {
-                        try {
-                            events.flush();
-                        } catch (IOException e) {
-                            throw new UncheckedIOException("could not write " + out.resolve("events.jsonl"), e);
-                        }
+                        events.flush();
                         checkpoints.write(s, Map.of("metrics.csv", metricsCsv.bytes(), "timing.csv",
-                                timingCsv.bytes(), "clients.csv", clientsCsv.bytes(), "events.jsonl",
-                                size(out.resolve("events.jsonl"))));
+                                timingCsv.bytes(), "clients.csv", clientsCsv.bytes(), EventsJsonl.FILE,
+                                size(events.file())));
                         signal.check();
                     }
 
@@ -200,12 +193,7 @@ public final class ExperimentRunner {
 
                     @Override
                     public void onEventLog(String jsonLine) {
-                        try {
-                            events.write(jsonLine);
-                            events.write('\n');
-                        } catch (IOException e) {
-                            throw new UncheckedIOException("could not write " + out.resolve("events.jsonl"), e);
-                        }
+                        events.write(jsonLine);
                     }
                 });
                 Safetensors.write(out.resolve("model.safetensors"), sim.parameterLayout(), result.finalParams(),

@@ -1,6 +1,5 @@
 package org.dml4j.cli;
 
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -9,7 +8,6 @@ import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -196,10 +194,9 @@ public final class ServeCommand implements Callable<Integer> {
                 Coordinator[] c = new Coordinator[1];
                 double[] lastCommit = {0}; // the run's clock at the previous commit
                 try (MetricsCsv.Rows<RoundMetrics> csv = MetricsCsv.metrics(dir.resolve("metrics.csv"), true);
-                     BufferedWriter events = saved == null ? Files.newBufferedWriter(dir.resolve("events.jsonl"))
-                             : Files.newBufferedWriter(dir.resolve("events.jsonl"), StandardOpenOption.CREATE,
-                                     StandardOpenOption.APPEND)) {
-                    CoordinatorListener inner = listener(dir, rows, csv, events, log);
+                     // a coordinator can die at any time: its log is whole up to then
+                     EventsJsonl events = EventsJsonl.open(dir, saved != null, true)) {
+                    CoordinatorListener inner = listener(rows, csv, events, log);
                     c[0] = new Coordinator(new Coordinator.Settings(spec.seed(), spec.rounds(), spec.evalEvery(),
                             ClientPool.ofSizes(sizes), spec.training(), init, spec.compression().downlinkCompressor(),
                             layout), spec.strategy(), transport, w -> {
@@ -316,8 +313,8 @@ public final class ServeCommand implements Callable<Integer> {
         return args;
     }
 
-    private static CoordinatorListener listener(Path dir, List<RoundMetrics> rows, MetricsCsv.Rows<RoundMetrics> csv,
-                                                BufferedWriter events, PrintStream log) {
+    private static CoordinatorListener listener(List<RoundMetrics> rows, MetricsCsv.Rows<RoundMetrics> csv,
+                                                EventsJsonl events, PrintStream log) {
         return new CoordinatorListener() {
             @Override
             public void onRow(RoundMetrics m) {
@@ -336,13 +333,7 @@ public final class ServeCommand implements Callable<Integer> {
 
             @Override
             public void onEventLog(String jsonLine) {
-                try {
-                    events.write(jsonLine);
-                    events.write('\n');
-                    events.flush(); // a coordinator can die at any time: its log is whole up to then
-                } catch (IOException e) {
-                    throw new UncheckedIOException("could not write " + dir.resolve("events.jsonl"), e);
-                }
+                events.write(jsonLine);
             }
         };
     }
