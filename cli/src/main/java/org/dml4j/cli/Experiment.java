@@ -505,6 +505,30 @@ public final class Experiment {
     }
 
     /**
+     * How the run's models are made: every worker's, and every cluster executor's, is the same architecture with the
+     * same initial parameters (seed path {@code model-init}).
+     *
+     * @param sampleShape the shape of one sample of the data
+     * @param classes     number of classes
+     * @return the factory
+     */
+    public ModelFactory models(int[] sampleShape, int classes) {
+        int[] shape = sampleShape.clone();
+        SeedTree init = SeedTree.root(seed).child("model-init");
+        return () -> modelProvider.create(modelConfig, shape, classes, init);
+    }
+
+    /** @return local training as resolved from {@code [training]} */
+    public LocalTraining training() {
+        return training;
+    }
+
+    /** @return the uplink and downlink compression as resolved from {@code [compressor]} and {@code [downlink]} */
+    public Compression compression() {
+        return compression;
+    }
+
+    /**
      * Loads the data, partitions it and builds the simulation.
      *
      * @param log where to print the partition table
@@ -526,8 +550,7 @@ public final class Experiment {
         }
         int[] shape = train.sampleShape();
         int classes = train.numClasses();
-        SeedTree init = root.child("model-init");
-        ModelFactory models = () -> modelProvider.create(modelConfig, shape, classes, init);
+        ModelFactory models = models(shape, classes);
         NetworkTopology links = network;
         Hierarchy hierarchy = null;
         if (sites != null) {

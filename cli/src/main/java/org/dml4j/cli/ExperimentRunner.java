@@ -79,8 +79,25 @@ public final class ExperimentRunner {
      * @return the run's summary ({@link RunSummary#unfinished()} when a signal stopped it)
      */
     public static RunSummary run(Experiment exp, Path out, Output o, List<String> commandLine, boolean force) {
+        return run(exp, out, o, commandLine, force, new InProcessEngine(), null);
+    }
+
+    /**
+     * Runs on a chosen engine: the same folder and files as in process.
+     *
+     * @param exp         the resolved experiment
+     * @param out         the output folder
+     * @param o           where to print
+     * @param commandLine the arguments the run was started with (for the manifest)
+     * @param force       replace an earlier run in {@code out}
+     * @param engine      where the participants train ({@link EngineProvider#get})
+     * @param master      the engine's master ({@code --master}), or null
+     * @return the run's summary ({@link RunSummary#unfinished()} when a signal stopped it)
+     */
+    public static RunSummary run(Experiment exp, Path out, Output o, List<String> commandLine, boolean force,
+                                 EngineProvider engine, String master) {
         RunFolder.claim(out, force);
-        return execute(exp, out, o, commandLine, RunCheckpoints.fresh(out));
+        return execute(exp, out, o, commandLine, RunCheckpoints.fresh(out), engine, master);
     }
 
     /**
@@ -94,11 +111,27 @@ public final class ExperimentRunner {
      * @return the run's summary, all rounds included
      */
     public static RunSummary resume(Experiment exp, Path dir, Output o, List<String> commandLine) {
-        return execute(exp, dir, o, commandLine, RunCheckpoints.resume(dir));
+        return resume(exp, dir, o, commandLine, new InProcessEngine(), null);
+    }
+
+    /**
+     * Continues the run in {@code dir} from its checkpoint on a chosen engine.
+     *
+     * @param exp         the run's own {@code config.toml}, resolved
+     * @param dir         the run folder
+     * @param o           where to print
+     * @param commandLine the arguments (for the manifest)
+     * @param engine      where the participants train
+     * @param master      the engine's master, or null
+     * @return the run's summary, all rounds included
+     */
+    public static RunSummary resume(Experiment exp, Path dir, Output o, List<String> commandLine,
+                                    EngineProvider engine, String master) {
+        return execute(exp, dir, o, commandLine, RunCheckpoints.resume(dir), engine, master);
     }
 
     private static RunSummary execute(Experiment exp, Path out, Output o, List<String> commandLine,
-                                      RunCheckpoints checkpoints) {
+                                      RunCheckpoints checkpoints, EngineProvider engine, String master) {
         PrintStream log = o.log();
         boolean resuming = checkpoints.resumeFrom() != null;
         Experiment.Prepared prepared = exp.prepare(log);
@@ -127,7 +160,7 @@ public final class ExperimentRunner {
         RunManifest.Status end = RunManifest.Status.FAILED;
         String reason = "failed";
         try (Interruption signal = new Interruption()) {
-            try (Simulation sim = prepared.simulation();
+            try (Simulation sim = engine.simulation(exp, prepared, master);
                  MetricsCsv.Rows<RoundMetrics> metricsCsv = MetricsCsv.metrics(out.resolve("metrics.csv"), timed,
                          prepared.wan(), checkpoints.keep("metrics.csv"));
                  MetricsCsv.Rows<RoundTiming> timingCsv = MetricsCsv.timing(out.resolve("timing.csv"),

@@ -45,6 +45,15 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--force", description = "replace an earlier run in the output folder")
     boolean force;
 
+    @Option(names = "--engine", paramLabel = "NAME", defaultValue = EngineProvider.IN_PROCESS,
+            description = "where participants train: inprocess (default, [run] threads in this JVM) or spark (the"
+                + " optional module spark: ./mvnw -Pspark install -pl spark -am); same metrics for the same seed")
+    String engine;
+
+    @Option(names = "--master", paramLabel = "URL",
+            description = "the engine's master: local[N] (default local[*]) or spark://HOST:PORT for --engine spark")
+    String master;
+
     @Spec
     CommandSpec spec;
 
@@ -58,16 +67,21 @@ public final class RunCommand implements Callable<Integer> {
             RunFolder.checkResumable(resume);
             Experiment exp = load(resume.resolve("config.toml"), List.of());
             RunSummary s = ExperimentRunner.resume(exp, resume, ExperimentRunner.Output.standard(Main.quiet()),
-                    spec.commandLine().getParseResult().originalArgs());
+                    spec.commandLine().getParseResult().originalArgs(), EngineProvider.get(engine), master);
             return s.unfinished() ? INTERRUPTED : 0;
         }
         if (file == null) {
             throw new IllegalArgumentException("dml4j run needs an experiment FILE (or --resume DIR)");
         }
+        EngineProvider chosen = EngineProvider.get(engine);
+        if (master != null && chosen.name().equals(EngineProvider.IN_PROCESS)) {
+            throw new IllegalArgumentException("--master " + master + " needs a cluster engine (--engine spark); the"
+                    + " in-process engine runs on [run] threads of this JVM");
+        }
         Experiment exp = load(file, overrides);
         Path dir = out != null ? out : Path.of("runs", exp.name());
         RunSummary s = ExperimentRunner.run(exp, dir, ExperimentRunner.Output.standard(Main.quiet()),
-                spec.commandLine().getParseResult().originalArgs(), force);
+                spec.commandLine().getParseResult().originalArgs(), force, chosen, master);
         return s.unfinished() ? INTERRUPTED : 0;
     }
 

@@ -45,7 +45,7 @@ import org.dml4j.sim.topology.Hierarchy;
  */
 public final class FederatedSimulation implements Simulation {
     private final SimulationSpec spec;
-    private final WorkerPool workers;
+    private final Workers workers;
     private final List<FlClient> clients = new ArrayList<>();
     private final UpdateLayout layout;
     private final double[] uplinkLevels;
@@ -74,15 +74,29 @@ public final class FederatedSimulation implements Simulation {
      * @param hierarchy the edge tier, or null for a flat run
      */
     public FederatedSimulation(SimulationSpec spec, Hierarchy hierarchy) {
+        this(spec, hierarchy, new WorkerPool(spec.threads(), spec.models(), spec.test()));
+    }
+
+    /**
+     * Creates the clients' compressor states and, for a hierarchical run, the edges, over the given workers (another
+     * engine's, e.g. Spark executors): the event engine, the virtual clock and the coordinator stay here.
+     *
+     * @param spec      the resolved simulation
+     * @param hierarchy the edge tier, or null for a flat run
+     * @param workers   where the participants train and the global model is evaluated; closed by {@link #close}
+     *                  (and when this constructor fails)
+     */
+    public FederatedSimulation(SimulationSpec spec, Hierarchy hierarchy, Workers workers) {
         this.spec = spec;
         this.hierarchical = hierarchy != null;
         if (hierarchy != null && spec.network() != null) {
+            workers.close();
             throw new IllegalArgumentException("a hierarchical run takes its links from its topology, not a network");
         }
         SeedTree seeds = SeedTree.root(spec.seed());
-        this.workers = new WorkerPool(spec.threads(), spec.models(), spec.test());
+        this.workers = java.util.Objects.requireNonNull(workers, "workers");
         try {
-            this.layout = updateLayout(workers.anyModel().layout());
+            this.layout = updateLayout(workers.layout());
             int[] sizes = new int[spec.clientData().size()];
             for (int i = 0; i < sizes.length; i++) {
                 sizes[i] = spec.clientData().get(i).size();
@@ -95,15 +109,8 @@ public final class FederatedSimulation implements Simulation {
                         uplink.name());
             }
             for (int i = 0; i < sizes.length; i++) {
-                int id = i;
-                Supplier<CompressorState> state = () -> {
-                    CompressorState st = uplink.newState(layout, seeds.child("compressor").child(id).random());
-                    if (levels != null) {
-                        compression.dataAware().apply(st, levels[id], uplink.name());
-                    }
-                    return st;
-                };
-                clients.add(new FlClient(i, spec.clientData().get(i), state, spec.training(), seeds,
+                clients.add(new FlClient(i, spec.clientData().get(i),
+                        uplinkState(uplink, layout, seeds, i, compression, levels), spec.training(), seeds,
                         compression.dataAware().absolute()));
             }
             this.uplinkLevels = levels;
@@ -126,13 +133,42 @@ public final class FederatedSimulation implements Simulation {
         }
     }
 
-    /** Each parameter tensor of the model is one layer for per-layer compressors and PowerSGD. */
-    /** @return the model's tensors (names and shapes) over the flat parameter vector */
-    public ParameterLayout parameterLayout() {
-        return workers.anyModel().layout();
+    /**
+     * How client {@code id}'s uplink compressor state is made on its first task: every engine makes it this way, so
+     * that a client trained elsewhere (a cluster executor) compresses exactly as in process.
+     *
+     * @param uplink      the uplink compressor
+     * @param layout      the update layout
+     * @param seeds       the run's root seed
+     * @param id          the client
+     * @param compression the run's compression (its data-aware assignment)
+     * @param levels      the per-client levels of a data-aware assignment, or null
+     * @return the state's factory
+     */
+    public static Supplier<CompressorState> uplinkState(GradientCompressor uplink, UpdateLayout layout,
+                                                        SeedTree seeds, int id, Compression compression,
+                                                        double[] levels) {
+        return () -> {
+            CompressorState st = uplink.newState(layout, seeds.child("compressor").child(id).random());
+            if (levels != null) {
+                compression.dataAware().apply(st, levels[id], uplink.name());
+            }
+            return st;
+        };
     }
 
-    static UpdateLayout updateLayout(ParameterLayout params) {
+    /** @return the model's tensors (names and shapes) over the flat parameter vector */
+    public ParameterLayout parameterLayout() {
+        return workers.layout();
+    }
+
+    /**
+     * Each parameter tensor of the model is one layer for per-layer compressors and PowerSGD.
+     *
+     * @param params the model's tensors
+     * @return the update layout over them
+     */
+    public static UpdateLayout updateLayout(ParameterLayout params) {
         int[][] shapes = new int[params.entries().size()][];
         for (int i = 0; i < shapes.length; i++) {
             shapes[i] = params.entries().get(i).shape();

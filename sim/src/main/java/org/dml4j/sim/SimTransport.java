@@ -18,7 +18,8 @@ import org.dml4j.sim.network.NetworkTopology;
 
 /**
  * The simulated {@link Transport}: participants in this process, time on the virtual clock of a discrete-event
- * engine. A dispatched task starts training at once on a worker thread (eagerly), while its life in virtual time is a
+ * engine. A dispatched task starts training at once on its {@link Workers} (eagerly: a worker thread, or a cluster
+ * job with the other tasks of the same event), while its life in virtual time is a
  * chain of events: the task's download over the {@link FluidNetwork} (its exact {@code wireBytes()}; under downlink
  * compression, the latest broadcast's), the local training (its plan from the {@link DeviceModel}: seconds per step,
  * and a dropout or the end of the device's online period, which loses the task and brings the participant back as
@@ -36,7 +37,7 @@ import org.dml4j.sim.network.NetworkTopology;
 public final class SimTransport implements Transport, org.dml4j.fl.checkpoint.Checkpointable {
     private final EventEngine engine = new EventEngine();
     private final List<? extends Participant> participants;
-    private final WorkerPool workers;
+    private final Workers workers;
     private final DeviceModel devices;
     private final FluidNetwork network;
     private final long[] transfer;
@@ -68,7 +69,7 @@ public final class SimTransport implements Transport, org.dml4j.fl.checkpoint.Ch
     private long waitNanos;
     private boolean stopped;
 
-    SimTransport(List<? extends Participant> participants, WorkerPool workers, NetworkTopology topology,
+    SimTransport(List<? extends Participant> participants, Workers workers, NetworkTopology topology,
                  DeviceModel devices) {
         this(participants, workers, topology, devices, false);
     }
@@ -78,7 +79,7 @@ public final class SimTransport implements Transport, org.dml4j.fl.checkpoint.Ch
      *               region's link do
      */
     @SuppressWarnings("unchecked")
-    SimTransport(List<? extends Participant> participants, WorkerPool workers, NetworkTopology topology,
+    SimTransport(List<? extends Participant> participants, Workers workers, NetworkTopology topology,
                  DeviceModel devices, boolean allWan) {
         this.topology = topology;
         this.allWan = allWan;
@@ -134,6 +135,7 @@ public final class SimTransport implements Transport, org.dml4j.fl.checkpoint.Ch
             long t0 = System.nanoTime();
             inbox.deliver(e);
             deliverNanos += System.nanoTime() - t0;
+            workers.flush(); // the tasks the coordinator dispatched for this event start together
         }
     }
 
@@ -185,6 +187,7 @@ public final class SimTransport implements Transport, org.dml4j.fl.checkpoint.Ch
         double now = engine.now();
         downloadSeconds[p] = now - phaseStart[p];
         if (participants.get(p).timesItself()) { // an edge aggregator: the time of its inner rounds
+            workers.flush();
             Reply r = WorkerPool.join(jobs[p], "the task " + task[p].id() + " of participant " + p);
             computeSeconds[p] = r instanceof Reply.Ok ok ? ok.computeSeconds() : 0;
             event[p] = engine.schedule(now + computeSeconds[p], onComputed, p);
@@ -231,6 +234,7 @@ public final class SimTransport implements Transport, org.dml4j.fl.checkpoint.Ch
         int p = (int) arg;
         event[p] = EventEngine.NO_EVENT;
         long t0 = System.nanoTime();
+        workers.flush();
         Reply r = WorkerPool.join(jobs[p], "the task " + task[p].id() + " of participant " + p);
         waitNanos += System.nanoTime() - t0;
         if (r instanceof Reply.Ok ok) {
@@ -362,6 +366,7 @@ public final class SimTransport implements Transport, org.dml4j.fl.checkpoint.Ch
             throw new UnsupportedOperationException(why);
         }
         int n = participants.size();
+        workers.flush();
         out.putDouble("now", engine.now()).putLong("participants", n).putLong("broadcast-bytes", broadcastBytes)
                 .putLong("wan-bytes", wanBytes).putDoubles("phase-start", phaseStart)
                 .putDoubles("compute-seconds", computeSeconds).putDoubles("download-seconds", downloadSeconds);

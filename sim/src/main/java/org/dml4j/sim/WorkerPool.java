@@ -30,7 +30,7 @@ import org.dml4j.model.Model;
  *
  * <p>Measures the wall time spent inside training and evaluation (the simulator's own cost is the rest).
  */
-final class WorkerPool implements Evaluator, AutoCloseable {
+public final class WorkerPool implements Workers {
     /**
      * The test set is evaluated in this many fixed slices, in parallel, and the results are combined in slice order;
      * a constant (not the thread count) so that the numbers do not depend on the thread count.
@@ -52,16 +52,7 @@ final class WorkerPool implements Evaluator, AutoCloseable {
             models.add(m);
             idle.add(m);
         }
-        int chunks = Math.min(EVAL_CHUNKS, test.size());
-        for (int c = 0; c < chunks; c++) {
-            int from = (int) ((long) test.size() * c / chunks);
-            int to = (int) ((long) test.size() * (c + 1) / chunks);
-            int[] idx = new int[to - from];
-            for (int i = 0; i < idx.length; i++) {
-                idx[i] = from + i;
-            }
-            testChunks.add(test.subset(idx, test.name() + "#" + c));
-        }
+        testChunks.addAll(testSlices(test));
         AtomicInteger n = new AtomicInteger();
         ThreadFactory tf = r -> {
             Thread t = new Thread(r, "dml4j-worker-" + n.getAndIncrement());
@@ -72,7 +63,8 @@ final class WorkerPool implements Evaluator, AutoCloseable {
     }
 
     /** @return the initial parameters every worker's model starts from */
-    float[] initialParams() {
+    @Override
+    public float[] initialParams() {
         Model m = models.get(0);
         float[] p = new float[m.numParams()];
         m.getParams(p);
@@ -84,15 +76,23 @@ final class WorkerPool implements Evaluator, AutoCloseable {
         return models.get(0);
     }
 
-    int threads() {
+    @Override
+    public org.dml4j.model.ParameterLayout layout() {
+        return models.get(0).layout();
+    }
+
+    @Override
+    public int threads() {
         return threads;
     }
 
-    long trainNanos() {
+    @Override
+    public long trainNanos() {
         return trainNanos.get();
     }
 
-    long evalNanos() {
+    @Override
+    public long evalNanos() {
         return evalNanos.get();
     }
 
@@ -100,7 +100,8 @@ final class WorkerPool implements Evaluator, AutoCloseable {
      * Starts a task on a worker once {@code after} (the participant's previous task) is done, so that a participant
      * never runs two tasks at once and its state changes in dispatch order.
      */
-    CompletableFuture<Reply> submit(Participant p, Task task, CompletableFuture<Reply> after) {
+    @Override
+    public CompletableFuture<Reply> submit(Participant p, Task task, CompletableFuture<Reply> after) {
         Supplier<Reply> job = () -> withModel(m -> p.run(task, m), trainNanos);
         return after == null ? CompletableFuture.supplyAsync(job, executor)
                 : after.handleAsync((r, e) -> job.get(), executor);
@@ -134,11 +135,47 @@ final class WorkerPool implements Evaluator, AutoCloseable {
                 return m.evaluate(chunk);
             }, evalNanos), executor));
         }
+        List<EvalResult> results = new ArrayList<>(futures.size());
+        for (CompletableFuture<EvalResult> f : futures) {
+            results.add(join(f, "evaluation"));
+        }
+        return combine(results);
+    }
+
+    /**
+     * The test set cut into {@link #EVAL_CHUNKS} fixed slices (fewer when it is smaller), as every engine evaluates
+     * it.
+     *
+     * @param test the test set
+     * @return its slices, in order
+     */
+    public static List<Dataset> testSlices(Dataset test) {
+        List<Dataset> out = new ArrayList<>();
+        int chunks = Math.min(EVAL_CHUNKS, test.size());
+        for (int c = 0; c < chunks; c++) {
+            int from = (int) ((long) test.size() * c / chunks);
+            int to = (int) ((long) test.size() * (c + 1) / chunks);
+            int[] idx = new int[to - from];
+            for (int i = 0; i < idx.length; i++) {
+                idx[i] = from + i;
+            }
+            out.add(test.subset(idx, test.name() + "#" + c));
+        }
+        return out;
+    }
+
+    /**
+     * Combines the slices' results in slice order, as every engine does, so that the numbers do not depend on where
+     * the slices ran.
+     *
+     * @param slices the results of {@link #testSlices}, in order
+     * @return the whole test set's loss and accuracy
+     */
+    public static EvalResult combine(List<EvalResult> slices) {
         double loss = 0;
         long correct = 0;
         long n = 0;
-        for (CompletableFuture<EvalResult> f : futures) {
-            EvalResult r = join(f, "evaluation");
+        for (EvalResult r : slices) {
             loss += r.loss() * r.samples();
             correct += Math.round(r.accuracy() * r.samples());
             n += r.samples();

@@ -1,0 +1,58 @@
+package org.dml4j.sim;
+
+import java.util.concurrent.CompletableFuture;
+import org.dml4j.fl.Evaluator;
+import org.dml4j.fl.Participant;
+import org.dml4j.fl.Reply;
+import org.dml4j.fl.Task;
+import org.dml4j.model.ParameterLayout;
+
+/**
+ * Where a {@link FederatedSimulation} trains its participants and evaluates the global model, while its event engine,
+ * virtual clock and coordinator stay on the calling thread: the in-process worker threads ({@code WorkerPool}, the
+ * default) or a cluster engine (module {@code spark}). Whatever runs where, the results enter the coordinator in
+ * (virtual time, sequence) order, so an implementation that computes the same replies gives the same numbers.
+ *
+ * <p>Call order: {@link #submit} for each dispatched task (from the simulation's thread), {@link #flush} when the
+ * coordinator has handled an event (every task it dispatched then may start), {@link #evaluate} from the
+ * simulation's thread, {@link #close} once at the end. The futures may complete on any thread.
+ */
+public interface Workers extends Evaluator, AutoCloseable {
+    /**
+     * Starts (or queues until {@link #flush}) a task once {@code after}, the participant's previous task, is done,
+     * so that a participant never runs two tasks at once and its state changes in dispatch order.
+     *
+     * @param participant who runs it (its state, such as a client's compressor residual, is updated by the task)
+     * @param task        the task
+     * @param after       the participant's previous task, or null
+     * @return its reply, once trained
+     */
+    CompletableFuture<Reply> submit(Participant participant, Task task, CompletableFuture<Reply> after);
+
+    /**
+     * Starts every task submitted since the last call: a batching implementation sends them as one job. The
+     * simulation calls it after each event the coordinator handled and before it waits for a reply; the default
+     * does nothing (tasks start when submitted).
+     */
+    default void flush() {
+    }
+
+    /** @return the initial parameters every participant's model starts from */
+    float[] initialParams();
+
+    /** @return the model's tensors (names and shapes) over the flat parameter vector */
+    ParameterLayout layout();
+
+    /** @return how many tasks run at once (worker threads, or the cluster's cores) */
+    int threads();
+
+    /** @return wall nanoseconds spent inside training so far, summed over workers */
+    long trainNanos();
+
+    /** @return wall nanoseconds spent inside evaluation so far, summed over workers */
+    long evalNanos();
+
+    /** Ends the workers: tasks not started are dropped, models are closed. */
+    @Override
+    void close();
+}
