@@ -36,8 +36,9 @@ import org.dml4j.sim.Workers;
  * The simulator's {@link Workers} on a Spark cluster: the event engine, virtual clock and coordinator stay on the
  * driver, and the participants train in Spark jobs.
  * <ul>
- *   <li>Client shards are an RDD of client blocks, cached (memory, then disk) when the workers are made: distributed
- *       once, never re-sent; a lost partition is rebuilt by Spark from its lineage.</li>
+ *   <li>Client shards are an RDD of client blocks, cached (memory, then disk) when the workers are made: each block
+ *       is a broadcast that the executor computing its partition fetches once; the partitions hold only their index,
+ *       so no task carries shard data, and a partition lost with its executor is recomputed from the broadcast.</li>
  *   <li>Each model array a task starts from (the global model of a version, or the downlink replica) is one Spark
  *       broadcast, shared by every task of that version and destroyed when no task needs it any more.</li>
  *   <li>The tasks of one coordinator event (a FedAvg cohort) go out as one job ({@link #flush}): a per-job RDD of
@@ -49,8 +50,8 @@ import org.dml4j.sim.Workers;
  *       Tasks are pure functions of their inputs, so a retried, speculative or recomputed Spark task gives the same
  *       reply; the driver accepts one output per task id (which names the client and the model version) and
  *       ignores any other.</li>
- *   <li>Evaluation is a job over the test set's cached slices ({@link WorkerPool#testSlices}), combined in slice
- *       order ({@link WorkerPool#combine}).</li>
+ *   <li>Evaluation is a job over the test set's cached slices ({@link WorkerPool#testSlices}, packed into one
+ *       partition per core), combined in slice order ({@link WorkerPool#combine}).</li>
  * </ul>
  * Replies are computed by the same {@link FlClient#run} as in process and enter the coordinator in (virtual time,
  * sequence) order, so the metrics are the in-process engine's, bit for bit.
@@ -64,8 +65,10 @@ final class SparkWorkers implements Workers {
     private final String jobGroup = "dml4j-" + UUID.randomUUID();
     private final int partitions;
     private final int[] partitionOf;
+    private final List<Broadcast<List<Shard>>> shardBlocks;
     private final JavaRDD<List<Shard>> shards;
-    private final JavaRDD<Shard> testSlices;
+    private final List<Broadcast<List<Shard>>> testBlocks;
+    private final JavaRDD<List<Shard>> testSlices;
     private final float[] initial;
     private final ParameterLayout layout;
     private final ExecutorService submitter;
@@ -130,14 +133,22 @@ final class SparkWorkers implements Workers {
             }
             blocks.add(block);
         }
-        // one element per partition: parallelize slices a list of P elements into P slices of one
-        shards = sc.parallelize(blocks, this.partitions).persist(StorageLevel.MEMORY_AND_DISK());
+        shardBlocks = broadcastEach(sc, blocks);
+        shards = blockRdd(sc, shardBlocks);
+        // the test slices, packed into as many partitions as there are cores (evaluated in slice order)
         List<Dataset> slices = WorkerPool.testSlices(spec.test());
-        List<Shard> test = new ArrayList<>(slices.size());
-        for (int i = 0; i < slices.size(); i++) {
-            test.add(new Shard(i, slices.get(i)));
+        int evalParts = Math.max(1, Math.min(slices.size(), sc.defaultParallelism()));
+        List<List<Shard>> test = new ArrayList<>(evalParts);
+        for (int b = 0; b < evalParts; b++) {
+            List<Shard> part = new ArrayList<>();
+            for (int i = (int) ((long) slices.size() * b / evalParts);
+                 i < (int) ((long) slices.size() * (b + 1) / evalParts); i++) {
+                part.add(new Shard(i, slices.get(i)));
+            }
+            test.add(part);
         }
-        testSlices = sc.parallelize(test, test.size()).persist(StorageLevel.MEMORY_AND_DISK());
+        testBlocks = broadcastEach(sc, test);
+        testSlices = blockRdd(sc, testBlocks);
         AtomicInteger threadNo = new AtomicInteger();
         submitter = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "dml4j-spark-job-" + threadNo.getAndIncrement());
@@ -151,6 +162,28 @@ final class SparkWorkers implements Workers {
         } finally {
             sc.clearJobGroup();
         }
+    }
+
+    private static <T> List<Broadcast<T>> broadcastEach(JavaSparkContext sc, List<T> blocks) {
+        List<Broadcast<T>> out = new ArrayList<>(blocks.size());
+        for (T b : blocks) {
+            out.add(sc.broadcast(b));
+        }
+        return out;
+    }
+
+    /**
+     * An RDD with one partition per block, cached (memory, then disk), each computed from its block's broadcast.
+     * Its partitions hold only their index, so tasks over it (and over RDDs zipped with it) never carry the data.
+     */
+    private static <T> JavaRDD<T> blockRdd(JavaSparkContext sc, List<Broadcast<T>> blocks) {
+        List<Integer> ids = new ArrayList<>(blocks.size());
+        for (int i = 0; i < blocks.size(); i++) {
+            ids.add(i);
+        }
+        // parallelize cuts a list of P elements into P slices of one
+        return sc.parallelize(ids, blocks.size()).map(new LoadBlock<>(blocks))
+                .persist(StorageLevel.MEMORY_AND_DISK());
     }
 
     @Override
@@ -302,7 +335,7 @@ final class SparkWorkers implements Workers {
         Shared s = acquire(params);
         try {
             sc.setJobGroup(jobGroup, "dml4j: evaluate", true);
-            List<double[]> parts = testSlices.map(new EvalSlice(recipe, s.broadcast)).collect();
+            List<double[]> parts = testSlices.flatMap(new EvalSlice(recipe, s.broadcast)).collect();
             List<EvalResult> results = new ArrayList<>(parts.size());
             for (double[] r : parts) {
                 results.add(new EvalResult((long) r[0], r[1], r[2]));
@@ -365,7 +398,9 @@ final class SparkWorkers implements Workers {
             return;
         }
         closed = true;
-        sc.cancelJobGroup(jobGroup);
+        if (!inFlight.isEmpty()) { // an asynchronous run ends with tasks in flight
+            sc.cancelJobGroup(jobGroup);
+        }
         submitter.shutdown();
         try {
             submitter.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES);
@@ -374,6 +409,12 @@ final class SparkWorkers implements Workers {
         }
         shards.unpersist(false);
         testSlices.unpersist(false);
+        for (Broadcast<List<Shard>> b : shardBlocks) {
+            b.destroy();
+        }
+        for (Broadcast<List<Shard>> b : testBlocks) {
+            b.destroy();
+        }
         synchronized (broadcasts) {
             for (Shared s : broadcasts.values()) {
                 s.broadcast.destroy();

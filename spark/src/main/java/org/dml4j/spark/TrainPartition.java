@@ -26,6 +26,13 @@ import org.dml4j.sim.FederatedSimulation;
 final class TrainPartition implements FlatMapFunction2<Iterator<List<Shard>>, Iterator<List<TaskInput>>, TaskOutput> {
     @Serial
     private static final long serialVersionUID = 1L;
+    /**
+     * Tests only (local masters, where the executors are this JVM): while positive, the first attempt of a Spark
+     * task fails after its clients have trained, and the count goes down, so that Spark retries the task (with a
+     * master such as {@code local[2,4]}) and the test can check that nothing is counted twice.
+     */
+    static final java.util.concurrent.atomic.AtomicInteger FAIL_FIRST_ATTEMPTS =
+            new java.util.concurrent.atomic.AtomicInteger();
     private final RunRecipe recipe;
 
     TrainPartition(RunRecipe recipe) {
@@ -75,6 +82,10 @@ final class TrainPartition implements FlatMapFunction2<Iterator<List<Shard>>, It
             }
         } finally {
             recipe.giveBack(model);
+        }
+        org.apache.spark.TaskContext ctx = org.apache.spark.TaskContext.get();
+        if (ctx != null && ctx.attemptNumber() == 0 && FAIL_FIRST_ATTEMPTS.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            throw new IllegalStateException("injected failure of a first attempt (test)");
         }
         return out.iterator();
     }

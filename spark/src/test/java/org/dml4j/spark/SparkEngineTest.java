@@ -121,6 +121,30 @@ class SparkEngineTest {
     }
 
     @Test
+    void retriedTasksCountOnce(@TempDir Path dir) throws Exception {
+        // Prepare: Top-k with error feedback, whose residual would drift if a task's state were applied twice
+        Path file = dir.resolve("topk.toml");
+        Files.writeString(file, experiment("fedavg-topk-ef"));
+        assertEquals(0, dml4j("run", file.toString(), "--out", dir.resolve("inprocess").toString()));
+        TrainPartition.FAIL_FIRST_ATTEMPTS.set(6);
+        // Execute: local[2,4] lets a failed Spark task be tried again, up to 4 times
+        int rc;
+        try {
+            rc = dml4j("run", file.toString(), "--engine", "spark", "--master", "local[2,4]", "--out",
+                    dir.resolve("spark").toString());
+        } finally {
+            int left = TrainPartition.FAIL_FIRST_ATTEMPTS.getAndSet(0);
+            // Assert: every injected failure happened (and was retried)
+            assertEquals(0, left, "injected failures not used");
+        }
+        assertEquals(0, rc);
+        assertArrayEquals(Files.readAllBytes(dir.resolve("inprocess/metrics.csv")),
+                Files.readAllBytes(dir.resolve("spark/metrics.csv")));
+        assertArrayEquals(Files.readAllBytes(dir.resolve("inprocess/clients.csv")),
+                Files.readAllBytes(dir.resolve("spark/clients.csv")));
+    }
+
+    @Test
     void gossipIsRefusedWithTheReason(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("gossip.toml");
         Files.writeString(file, BASE + """
