@@ -98,15 +98,9 @@ public final class JoinCommand implements Callable<Integer> {
         }
         Dataset local = data == null ? spec.clientData().get(clientId)
                 : DataStores.forCommandLine().load(exp.data().dataset(), data).train();
-        SeedTree seeds = SeedTree.root(spec.seed());
         Model model = spec.models().create();
         try {
-            GradientCompressor uplink = spec.compression().uplinkCompressor();
-            UpdateLayout layout = layout(model);
-            FlClient client = new FlClient(clientId, local,
-                    () -> uplink.newState(layout, seeds.child("compressor").child(clientId).random()), spec.training(),
-                    seeds,
-                    spec.compression().dataAware().absolute());
+            FlClient client = client(spec, clientId, local, layout(model));
             Security.TlsFiles tls = insecure ? Security.TlsFiles.none() : new Security.TlsFiles(cert, key, ca);
             GrpcParticipant.Settings s = new GrpcParticipant.Settings(host, port, tls, authority,
                     Security.readToken(tokenFile), maxReconnects, 1.0, 600);
@@ -118,6 +112,22 @@ public final class JoinCommand implements Callable<Integer> {
         } finally {
             model.close();
         }
+    }
+
+    /**
+     * @param spec     the resolved experiment
+     * @param clientId the participant's id
+     * @param local    its local data
+     * @param layout   the model's layout
+     * @return the client the simulator would make for this id: the file's training and uplink compressor, its
+     *     compressor state seeded by {@code compressor/<id>}
+     */
+    static FlClient client(SimulationSpec spec, int clientId, Dataset local, UpdateLayout layout) {
+        SeedTree seeds = SeedTree.root(spec.seed());
+        GradientCompressor uplink = spec.compression().uplinkCompressor();
+        return new FlClient(clientId, local,
+                () -> uplink.newState(layout, seeds.child("compressor").child(clientId).random()), spec.training(),
+                seeds, spec.compression().dataAware().absolute());
     }
 
     /**
