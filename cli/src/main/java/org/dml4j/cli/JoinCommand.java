@@ -84,12 +84,9 @@ public final class JoinCommand implements Callable<Integer> {
     }
 
     GrpcParticipant.Result run(PrintStream log) {
-        int colon = server.lastIndexOf(':');
-        if (colon <= 0 || !server.substring(colon + 1).matches("\\d{1,5}")) {
-            throw new IllegalArgumentException("--server must be HOST:PORT, got '" + server + "'");
-        }
-        String host = server.substring(0, colon).replaceAll("^\\[|]$", "");
-        int port = Integer.parseInt(server.substring(colon + 1));
+        String[] hostPort = hostPort(server);
+        String host = hostPort[0];
+        int port = Integer.parseInt(hostPort[1]);
         Experiment exp = RunCommand.load(config, overrides);
         SimulationSpec spec = exp.prepare(log).spec();
         if (clientId < 0 || clientId >= spec.clientData().size()) {
@@ -112,6 +109,22 @@ public final class JoinCommand implements Callable<Integer> {
         } finally {
             model.close();
         }
+    }
+
+    /**
+     * @param server {@code --server}'s value
+     * @return its host (without IPv6 brackets) and port
+     * @throws IllegalArgumentException naming {@code --server} and the value when it is not HOST:PORT
+     */
+    static String[] hostPort(String server) {
+        int colon = server.lastIndexOf(':');
+        if (colon <= 0 || !server.substring(colon + 1).matches("\\d{1,5}")
+                || Integer.parseInt(server.substring(colon + 1)) < 1
+                || Integer.parseInt(server.substring(colon + 1)) > 65535) {
+            throw new IllegalArgumentException("--server must be HOST:PORT with a port in [1, 65535], got '" + server
+                    + "'");
+        }
+        return new String[] {server.substring(0, colon).replaceAll("^\\[|]$", ""), server.substring(colon + 1)};
     }
 
     /**

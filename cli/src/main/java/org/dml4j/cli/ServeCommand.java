@@ -91,7 +91,7 @@ public final class ServeCommand implements Callable<Integer> {
     boolean insecure;
 
     @Option(names = "--min-participants", paramLabel = "N", description = "participants needed to start (default:"
-            + " all of [partition] clients)")
+            + " all of [partition] clients; the edges of a hierarchical run)")
     Integer minParticipants;
 
     @Option(names = "--join-timeout", defaultValue = "600", paramLabel = "SECONDS",
@@ -149,8 +149,21 @@ public final class ServeCommand implements Callable<Integer> {
     float[] run(Experiment exp, Path dir, PrintStream log) {
         AtomicFiles.writeString(dir.resolve("run-manifest.json"),
                 exp.manifest(commandLine()).toJson());
-        SimulationSpec spec = exp.prepare(log).spec();
-        int n = spec.clientData().size();
+        Experiment.Prepared prepared = exp.prepare(log);
+        if (prepared.gossip() != null) {
+            throw new IllegalArgumentException("serve runs a coordinator, but the file's [gossip] has peers and no"
+                    + " coordinator: start each peer with `dml4j peer`");
+        }
+        if (prepared.crossRegion() != null) {
+            throw new IllegalArgumentException("serve does not run [cross-region] data parallelism (simulator only)");
+        }
+        SimulationSpec spec = prepared.spec();
+        // a hierarchical run's cloud: its participants are the edges (`dml4j edge`), each with its clients
+        int n = prepared.hierarchy() != null ? prepared.hierarchy().edges() : spec.clientData().size();
+        if (prepared.hierarchy() != null) {
+            log.println("serve: hierarchical: the cloud of " + n + " edges (kappa2 = "
+                    + prepared.hierarchy().edgeRounds() + "); start each with `dml4j edge`");
+        }
         Security.TlsFiles tls = insecure ? Security.TlsFiles.none() : new Security.TlsFiles(cert, key, clientCa);
         try (Model model = spec.models().create()) {
             float[] init = new float[model.numParams()];

@@ -358,9 +358,25 @@ public final class GrpcTransport implements Transport, AutoCloseable {
                 if (admitted != null) {
                     inbox.deliver(admitted);
                 }
+            } else if (o instanceof Runnable action) {
+                idleSince = Double.NaN;
+                action.run();
             }
         }
         return true;
+    }
+
+    /**
+     * Runs an action on the thread in {@link #run}, between two events, so that a node which is a coordinator of its
+     * own participants and is driven from elsewhere (an edge aggregator, whose cloud task arrives on another thread)
+     * can dispatch, broadcast and stop from there. An action posted before {@link Event.Start} runs after it; one
+     * posted after {@link #run} returned never runs. Thread-safe.
+     *
+     * @param action what to run; it may call {@link #dispatch}, {@link #broadcast}, {@link #cancel}, {@link #timer}
+     *               and {@link #stop}
+     */
+    public void execute(Runnable action) {
+        queue.add(Objects.requireNonNull(action, "action"));
     }
 
     /**

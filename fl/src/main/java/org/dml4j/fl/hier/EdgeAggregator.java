@@ -2,7 +2,6 @@ package org.dml4j.fl.hier;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.SplittableRandom;
@@ -48,7 +47,7 @@ import org.dml4j.model.Model;
  */
 public final class EdgeAggregator implements Participant {
     private final int id;
-    private final List<FlClient> clients;
+    private final EdgeClients clients;
     private final int[] clientIds;
     private final int edgeRounds;
     private final CompressorState uplink;
@@ -72,20 +71,44 @@ public final class EdgeAggregator implements Participant {
     public EdgeAggregator(int id, List<FlClient> clients, int edgeRounds, CompressorState uplink,
                           GradientCompressor downlink, UpdateLayout layout, float[] initial, SplittableRandom rng,
                           EdgeTiming timing) {
-        if (clients.isEmpty()) {
+        this(id, checked(id, clients), edgeRounds, uplink, downlink, layout, initial, rng, timing);
+    }
+
+    /**
+     * @param id         the edge's id in the cloud's pool
+     * @param clients    its client tier (in process, or the clients connected to it over a network)
+     * @param edgeRounds κ2, edge rounds per cloud task, &gt;= 1
+     * @param uplink     the edge→cloud compressor state
+     * @param downlink   the edge→client compressor, or null to send the dense edge model
+     * @param layout     the model's layout (for the downlink compressor)
+     * @param initial    the initial model (the clients' first replica)
+     * @param rng        the edge's generator for its downlink compressor state
+     * @param timing     the virtual time of an edge round ({@link EdgeTiming#NONE} where time is measured)
+     */
+    public EdgeAggregator(int id, EdgeClients clients, int edgeRounds, CompressorState uplink,
+                          GradientCompressor downlink, UpdateLayout layout, float[] initial, SplittableRandom rng,
+                          EdgeTiming timing) {
+        this.clients = Objects.requireNonNull(clients, "clients");
+        this.clientIds = clients.ids();
+        if (clientIds.length == 0) {
             throw new IllegalArgumentException("edge " + id + " has no clients");
         }
         if (edgeRounds < 1) {
             throw new IllegalArgumentException("edge-rounds must be >= 1, got " + edgeRounds);
         }
         this.id = id;
-        this.clients = clients.stream().sorted(Comparator.comparingInt(FlClient::id)).toList();
-        this.clientIds = this.clients.stream().mapToInt(FlClient::id).toArray();
         this.edgeRounds = edgeRounds;
         this.uplink = Objects.requireNonNull(uplink, "uplink");
         this.downlink = downlink == null ? null : new DownlinkCompressor(downlink, layout, initial, rng);
         this.timing = Objects.requireNonNull(timing, "timing");
-        this.samples = this.clients.stream().mapToInt(FlClient::numSamples).sum();
+        this.samples = clients.numSamples();
+    }
+
+    private static EdgeClients checked(int id, List<FlClient> clients) {
+        if (clients.isEmpty()) {
+            throw new IllegalArgumentException("edge " + id + " has no clients");
+        }
+        return EdgeClients.local(clients);
     }
 
     @Override
@@ -127,7 +150,7 @@ public final class EdgeAggregator implements Participant {
         float[] edge = start;
         String[] parts = task.seedPath().split("/", 4);
         String suffix = parts.length == 4 ? "/" + parts[3] : "";
-        int m = clients.size();
+        int m = clientIds.length;
         long[] down = new long[m];
         long[] up = new long[m];
         int[] steps = new int[m];
@@ -139,19 +162,25 @@ public final class EdgeAggregator implements Participant {
             int round = task.version() * edgeRounds + r;
             float[] from = edge;
             long downBytes = UpdateCodec.HEADER_BYTES + 4L * edge.length;
+            CompressedUpdate b = null;
             if (downlink != null) {
                 downlink.state().beginRound(round);
-                CompressedUpdate b = downlink.broadcast(edge);
+                b = downlink.broadcast(edge);
                 from = downlink.replica();
                 downBytes = b.wireBytes();
             }
+            List<Task> tasks = new ArrayList<>(m);
+            for (int c : clientIds) {
+                tasks.add(new Task(task.id(), c, round, from, downlink != null, task.localSteps(),
+                        task.learningRate(), task.proxMu(), Double.NaN, "client/" + c + "/" + (round + 1) + suffix));
+            }
+            List<Reply> replies = clients.round(round, b, tasks, worker);
+            if (replies.size() != m) {
+                throw new IllegalStateException("edge " + id + ": " + replies.size() + " replies to " + m + " tasks");
+            }
             List<Reply.Ok> ok = new ArrayList<>(m);
             for (int i = 0; i < m; i++) {
-                FlClient c = clients.get(i);
-                Task t = new Task(task.id(), c.id(), round, from, downlink != null, task.localSteps(),
-                        task.learningRate(), task.proxMu(), Double.NaN,
-                        "client/" + c.id() + "/" + (round + 1) + suffix);
-                Reply reply = c.run(t, worker);
+                Reply reply = replies.get(i);
                 down[i] = downBytes;
                 if (reply instanceof Reply.Ok o) {
                     ok.add(o);

@@ -8,6 +8,7 @@ import org.dml4j.compress.UpdateLayout;
 import org.dml4j.core.SeedTree;
 import org.dml4j.fl.FlClient;
 import org.dml4j.fl.hier.EdgeAggregator;
+import org.dml4j.fl.hier.EdgeClients;
 import org.dml4j.fl.hier.EdgeTiming;
 import org.dml4j.sim.network.NetworkTopology;
 
@@ -82,11 +83,46 @@ public record Hierarchy(int[] edgeOf, int edgeRounds, GradientCompressor uplink,
             for (int c : g[e]) {
                 mine.add(clients.get(c));
             }
-            out.add(new EdgeAggregator(e, mine, edgeRounds, uplink.newState(layout,
-                    seeds.child("edge-compressor").child(e).random()), downlink, layout, initial,
-                    seeds.child("edge-downlink").child(e).random(), timing));
+            out.add(edge(e, EdgeClients.local(mine), layout, initial, seeds, timing));
         }
         return out;
+    }
+
+    /**
+     * One edge over any client tier: the simulator's edges ({@link #build}) and an edge across machines
+     * ({@code dml4j edge}) are made here, with the same κ2, compressors and seed paths.
+     *
+     * @param edge    the edge's id
+     * @param clients its client tier; its ids must be {@link #clientsOf}{@code (edge)}
+     * @param layout  the model's layout
+     * @param initial the initial model
+     * @param seeds   the run's seed tree ({@code edge-compressor/<e>}, {@code edge-downlink/<e>})
+     * @param timing  the virtual time of an edge round ({@link EdgeTiming#NONE} where time is measured)
+     * @return the edge aggregator
+     */
+    public EdgeAggregator edge(int edge, EdgeClients clients, UpdateLayout layout, float[] initial, SeedTree seeds,
+                               EdgeTiming timing) {
+        if (!java.util.Arrays.equals(clients.ids(), clientsOf(edge))) {
+            throw new IllegalArgumentException("edge " + edge + " groups clients "
+                    + java.util.Arrays.toString(clientsOf(edge)) + ", its tier has "
+                    + java.util.Arrays.toString(clients.ids()));
+        }
+        return new EdgeAggregator(edge, clients, edgeRounds, uplink.newState(layout,
+                seeds.child("edge-compressor").child(edge).random()), downlink, layout, initial,
+                seeds.child("edge-downlink").child(edge).random(), timing);
+    }
+
+    /**
+     * @param edge an edge's id
+     * @return its clients' ids, ascending
+     * @throws IllegalArgumentException when there is no such edge
+     */
+    public int[] clientsOf(int edge) {
+        int edges = edges();
+        if (edge < 0 || edge >= edges) {
+            throw new IllegalArgumentException("edge must be in [0, " + edges + "), got " + edge);
+        }
+        return groups(edgeOf, edges)[edge];
     }
 
     /**
