@@ -55,6 +55,8 @@ import org.dml4j.sim.network.NetworkTopology;
 import org.dml4j.sim.topology.Grouping;
 import org.dml4j.sim.topology.Hierarchy;
 import org.dml4j.sim.topology.LanTiming;
+import org.dml4j.sim.topology.Placement;
+import org.dml4j.sim.topology.Regrouping;
 import org.dml4j.sim.topology.SiteTopology;
 import org.dml4j.sim.topology.TopologyConfig;
 
@@ -230,6 +232,21 @@ public final class Experiment {
                     "identity", schedule, rounds);
             edgeDownlink = ed instanceof ObjectNode o ? compressor(o.deepCopy(), "topology.edge-downlink", null,
                     schedule, rounds) : null;
+            if (tc.linkChanges().length > 0 && tc.grouping().equals("measured") && tc.hierarchical()
+                    && !List.of("fedavg", "fedprox", "robust-fedavg").contains(strategy.name())) {
+                throw new IllegalArgumentException("[topology] link-changes with grouping = \"measured\" regroup the"
+                        + " clients at each synchronous cloud round: [strategy] type must be fedavg, fedprox or"
+                        + " robust-fedavg, got '" + strategy.name() + "'");
+            }
+            if (!tc.hierarchical() && tc.linkChanges().length > 0) {
+                throw new IllegalArgumentException("[topology] link-changes change links between clients and edges:"
+                        + " they need mode = \"hierarchical\" (got mode = \"" + tc.mode() + "\")");
+            }
+            if (!tc.hierarchical() && !tc.edgeHost().equals("dedicated")) {
+                throw new IllegalArgumentException("[topology] edge-host places edge aggregators: it needs mode ="
+                        + " \"hierarchical\" (got mode = \"" + tc.mode() + "\", edge-host = \"" + tc.edgeHost()
+                        + "\")");
+            }
             if (!tc.hierarchical() && (eu != null || ed != null)) {
                 throw new IllegalArgumentException("[topology] edge-uplink and edge-downlink need mode ="
                         + " \"hierarchical\" (got mode = \"" + tc.mode() + "\")");
@@ -556,9 +573,22 @@ public final class Experiment {
         if (sites != null) {
             log.print(describeTopology());
             if (sites.config().hierarchical()) {
-                hierarchy = new Hierarchy(edgeOf, sites.config().edgeRounds(), Compressors.create(edgeUplink),
+                TopologyConfig tc = sites.config();
+                int[] hosts = null;
+                if (!tc.edgeHost().equals("dedicated")) {
+                    long modelBytes;
+                    try (org.dml4j.model.Model m = models.create()) {
+                        modelBytes = org.dml4j.compress.UpdateCodec.HEADER_BYTES + 4L * m.numParams();
+                    }
+                    hosts = Placement.hosts(sites, tc.edgeHost(), edgeOf, root, modelBytes, training.localSteps(),
+                            tc.edgeRounds(), devices);
+                    log.print(describeHosts(hosts, modelBytes));
+                }
+                Regrouping regrouping = tc.grouping().equals("measured") && sites.linksChange()
+                        ? new Regrouping(sites, edgeOf, hosts) : null;
+                hierarchy = new Hierarchy(edgeOf, tc.edgeRounds(), Compressors.create(edgeUplink),
                         edgeDownlink == null ? null : Compressors.create(edgeDownlink),
-                        new LanTiming(sites, edgeOf, devices), sites.edges());
+                        new LanTiming(sites, devices, hosts), sites.edges(hosts), regrouping);
             } else {
                 links = sites.flat();
             }
@@ -568,6 +598,20 @@ public final class Experiment {
         }
         return new Prepared(new SimulationSpec(seed, rounds, threads, evalEvery, shards, test, models, strategy,
                 compression, training, devices, links), partition, hierarchy, gossip, crossRegion);
+    }
+
+    /** Where the edges run, and the simulated cloud round of that placement. */
+    private String describeHosts(int[] hosts, long modelBytes) {
+        TopologyConfig c = sites.config();
+        StringBuilder sb = new StringBuilder("edge hosts (").append(c.edgeHost()).append("):");
+        for (int s = 0; s < hosts.length; s++) {
+            sb.append(' ').append(sites.name(s)).append(" on client ").append(hosts[s]);
+            sb.append(s + 1 < hosts.length ? "," : "");
+        }
+        double t = Placement.cloudRoundSeconds(sites, hosts, edgeOf, modelBytes, training.localSteps(),
+                c.edgeRounds(), devices);
+        return sb.append(String.format(java.util.Locale.ROOT, "; a dense cloud round takes %.3f s (simulated)%n",
+                t)).toString();
     }
 
     /** The sites, where their clients are and the edges' groups. */

@@ -26,6 +26,20 @@ public interface Participant {
     Reply run(Task task, Model worker);
 
     /**
+     * Runs a task that was dispatched at {@code dispatchSeconds} on the transport's clock. A participant that
+     * {@linkplain #timesItself() times itself} may read its links as they are then (an edge aggregator regrouping its
+     * clients); the default ignores the time.
+     *
+     * @param task            the task; its model is read only
+     * @param worker          a model borrowed from the executing worker, used exclusively by this call
+     * @param dispatchSeconds the transport's time when the task was dispatched
+     * @return the reply, as {@link #run(Task, Model)}
+     */
+    default Reply run(Task task, Model worker, double dispatchSeconds) {
+        return run(task, worker);
+    }
+
+    /**
      * @return whether the reply's {@link Reply.Ok#computeSeconds()} is this participant's own virtual time (an edge
      *     aggregator reports the time of its inner rounds), which a simulated transport then uses instead of its
      *     device model; false for a client

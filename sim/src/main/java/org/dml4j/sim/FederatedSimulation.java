@@ -55,6 +55,7 @@ public final class FederatedSimulation implements Simulation {
     private final DeviceModel devices;
     private final boolean hierarchical;
     private final GradientCompressor uplinkCompressor;
+    private final org.dml4j.sim.topology.Regrouping regrouping;
     private org.dml4j.core.Snapshot resumeFrom;
 
     /**
@@ -89,6 +90,7 @@ public final class FederatedSimulation implements Simulation {
     public FederatedSimulation(SimulationSpec spec, Hierarchy hierarchy, Workers workers) {
         this.spec = spec;
         this.hierarchical = hierarchy != null;
+        this.regrouping = hierarchy == null ? null : hierarchy.regrouping();
         if (hierarchy != null && spec.network() != null) {
             workers.close();
             throw new IllegalArgumentException("a hierarchical run takes its links from its topology, not a network");
@@ -256,6 +258,14 @@ public final class FederatedSimulation implements Simulation {
                 listener.onEventLog(jsonLine);
             }
         };
+        if (regrouping != null) {
+            transport.onDispatch((task, now) -> {
+                regrouping.measureAt(now);
+                for (org.dml4j.sim.topology.Regrouping.Change c : regrouping.drain()) {
+                    reportRegrouping(c, task.version(), listener);
+                }
+            });
+        }
         coordinator[0] = new Coordinator(settings, spec.strategy(), transport, workers, sink);
         if (resumeFrom != null) {
             org.dml4j.core.Snapshot c = resumeFrom.under("clients");
@@ -278,6 +288,32 @@ public final class FederatedSimulation implements Simulation {
         }
         return new SimulationResult(rows, timings, coordinator[0].globalModel(), coordinator[0].stats(),
                 transport.ownSeconds());
+    }
+
+    /**
+     * Writes one regrouping to the event log ({@code "e":"regroup"}, with every client that moved) and the log.
+     */
+    private static void reportRegrouping(org.dml4j.sim.topology.Regrouping.Change c, int version,
+                                         RoundListener listener) {
+        int[] before = c.before();
+        int[] after = c.after();
+        StringBuilder json = new StringBuilder("{\"t\":").append(c.at()).append(",\"e\":\"regroup\",\"version\":")
+                .append(version).append(",\"moved\":[");
+        StringBuilder line = new StringBuilder(String.format(java.util.Locale.ROOT,
+                "regrouped at %.3f s (cloud version %d, links changed; probes re-sent):", c.at(), version));
+        boolean first = true;
+        for (int i = 0; i < after.length; i++) {
+            if (before[i] != after[i]) {
+                json.append(first ? "" : ",").append("{\"client\":").append(i).append(",\"from\":")
+                        .append(before[i]).append(",\"to\":").append(after[i]).append('}');
+                line.append(" client ").append(i).append(" edge ").append(before[i]).append(" -> ")
+                        .append(after[i]).append(';');
+                first = false;
+            }
+        }
+        json.append("],\"edge_of\":").append(java.util.Arrays.toString(after).replace(" ", "")).append('}');
+        listener.onEventLog(json.toString());
+        listener.onLog(line.toString());
     }
 
     /**

@@ -35,6 +35,7 @@ import org.dml4j.sim.network.NetworkTopology;
  * <p>Not thread-safe: {@link #run} and every call of the coordinator happen on one thread.
  */
 public final class SimTransport implements Transport, org.dml4j.fl.checkpoint.Checkpointable {
+    private java.util.function.ObjDoubleConsumer<Task> dispatchHook;
     private final EventEngine engine = new EventEngine();
     private final List<? extends Participant> participants;
     private final Workers workers;
@@ -159,8 +160,19 @@ public final class SimTransport implements Transport, org.dml4j.fl.checkpoint.Ch
         return (runNanos - deliverNanos - waitNanos) / 1e9;
     }
 
+    /**
+     * @param hook called on the coordinator's thread at every dispatch, before the task starts, with the task and the
+     *             virtual time (a hierarchical run re-measures its groups there), or null for none
+     */
+    void onDispatch(java.util.function.ObjDoubleConsumer<Task> hook) {
+        this.dispatchHook = hook;
+    }
+
     @Override
     public void dispatch(Task t) {
+        if (dispatchHook != null) {
+            dispatchHook.accept(t, engine.now());
+        }
         int p = t.participant();
         if (task[p] != null) {
             throw new IllegalStateException("participant " + p + " is running task " + task[p].id());
@@ -171,7 +183,7 @@ public final class SimTransport implements Transport, org.dml4j.fl.checkpoint.Ch
             event[p] = engine.schedule(engine.now(), onOffline, p); // an offline device never starts the task
             return;
         }
-        jobs[p] = workers.submit(participants.get(p), t, jobs[p]);
+        jobs[p] = workers.submit(participants.get(p), t, jobs[p], engine.now());
         long bytes = t.fromReplica() ? broadcastBytes : t.wireBytes();
         countWan(NetworkTopology.SERVER, p, bytes);
         if (network == null) {

@@ -102,7 +102,12 @@ public final class WorkerPool implements Workers {
      */
     @Override
     public CompletableFuture<Reply> submit(Participant p, Task task, CompletableFuture<Reply> after) {
-        Supplier<Reply> job = () -> withModel(m -> p.run(task, m), trainNanos);
+        return submit(p, task, after, 0);
+    }
+
+    @Override
+    public CompletableFuture<Reply> submit(Participant p, Task task, CompletableFuture<Reply> after, double at) {
+        Supplier<Reply> job = () -> withModel(m -> p.run(task, m, at), trainNanos);
         return after == null ? CompletableFuture.supplyAsync(job, executor)
                 : after.handleAsync((r, e) -> job.get(), executor);
     }

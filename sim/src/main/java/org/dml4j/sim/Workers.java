@@ -30,6 +30,22 @@ public interface Workers extends Evaluator, AutoCloseable {
     CompletableFuture<Reply> submit(Participant participant, Task task, CompletableFuture<Reply> after);
 
     /**
+     * The same, telling the participant the virtual time of the dispatch ({@link Participant#run(Task,
+     * org.dml4j.model.Model, double)}: an edge aggregator reads its links and groups as they are then). The default
+     * drops the time, for engines that run no participant that times itself (hierarchical runs stay in process).
+     *
+     * @param participant who runs it
+     * @param task        the task
+     * @param after       the participant's previous task, or null
+     * @param dispatchSeconds the virtual time of the dispatch
+     * @return its reply, once trained
+     */
+    default CompletableFuture<Reply> submit(Participant participant, Task task, CompletableFuture<Reply> after,
+                                            double dispatchSeconds) {
+        return submit(participant, task, after);
+    }
+
+    /**
      * Starts every task submitted since the last call: a batching implementation sends them as one job. The
      * simulation calls it after each event the coordinator handled and before it waits for a reply; the default
      * does nothing (tasks start when submitted).

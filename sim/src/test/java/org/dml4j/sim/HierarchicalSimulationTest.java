@@ -161,6 +161,65 @@ class HierarchicalSimulationTest {
         assertEquals("fedbuff", fedbuff.name());
     }
 
+    /** Sites a = {0, 1, 2}, b = {3..6}, measured grouping; from t = 1 µs client 2 reaches b's edge, not a's. */
+    private static SiteTopology movingClient(boolean move) {
+        SiteConfig a = new SiteConfig("a", new int[] {0, 1, 2}, null, null, null, null);
+        SiteConfig b = new SiteConfig("b", new int[] {3, 4, 5, 6}, null, null, null, null);
+        org.dml4j.sim.topology.LinkChange[] changes = move ? new org.dml4j.sim.topology.LinkChange[] {
+            new org.dml4j.sim.topology.LinkChange(1e-6, 2, "a", 0.01, null),
+            new org.dml4j.sim.topology.LinkChange(1e-6, 2, "b", 100, 2.0)} : null;
+        TopologyConfig c = new TopologyConfig("hierarchical", 0, new SiteConfig[] {a, b}, "random", "measured", 2,
+                100, 2, 1000, 10, 50, 5.0, null, 1000, 0, 65536, changes, "dedicated");
+        return SiteTopology.create(c, CLIENTS, SeedTree.root(11));
+    }
+
+    private static SimulationResult runLogged(SimulationSpec spec, Hierarchy h, java.util.List<String> events) {
+        try (FederatedSimulation sim = new FederatedSimulation(spec, h)) {
+            return sim.run(new RoundListener() {
+                @Override
+                public void onRound(RoundMetrics m, RoundTiming t) {
+                }
+
+                @Override
+                public void onEventLog(String line) {
+                    events.add(line);
+                }
+            });
+        }
+    }
+
+    private static Hierarchy regrouping(SiteTopology sites) {
+        int[] edgeOf = org.dml4j.sim.topology.Grouping.assign(sites, "measured", SeedTree.root(11));
+        return new Hierarchy(edgeOf, 2, new IdentityCompressor(), null, new LanTiming(sites, (org.dml4j.sim.device.DeviceModel) null, (int[]) null),
+                sites.edges(), new org.dml4j.sim.topology.Regrouping(sites, edgeOf, null));
+    }
+
+    @Test
+    void aLinkChangeRegroupsTheClientsAtTheNextCloudRound() {
+        // Prepare
+        java.util.List<String> one = new java.util.ArrayList<>();
+        java.util.List<String> two = new java.util.ArrayList<>();
+        // Execute
+        SimulationResult r1 = runLogged(spec(3, 1), regrouping(movingClient(true)), one);
+        SimulationResult r2 = runLogged(spec(3, 2), regrouping(movingClient(true)), two);
+        SimulationResult still = runLogged(spec(3, 1), regrouping(movingClient(false)), new java.util.ArrayList<>());
+        // Assert: one regrouping, at the dispatch of the second cloud round (version 1), moving client 2 to edge 1
+        java.util.List<String> regroups = one.stream().filter(l -> l.contains("\"e\":\"regroup\"")).toList();
+        assertEquals(1, regroups.size(), String.join("\n", one));
+        assertTrue(regroups.get(0).contains("\"version\":1,\"moved\":[{\"client\":2,\"from\":0,\"to\":1}]"),
+                regroups.get(0));
+        assertTrue(regroups.get(0).contains("\"edge_of\":[0,0,1,1,1,1,1]"), regroups.get(0));
+        double t1 = r1.rounds().get(0).simSeconds();
+        assertTrue(regroups.get(0).startsWith("{\"t\":" + t1 + ","), "at the end of round 1: " + regroups.get(0));
+        // same numbers and the same event log with 1 and 2 threads
+        assertEquals(r1.rounds(), r2.rounds());
+        assertArrayEquals(r1.finalParams(), r2.finalParams());
+        assertEquals(one, two);
+        // the first round is the same as without the change; after the regrouping the edges' weights differ
+        assertEquals(still.rounds().get(0), r1.rounds().get(0));
+        assertTrue(!java.util.Arrays.equals(still.finalParams(), r1.finalParams()));
+    }
+
     @Test
     void aHierarchyChecksItsGroupsAndNetwork() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,

@@ -43,6 +43,11 @@ import org.dml4j.model.Model;
  * task's own path when the cloud dispatches the same edge twice from one version. With κ2 = 1 and one edge holding
  * every client this is the seed path FedAvg gives each client, so the edge's model equals FedAvg's round exactly.
  *
+ * <p>Regrouping: built over {@link EdgeGroups}, an edge asks for its clients at the start of every cloud task (the
+ * dispatch time), so clients move between edges at cloud-round boundaries as measured links change; the edge's weight
+ * toward the cloud is then the data size of the clients it had in that task. An edge left without clients answers
+ * with a failure for that task, so the cloud aggregates the other edges.
+ *
  * <p>Not thread-safe: one task at a time (the transport's contract).
  */
 public final class EdgeAggregator implements Participant {
@@ -54,6 +59,8 @@ public final class EdgeAggregator implements Participant {
     private final DownlinkCompressor downlink;
     private final EdgeTiming timing;
     private final int samples;
+    private final List<FlClient> all;
+    private final EdgeGroups groups;
     private long lanBytesDown;
     private long lanBytesUp;
 
@@ -102,6 +109,45 @@ public final class EdgeAggregator implements Participant {
         this.downlink = downlink == null ? null : new DownlinkCompressor(downlink, layout, initial, rng);
         this.timing = Objects.requireNonNull(timing, "timing");
         this.samples = clients.numSamples();
+        this.all = null;
+        this.groups = null;
+    }
+
+    /**
+     * An edge whose clients (in process) are chosen per cloud task.
+     *
+     * @param id         the edge's id in the cloud's pool
+     * @param all        every client of the run, by id
+     * @param groups     which of them the edge aggregates at each cloud task
+     * @param initial    the clients the edge has before the first task (its weight in the cloud's pool; at least one)
+     * @param edgeRounds κ2, edge rounds per cloud task, &gt;= 1
+     * @param uplink     the edge→cloud compressor state
+     * @param timing     the virtual time of an edge round
+     * @throws IllegalArgumentException when {@code initial} is empty
+     */
+    public EdgeAggregator(int id, List<FlClient> all, EdgeGroups groups, int[] initial, int edgeRounds,
+                          CompressorState uplink, EdgeTiming timing) {
+        if (initial.length == 0) {
+            throw new IllegalArgumentException("edge " + id + " has no clients");
+        }
+        if (edgeRounds < 1) {
+            throw new IllegalArgumentException("edge-rounds must be >= 1, got " + edgeRounds);
+        }
+        this.id = id;
+        this.all = List.copyOf(all);
+        for (int i = 0; i < this.all.size(); i++) {
+            if (this.all.get(i).id() != i) {
+                throw new IllegalArgumentException("client " + i + " of the run has id " + this.all.get(i).id());
+            }
+        }
+        this.groups = Objects.requireNonNull(groups, "groups");
+        this.clients = EdgeClients.local(Arrays.stream(initial).mapToObj(this.all::get).toList());
+        this.clientIds = this.clients.ids();
+        this.edgeRounds = edgeRounds;
+        this.uplink = Objects.requireNonNull(uplink, "uplink");
+        this.downlink = null;
+        this.timing = Objects.requireNonNull(timing, "timing");
+        this.samples = this.clients.numSamples();
     }
 
     private static EdgeClients checked(int id, List<FlClient> clients) {
@@ -126,7 +172,7 @@ public final class EdgeAggregator implements Participant {
         return true;
     }
 
-    /** @return the ids of its clients, ascending */
+    /** @return the ids of its clients, ascending (its first clients when it regroups) */
     public int[] clientIds() {
         return clientIds.clone();
     }
@@ -143,8 +189,25 @@ public final class EdgeAggregator implements Participant {
 
     @Override
     public Reply run(Task task, Model worker) {
+        return run(task, worker, 0);
+    }
+
+    @Override
+    public Reply run(Task task, Model worker, double dispatchSeconds) {
         if (task.participant() != id) {
             throw new IllegalArgumentException("task for participant " + task.participant() + " given to edge " + id);
+        }
+        EdgeClients clients = this.clients;
+        int[] clientIds = this.clientIds;
+        int samples = this.samples;
+        if (groups != null) {
+            clientIds = groups.clientsOf(id, dispatchSeconds);
+            if (clientIds.length == 0) {
+                return new Reply.Failed(id, task.id(), task.version(), "edge " + id + " has no clients at "
+                        + dispatchSeconds + " s (all regrouped to other edges)");
+            }
+            clients = EdgeClients.local(Arrays.stream(clientIds).mapToObj(all::get).toList());
+            samples = clients.numSamples();
         }
         float[] start = task.model();
         float[] edge = start;
@@ -193,7 +256,7 @@ public final class EdgeAggregator implements Participant {
                 lanBytesDown += down[i];
                 lanBytesUp += up[i];
             }
-            double s = timing.roundSeconds(id, clientIds, down, steps, up);
+            double s = timing.roundSeconds(id, clientIds, down, steps, up, dispatchSeconds);
             if (!(s >= 0) || s == Double.POSITIVE_INFINITY) {
                 throw new IllegalStateException("edge " + id + ": round time must be finite and >= 0, got " + s);
             }

@@ -12,7 +12,8 @@ import org.dml4j.sim.network.NetworkTopology;
  * the {@link FluidNetwork} of that client–edge link, and puts the client on the edge its probe reached first (the
  * lower edge id on a tie). Unlike declared groups (NVFLARE's tree, Plato's id ranges) or random ones (FedML), the
  * measured groups follow the links, so a client that is physically at another site than declared joins that site's
- * edge. Probes are not re-sent when links change (links are constant in {@link SiteTopology}).
+ * edge. When {@code [topology] link-changes} change the links during the run, {@link Regrouping} sends the probes
+ * again, on the links in force then, at the next cloud round.
  *
  * <p>Stateless.
  */
@@ -59,7 +60,18 @@ public final class Grouping {
 
     /** @return each client's edge by the probe that arrived first */
     static int[] measured(SiteTopology sites) {
-        double[][] t = probeSeconds(sites);
+        return measured(sites, 0, null);
+    }
+
+    /**
+     * @param sites the sites
+     * @param time  virtual seconds: the probes travel on the links in force then
+     * @param hosts each edge's host client, or null for dedicated edges
+     * @return each client's edge by the probe that arrived first (the lower edge id on a tie); an edge may get no
+     *     client
+     */
+    public static int[] measured(SiteTopology sites, double time, int[] hosts) {
+        double[][] t = probeSeconds(sites, time, hosts);
         int[] g = new int[t.length];
         for (int c = 0; c < t.length; c++) {
             int best = 0;
@@ -78,12 +90,28 @@ public final class Grouping {
      * @return {@code [client][edge]}: virtual seconds from sending a probe to its arrival at the edge
      */
     public static double[][] probeSeconds(SiteTopology sites) {
+        return probeSeconds(sites, 0, null);
+    }
+
+    /**
+     * @param sites the sites
+     * @param time  virtual seconds: the links in force then
+     * @param hosts each edge's host client, or null for dedicated edges (a client's probe to the edge it hosts
+     *              takes no time)
+     * @return {@code [client][edge]}: virtual seconds from sending a probe to its arrival at the edge
+     */
+    public static double[][] probeSeconds(SiteTopology sites, double time, int[] hosts) {
         long bytes = sites.config().probeBytes();
         double[][] t = new double[sites.clients()][sites.sites()];
         for (int c = 0; c < t.length; c++) {
             for (int e = 0; e < t[c].length; e++) {
+                int host = hosts == null ? -1 : hosts[e];
+                if (host == c) {
+                    t[c][e] = 0;
+                    continue;
+                }
                 EventEngine engine = new EventEngine(4);
-                FluidNetwork net = new FluidNetwork(engine, sites.lan(e, new int[] {c}));
+                FluidNetwork net = new FluidNetwork(engine, sites.lan(e, new int[] {c}, time, host));
                 double[] arrived = {Double.NaN};
                 net.send(0, NetworkTopology.SERVER, bytes, arg -> arrived[0] = engine.now(), 0);
                 engine.run();

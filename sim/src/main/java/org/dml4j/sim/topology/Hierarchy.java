@@ -24,9 +24,26 @@ import org.dml4j.sim.network.NetworkTopology;
  * @param downlink   the edge→client compressor, or null for dense
  * @param timing     the virtual time of an edge round
  * @param network    edges (nodes 0 .. edges-1) and the cloud (the server), or null for transfers that take no time
+ * @param regrouping the measured grouping that follows link changes (the edges then ask it for their clients at
+ *                   every cloud task; {@code edgeOf} is the first grouping), or null for constant groups
  */
 public record Hierarchy(int[] edgeOf, int edgeRounds, GradientCompressor uplink, GradientCompressor downlink,
-                        EdgeTiming timing, NetworkTopology network) {
+                        EdgeTiming timing, NetworkTopology network, Regrouping regrouping) {
+    /**
+     * A hierarchy whose groups do not change.
+     *
+     * @param edgeOf     each client's edge
+     * @param edgeRounds κ2
+     * @param uplink     the edge→cloud compressor
+     * @param downlink   the edge→client compressor, or null
+     * @param timing     the virtual time of an edge round
+     * @param network    the edges' WAN, or null
+     */
+    public Hierarchy(int[] edgeOf, int edgeRounds, GradientCompressor uplink, GradientCompressor downlink,
+                     EdgeTiming timing, NetworkTopology network) {
+        this(edgeOf, edgeRounds, uplink, downlink, timing, network, null);
+    }
+
     /** Validates the fields and copies the grouping. */
     public Hierarchy {
         edgeOf = edgeOf.clone();
@@ -46,6 +63,11 @@ public record Hierarchy(int[] edgeOf, int edgeRounds, GradientCompressor uplink,
         if (network != null && network.clients() != edges) {
             throw new IllegalArgumentException("the edge network has " + network.clients() + " nodes, the run "
                     + edges + " edges");
+        }
+        if (regrouping != null && downlink != null) {
+            throw new IllegalArgumentException("[topology] edge-downlink keeps one replica of the model per edge's"
+                    + " clients, which a client regrouped to another edge does not hold: give no edge-downlink with"
+                    + " link-changes and grouping = \"measured\"");
         }
     }
 
@@ -79,6 +101,11 @@ public record Hierarchy(int[] edgeOf, int edgeRounds, GradientCompressor uplink,
         int[][] g = groups(edgeOf, edges());
         List<EdgeAggregator> out = new ArrayList<>(g.length);
         for (int e = 0; e < g.length; e++) {
+            if (regrouping != null) {
+                out.add(new EdgeAggregator(e, clients, regrouping, g[e], edgeRounds, uplink.newState(layout,
+                        seeds.child("edge-compressor").child(e).random()), timing));
+                continue;
+            }
             List<FlClient> mine = new ArrayList<>();
             for (int c : g[e]) {
                 mine.add(clients.get(c));

@@ -35,6 +35,8 @@ public final class SiteTopology {
     private final double crossBps;
     private final double crossLatency;
     private final double lanLatency;
+    private final LinkChange[] changes;   // by time, stable
+    private final int[] changeEdge;
 
     private SiteTopology(TopologyConfig c, int clients, SeedTree seeds) {
         this.config = c;
@@ -109,6 +111,27 @@ public final class SiteTopology {
         lanLatency = c.lanLatencyMs() / 1e3;
         crossLatency = c.crossLatencyMs() != null ? c.crossLatencyMs() / 1e3
                 : lanLatency + 2 * c.wanLatencyMs() / 1e3;
+        changes = c.linkChanges();
+        Arrays.sort(changes, java.util.Comparator.comparingDouble(LinkChange::at));
+        changeEdge = new int[changes.length];
+        for (int i = 0; i < changes.length; i++) {
+            LinkChange ch = changes[i];
+            String where = "[topology] link-changes entry at " + ch.at() + ": ";
+            if (ch.client() >= clients) {
+                throw new IllegalArgumentException(where + "client: unknown node id " + ch.client() + " (clients are"
+                        + " 0.." + (clients - 1) + ")");
+            }
+            changeEdge[i] = -1;
+            for (int e = 0; e < k; e++) {
+                if (names[e].equals(ch.site())) {
+                    changeEdge[i] = e;
+                }
+            }
+            if (changeEdge[i] < 0) {
+                throw new IllegalArgumentException(where + "site: unknown site '" + ch.site() + "' (sites are "
+                        + String.join(", ", names) + ")");
+            }
+        }
     }
 
     /**
@@ -182,6 +205,64 @@ public final class SiteTopology {
     /**
      * @param client a client
      * @param edge   the edge of a site
+     * @param time   virtual seconds
+     * @return the bytes/s of the client's link to that edge at {@code time}: the last {@code link-changes} entry
+     *     for the pair at or before {@code time}, else {@link #linkBytesPerSecond(int, int)}
+     */
+    public double linkBytesPerSecond(int client, int edge, double time) {
+        double b = linkBytesPerSecond(client, edge);
+        for (int i = 0; i < changes.length && changes[i].at() <= time; i++) {
+            if (changes[i].client() == client && changeEdge[i] == edge) {
+                b = BandwidthProfile.mbps(changes[i].mbps());
+            }
+        }
+        return b;
+    }
+
+    /**
+     * @param client a client
+     * @param edge   the edge of a site
+     * @param time   virtual seconds
+     * @return one-way seconds between them at {@code time} (the last change that sets a latency, else the table's)
+     */
+    public double linkLatency(int client, int edge, double time) {
+        double l = linkLatency(client, edge);
+        for (int i = 0; i < changes.length && changes[i].at() <= time; i++) {
+            if (changes[i].client() == client && changeEdge[i] == edge && changes[i].latencyMs() != null) {
+                l = changes[i].latencyMs() / 1e3;
+            }
+        }
+        return l;
+    }
+
+    /**
+     * @param time virtual seconds
+     * @return how many link changes are in force at {@code time} (0 when the links are constant)
+     */
+    public int changesUpTo(double time) {
+        int n = 0;
+        while (n < changes.length && changes[n].at() <= time) {
+            n++;
+        }
+        return n;
+    }
+
+    /** @return whether {@code link-changes} change any link during the run */
+    public boolean linksChange() {
+        return changes.length > 0;
+    }
+
+    /**
+     * @param client a client
+     * @return its access link, bytes/s
+     */
+    public double accessBytesPerSecond(int client) {
+        return access[client];
+    }
+
+    /**
+     * @param client a client
+     * @param edge   the edge of a site
      * @return one-way seconds between them
      */
     public double linkLatency(int client, int edge) {
@@ -205,9 +286,23 @@ public final class SiteTopology {
 
     /** @return edges (nodes 0 .. sites-1) → the cloud over their site's WAN link */
     public NetworkTopology edges() {
+        return edges(null);
+    }
+
+    /**
+     * @param hosts each edge's host client, or null (or -1 for an edge) on a dedicated machine
+     * @return edges (nodes 0 .. sites-1) → the cloud over their site's WAN link, capped by the host's access link
+     */
+    public NetworkTopology edges(int[] hosts) {
         BandwidthProfile cloud = BandwidthProfile.constant(BandwidthProfile.mbps(config.cloudMbps()));
+        double[] bps = wanBps.clone();
+        for (int e = 0; hosts != null && e < bps.length; e++) {
+            if (hosts[e] >= 0) {
+                bps[e] = Math.min(bps[e], access[hosts[e]]);
+            }
+        }
         return Topology.builder(sites())
-                .clients(e -> BandwidthProfile.constant(wanBps[e]), e -> BandwidthProfile.constant(wanBps[e]),
+                .clients(e -> BandwidthProfile.constant(bps[e]), e -> BandwidthProfile.constant(bps[e]),
                         e -> wanLatency[e])
                 .server(cloud, cloud, 0)
                 .build();
@@ -220,11 +315,30 @@ public final class SiteTopology {
      * @return the edge's LAN
      */
     public NetworkTopology lan(int edge, int[] members) {
+        return lan(edge, members, 0, -1);
+    }
+
+    /**
+     * @param edge    the edge (its site)
+     * @param members the clients grouped to it, in order: node {@code i} of the result is {@code members[i]}, the
+     *                server is the edge
+     * @param time    virtual seconds: the links in force then ({@code link-changes})
+     * @param host    the client whose machine runs the edge (the edge's capacity is then that client's access link;
+     *                the host's own transfers do not cross the network, see {@link LanTiming}), or -1 for a
+     *                dedicated machine with {@code edge-mbps}
+     * @return the edge's LAN
+     */
+    public NetworkTopology lan(int edge, int[] members, double time, int host) {
         int[] m = members.clone();
-        BandwidthProfile edgeLink = BandwidthProfile.constant(edgeBps[edge]);
+        double[] bps = new double[m.length];
+        double[] lat = new double[m.length];
+        for (int i = 0; i < m.length; i++) {
+            bps[i] = linkBytesPerSecond(m[i], edge, time);
+            lat[i] = linkLatency(m[i], edge, time);
+        }
+        BandwidthProfile edgeLink = BandwidthProfile.constant(host < 0 ? edgeBps[edge] : access[host]);
         return Topology.builder(m.length)
-                .clients(i -> BandwidthProfile.constant(linkBytesPerSecond(m[i], edge)),
-                        i -> BandwidthProfile.constant(linkBytesPerSecond(m[i], edge)), i -> linkLatency(m[i], edge))
+                .clients(i -> BandwidthProfile.constant(bps[i]), i -> BandwidthProfile.constant(bps[i]), i -> lat[i])
                 .server(edgeLink, edgeLink, 0)
                 .build();
     }

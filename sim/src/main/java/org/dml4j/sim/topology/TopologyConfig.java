@@ -29,23 +29,34 @@ import java.util.List;
  * @param spread         each client's access link is {@code lan-mbps} times a seeded log-uniform factor in
  *                       {@code [1/(1+spread), 1+spread]}; 0 for none
  * @param probeBytes     size of a grouping probe, bytes, &gt;= 1
+ * @param linkChanges    scheduled changes of client–edge links in virtual time ({@link LinkChange}); measured
+ *                       grouping re-measures after each and regroups at the next cloud round
+ * @param edgeHost       which node hosts each site's edge aggregator: {@code "dedicated"} (a machine of its own with
+ *                       {@code edge-mbps} of LAN capacity), {@code "declared"} (the site's lowest client id),
+ *                       {@code "random"} (a seeded client of the site) or {@code "measured"} (the client of the site
+ *                       whose simulated cloud round is shortest, {@link Placement})
  */
 public record TopologyConfig(String mode, int regions, SiteConfig[] sites, String placement, String grouping,
                              int edgeRounds, double lanMbps, double lanLatencyMs, double edgeMbps, double wanMbps,
                              double wanLatencyMs, Double crossMbps, Double crossLatencyMs, double cloudMbps,
-                             double spread, long probeBytes) {
+                             double spread, long probeBytes, LinkChange[] linkChanges, String edgeHost) {
     /** The modes. */
     public static final List<String> MODES = List.of("hierarchical", "flat");
     /** The placements of generated sites. */
     public static final List<String> PLACEMENTS = List.of("random", "blocks", "round-robin");
     /** The groupings. */
     public static final List<String> GROUPINGS = List.of("declared", "random", "measured");
+    /** Where the edges run. */
+    public static final List<String> EDGE_HOSTS = List.of("dedicated", "declared", "random", "measured");
 
     /** Validates; messages name the key and the value. */
     public TopologyConfig {
         oneOf("mode", mode, MODES);
         oneOf("placement", placement, PLACEMENTS);
         oneOf("grouping", grouping, GROUPINGS);
+        edgeHost = edgeHost == null ? "dedicated" : edgeHost;
+        oneOf("edge-host", edgeHost, EDGE_HOSTS);
+        linkChanges = linkChanges == null ? new LinkChange[0] : linkChanges.clone();
         sites = sites == null ? new SiteConfig[0] : sites.clone();
         if (regions < 0) {
             throw new IllegalArgumentException("regions must be >= 1, got " + regions);
@@ -81,12 +92,47 @@ public record TopologyConfig(String mode, int regions, SiteConfig[] sites, Strin
     }
 
     /**
+     * The table without link changes, edges on dedicated machines.
+     *
+     * @param mode           see the record
+     * @param regions        see the record
+     * @param sites          see the record
+     * @param placement      see the record
+     * @param grouping       see the record
+     * @param edgeRounds     see the record
+     * @param lanMbps        see the record
+     * @param lanLatencyMs   see the record
+     * @param edgeMbps       see the record
+     * @param wanMbps        see the record
+     * @param wanLatencyMs   see the record
+     * @param crossMbps      see the record
+     * @param crossLatencyMs see the record
+     * @param cloudMbps      see the record
+     * @param spread         see the record
+     * @param probeBytes     see the record
+     */
+    public TopologyConfig(String mode, int regions, SiteConfig[] sites, String placement, String grouping,
+                          int edgeRounds, double lanMbps, double lanLatencyMs, double edgeMbps, double wanMbps,
+                          double wanLatencyMs, Double crossMbps, Double crossLatencyMs, double cloudMbps,
+                          double spread, long probeBytes) {
+        this(mode, regions, sites, placement, grouping, edgeRounds, lanMbps, lanLatencyMs, edgeMbps, wanMbps,
+                wanLatencyMs, crossMbps, crossLatencyMs, cloudMbps, spread, probeBytes, null, "dedicated");
+    }
+
+    /**
      * @return hierarchical, no sites (regions or sites must be given), placed at random, declared grouping, κ2 = 1, LAN 100 Mb/s and 2 ms,
-     *     edges 1 Gb/s, WAN 10 Mb/s and 50 ms, cloud 1 Gb/s, no spread, 64 KiB probes
+     *     edges 1 Gb/s, WAN 10 Mb/s and 50 ms, cloud 1 Gb/s, no spread, 64 KiB probes, no link changes, edges on
+     *     dedicated machines
      */
     public static TopologyConfig defaults() {
         return new TopologyConfig("hierarchical", 0, null, "random", "declared", 1, 100, 2, 1000, 10, 50, null, null,
-                1000, 0, 65536);
+                1000, 0, 65536, null, "dedicated");
+    }
+
+    /** @return a copy of the link changes */
+    @Override
+    public LinkChange[] linkChanges() {
+        return linkChanges.clone();
     }
 
     /** @return a copy of the declared sites */
