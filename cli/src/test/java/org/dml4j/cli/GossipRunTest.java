@@ -96,9 +96,10 @@ class GossipRunTest {
         assertTrue(e.getMessage().contains("[gossip] churn") && e.getMessage().contains("unknown peer 7"),
                 e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> Experiment.resolve(
-                ConfigTree.parse(b + "[gossip]\nmode = \"dpsgd\"\nchurn = [{ at = 1.0, leave = [2] }]\n", "x.toml"),
+                ConfigTree.parse(b + "[gossip]\nmode = \"dpsgd\"\nchurn = [{ at = 1.0, leave = [8] }]\n", "x.toml"),
                 "x"));
-        assertTrue(e.getMessage().contains("churn needs segmented gossip"), e.getMessage());
+        assertTrue(e.getMessage().contains("[gossip] churn") && e.getMessage().contains("unknown peer 8"),
+                e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> Experiment.resolve(
                 ConfigTree.parse(b + "[gossip]\nmode = \"combo\"\nconsensus-step = 0\n", "x.toml"), "x"));
         assertTrue(e.getMessage().contains("consensus-step") && e.getMessage().contains("0"), e.getMessage());

@@ -44,6 +44,20 @@ public record ChurnEvent(double at, int[] leave, int[] join) {
      * @throws IllegalArgumentException naming the entry, the key and the value
      */
     public static ChurnEvent[] check(ChurnEvent[] events, int peers, int min) {
+        return check(events, peers, min, "segmented gossip needs (R + 1)");
+    }
+
+    /**
+     * The same, naming why at least {@code min} peers must stay.
+     *
+     * @param events the schedule
+     * @param peers  the number of peers, all present at the start
+     * @param min    the fewest peers that must stay
+     * @param why    the end of the message when fewer stay, e.g. {@code "D-PSGD needs"}
+     * @return the events sorted by time (stable)
+     * @throws IllegalArgumentException naming the entry, the key and the value
+     */
+    public static ChurnEvent[] check(ChurnEvent[] events, int peers, int min, String why) {
         ChurnEvent[] sorted = events.clone();
         java.util.Arrays.sort(sorted, java.util.Comparator.comparingDouble(ChurnEvent::at));
         boolean[] present = new boolean[peers];
@@ -74,7 +88,7 @@ public record ChurnEvent(double at, int[] leave, int[] join) {
             }
             if (count < min) {
                 throw new IllegalArgumentException(where + " leaves " + count + " peers that were there before it,"
-                        + " fewer than the " + min + " segmented gossip needs (R + 1)");
+                        + " fewer than the " + min + " " + why);
             }
             count += e.join.length;
         }

@@ -37,6 +37,10 @@ import org.dml4j.sim.topology.Hierarchy;
  * Each row's {@code wanBytes} counts what crossed a WAN link that round: every edge ↔ cloud transfer of a
  * hierarchical run, the transfers that cross a region's link of a flat one ({@link #hasWan}).
  *
+ * <p>Presence: with a device model whose clients go offline and come back ({@code [devices] availability}, e.g. a
+ * churn schedule), the event log gets {@code "e":"present"} with the clients online at each row where that set
+ * changed; the coordinator's {@code lost} events name who was cut off mid-task.
+ *
  * <p>Determinism: every random choice derives from the seed through {@link SeedTree} paths that name the version,
  * the client and the purpose, never the worker, and events reach the coordinator in virtual-time order, so the
  * metrics and the event log are identical for any thread count.
@@ -221,8 +225,13 @@ public final class FederatedSimulation implements Simulation {
             private long lastTrain;
             private long lastEval;
 
+            private boolean[] online = onlineAt(rows); // at the last row, for "present" events (null: everybody)
+
             @Override
             public void onRow(RoundMetrics row) {
+                if (devices != null) {
+                    online = reportPresence(row, online, listener);
+                }
                 long wan = transport.wanBytes();
                 RoundMetrics m = row.withWanBytes(wan - lastWan[0]);
                 lastWan[0] = wan;
@@ -288,6 +297,59 @@ public final class FederatedSimulation implements Simulation {
         }
         return new SimulationResult(rows, timings, coordinator[0].globalModel(), coordinator[0].stats(),
                 transport.ownSeconds());
+    }
+
+    /** @return who was online at the last of the rows (a resumed run's), or null when there is none */
+    private boolean[] onlineAt(List<RoundMetrics> rows) {
+        if (devices == null || rows.isEmpty()) {
+            return null;
+        }
+        boolean[] on = new boolean[clients.size()];
+        for (int c = 0; c < on.length; c++) {
+            on[c] = devices.isOnline(c, rows.getLast().simSeconds());
+        }
+        return on;
+    }
+
+    /**
+     * Who is online at a row's virtual time ({@code [devices] availability}: windows, a periodic cycle or a churn
+     * schedule): when it differs from the last row's (everybody, before the first), one event
+     * {@code "e":"present"} with the clients online then, and a log line naming who left and who came back.
+     *
+     * @return the clients online now
+     */
+    private boolean[] reportPresence(RoundMetrics row, boolean[] before, RoundListener listener) {
+        int n = clients.size();
+        double t = row.simSeconds();
+        boolean[] now = new boolean[n];
+        boolean changed = false;
+        for (int c = 0; c < n; c++) {
+            now[c] = devices.isOnline(c, t);
+            changed |= now[c] != (before == null || before[c]);
+        }
+        if (!changed) {
+            return now;
+        }
+        StringBuilder json = new StringBuilder("{\"t\":").append(t).append(",\"e\":\"present\",\"version\":")
+                .append(row.round()).append(",\"clients\":[");
+        StringBuilder left = new StringBuilder();
+        StringBuilder back = new StringBuilder();
+        for (int c = 0, k = 0; c < n; c++) {
+            if (now[c]) {
+                json.append(k++ > 0 ? "," : "").append(c);
+            }
+            boolean was = before == null || before[c];
+            if (was && !now[c]) {
+                left.append(' ').append(c);
+            } else if (!was && now[c]) {
+                back.append(' ').append(c);
+            }
+        }
+        listener.onEventLog(json.append("]}").toString());
+        listener.onLog(String.format(java.util.Locale.ROOT, "present at %.3f s (version %d): offline since the last"
+                + " row:%s; back:%s", t, row.round(), left.isEmpty() ? " none" : left, back.isEmpty() ? " none"
+                : back));
+        return now;
     }
 
     /**

@@ -23,7 +23,7 @@ import org.dml4j.fl.gossip.MixingMatrix;
  * @param pairMbps a cap on every pair of peers (Combo's 10 Mb/s per worker pair), Mb/s, or null for none
  * @param consensusStep CHOCO's consensus step γ in (0, 1], used when {@code [compressor]} compresses D-PSGD's messages
  * @param churn    peers leaving and joining in virtual time, {@code [{ at = 3.0, leave = [2] }, { at = 9.0, join =
- *                 [2] }]} (segmented gossip only), or empty
+ *                 [2] }]} (segmented gossip, and D-PSGD with dense messages), or empty
  */
 public record GossipConfig(String mode, String graph, int degree, double p, int rows, String weights, int segments,
                            int replicas, double epsilon, Double pairMbps, double consensusStep, ChurnEvent[] churn) {
@@ -52,10 +52,6 @@ public record GossipConfig(String mode, String graph, int degree, double p, int 
             throw new IllegalArgumentException("consensus-step must be in (0, 1], got " + consensusStep);
         }
         churn = churn == null ? new ChurnEvent[0] : churn.clone();
-        if (churn.length > 0 && mode.equals("dpsgd")) {
-            throw new IllegalArgumentException("churn needs segmented gossip (mode = combo or bacombo), got mode ="
-                    + " 'dpsgd'");
-        }
     }
 
     /** @return the churn schedule (a copy) */
@@ -109,6 +105,11 @@ public record GossipConfig(String mode, String graph, int degree, double p, int 
             default -> GossipGraph.complete(peers);
         };
         MixingMatrix w = weights.equals("uniform") ? MixingMatrix.uniform(g) : MixingMatrix.metropolisHastings(g);
-        return new GossipSimulation.Gossip(mode, w, 0, 0, epsilon, consensusStep);
+        try {
+            ChurnEvent.check(churn, peers, 2, "D-PSGD needs (two peers to mix)");
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("churn: " + e.getMessage(), e);
+        }
+        return new GossipSimulation.Gossip(mode, w, 0, 0, epsilon, consensusStep, churn);
     }
 }

@@ -39,7 +39,11 @@ import org.dml4j.sim.network.NetworkTopology;
  *       measured as {@code bytes / seconds} from its start to its arrival.</li>
  * </ul>
  * A barrier between iterations is our simplification (the paper's workers wait only for their own segments).
- * Churn and re-requests are not simulated here (the rules are in {@link SegmentedGossip#replacement}). Metrics: one
+ * Churn ({@code [gossip] churn}): peers leave and join without stopping the run. Segmented gossip applies an entry
+ * when it falls due, also mid-pull, and re-requests from another peer what a leaver did not send ({@link SegmentedGossip#replacement}); D-PSGD mixes
+ * among the present peers with Metropolis–Hastings weights of the induced subgraph ({@link
+ * MixingMatrix#amongPresent}) from the first iteration that starts after the entry is due, and a peer that joins
+ * pulls its present neighbours' models, takes their average and trains from the next iteration. Every iteration's event log has who was present ({@code "e":"present"}). Metrics: one
  * row per iteration, the test metrics of the average of the peers' models, every transfer's bytes in
  * {@code bytes_up} (peer-to-peer traffic has no downlink), those that crossed a region's link in {@code wan_bytes},
  * {@code sim_seconds} at the iteration's end.
@@ -58,7 +62,7 @@ public final class GossipSimulation implements Simulation {
      * @param replicas R for Combo and BACombo, in [1, peers − 1]
      * @param epsilon  BACombo's exploration probability
      * @param consensusStep CHOCO's γ for compressed D-PSGD, in (0, 1]
-     * @param churn    peers leaving and joining in virtual time (segmented gossip only), possibly empty
+     * @param churn    peers leaving and joining in virtual time (segmented gossip and dense D-PSGD), possibly empty
      */
     public record Gossip(String mode, MixingMatrix mixing, int segments, int replicas, double epsilon,
                          double consensusStep, ChurnEvent[] churn) {
@@ -103,10 +107,6 @@ public final class GossipSimulation implements Simulation {
                 throw new IllegalArgumentException("consensus-step (gamma) must be in (0, 1], got " + consensusStep);
             }
             churn = churn == null ? new ChurnEvent[0] : churn.clone();
-            if (churn.length > 0 && mode.equals("dpsgd")) {
-                throw new IllegalArgumentException("churn needs segmented gossip (mode combo or bacombo: peers re-request"
-                        + " from others), got mode = 'dpsgd'");
-            }
         }
 
         /** @return the churn schedule (a copy) */
@@ -141,6 +141,12 @@ public final class GossipSimulation implements Simulation {
                     + "': compressed gossip is CHOCO-SGD over D-PSGD's graph, so [gossip] mode must be dpsgd, got '"
                     + gossip.mode() + "' (segmented gossip sends dense segments: use [compressor] type = identity)");
         }
+        if (compressed && gossip.churn().length > 0) {
+            throw new IllegalArgumentException("[gossip] churn with [compressor] '"
+                    + spec.compression().uplinkCompressor().name() + "': CHOCO's public copies of a peer that left"
+                    + " cannot be kept current (not modelled); churn needs dense gossip, [compressor] type ="
+                    + " identity");
+        }
         if (compressed && spec.compression().uplinkCompressor() instanceof org.dml4j.compress.ErrorFeedback) {
             throw new IllegalArgumentException("CHOCO gossip keeps its own error feedback (the public copies):"
                     + " [compressor] error-feedback must be false, got true for '"
@@ -164,7 +170,8 @@ public final class GossipSimulation implements Simulation {
         try {
             segments = gossip.mixing() != null ? null
                     : new SegmentedGossip(n, gossip.segments(), gossip.replicas(), layout.dim());
-            churn = ChurnEvent.check(gossip.churn(), n, gossip.replicas() + 1);
+            churn = gossip.mixing() != null ? ChurnEvent.check(gossip.churn(), n, 2, "D-PSGD needs (two peers to"
+                    + " mix)") : ChurnEvent.check(gossip.churn(), n, gossip.replicas() + 1);
         } catch (IllegalArgumentException e) {
             workers.close();
             throw e;
@@ -206,8 +213,18 @@ public final class GossipSimulation implements Simulation {
         java.util.Arrays.fill(present, true);
         for (int t = 0; t < spec.rounds(); t++) {
             float lr = (float) spec.training().schedule().rate(t);
+            startIteration(engine.now(), t, listener);
+            MixingMatrix mixing = null;
             if (segments != null) {
-                startIteration(engine.now(), t, listener);
+                // segmented gossip chooses among the present peers itself
+            } else if (choco != null || churn.length == 0) { // CHOCO runs without churn
+                mixing = gossip.mixing();
+            } else {
+                boolean[] active = new boolean[n];
+                for (int i = 0; i < n; i++) {
+                    active[i] = trains(i);
+                }
+                mixing = gossip.mixing().amongPresent(active);
             }
             List<CompletableFuture<Reply>> jobs = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
@@ -253,19 +270,33 @@ public final class GossipSimulation implements Simulation {
                 clients = p.askers;
                 failed += p.leftDuring;
             } else {
+                MixingMatrix w = mixing;
+                int active = 0;
                 for (int j = 0; j < n; j++) {
+                    if (!trains(j)) {
+                        continue;
+                    }
+                    active++;
                     int peer = j;
                     double compute = spec.devices() == null ? 0
                             : spec.training().stepsFor(samples[j]) * spec.devices().secondsPerStep(j);
-                    engine.schedule(t0 + compute, a -> serve(peer, net, engine, bytes, elements, dim, choco), j);
+                    engine.schedule(t0 + compute, a -> serve(peer, w, net, engine, bytes, elements, dim, choco), j);
                 }
                 engine.run();
+                clients = active;
             }
             totalBytes += bytes[0];
             for (int i = 0; i < n && choco == null && segments == null; i++) {
-                float[] out = new float[dim];
-                gossip.mixing().mix(i, trained, out);
-                x[i] = out;
+                if (trains(i)) {
+                    float[] out = new float[dim];
+                    mixing.mix(i, trained, out);
+                    x[i] = out;
+                }
+            }
+            for (int i = 0; i < n && choco == null && segments == null && churn.length > 0; i++) {
+                if (newcomer[i]) { // pulled its present neighbours' models: their average, then it trains
+                    x[i] = pulled(i, trained);
+                }
             }
             mean = average(x, present);
             double testLoss = Double.NaN;
@@ -290,11 +321,41 @@ public final class GossipSimulation implements Simulation {
         return new SimulationResult(rows, timings, mean, null, Double.NaN);
     }
 
-    /** D-PSGD: peer {@code j}'s local update is done, it sends its model (or CHOCO's message) to its neighbours. */
-    private void serve(int j, FluidNetwork net, EventEngine engine, long[] bytes, long[] elements, int dim,
-                       ChocoGossip choco) {
+    /**
+     * A D-PSGD newcomer's model: the plain average of its present neighbours' freshly trained models (a newcomer
+     * pulls before it trains, as in spec §4.3's membership rule); with no such neighbour it keeps waiting.
+     */
+    private float[] pulled(int i, float[][] trained) {
+        double[] acc = new double[trained[i].length];
+        int k = 0;
+        for (int j : gossip.mixing().support(i)) {
+            if (j != i && trains(j)) {
+                k++;
+                for (int e = 0; e < acc.length; e++) {
+                    acc[e] += trained[j][e];
+                }
+            }
+        }
+        if (k == 0) {
+            return x[i];
+        }
+        rejoined[i] = false;
+        float[] out = new float[acc.length];
+        for (int e = 0; e < acc.length; e++) {
+            out[e] = (float) (acc[e] / k);
+        }
+        return out;
+    }
+
+    /**
+     * D-PSGD: peer {@code j}'s local update is done, it sends its model (or CHOCO's message) to its neighbours in
+     * this iteration's matrix, and to its neighbours that joined and pull before they train.
+     */
+    private void serve(int j, MixingMatrix w, FluidNetwork net, EventEngine engine, long[] bytes, long[] elements,
+                       int dim, ChocoGossip choco) {
         for (int i : gossip.mixing().support(j)) {
-            if (i != j) {
+            boolean sends = w.weight(i, j) > 0 || newcomer != null && newcomer[i];
+            if (i != j && sends) {
                 long values = choco == null ? dim : choco.values(j);
                 long size = choco == null ? UpdateCodec.HEADER_BYTES + 4L * dim : choco.wireBytes(j);
                 sendBytes(j, i, size, values, net, engine, bytes, elements, a -> { });

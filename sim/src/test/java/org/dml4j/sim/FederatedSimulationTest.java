@@ -223,4 +223,46 @@ class FederatedSimulationTest {
         double dense = run(1, false).rounds().get(5).testLoss();
         assertEquals(dense, one.rounds().get(5).testLoss(), 0.05 * dense, "error feedback keeps the model on course");
     }
+
+    private static SimulationResult churnRun(int threads, List<String> events) {
+        // client 2 leaves at 0.01 s, during round 1 (its 6 steps take 0.06 s), and joins again at 0.3 s
+        org.dml4j.sim.device.Availability a = org.dml4j.sim.device.Availability.churn(new ChurnEvent[] {
+            new ChurnEvent(0.01, new int[] {2}, null), new ChurnEvent(0.3, null, new int[] {2})}, 7);
+        SimulationSpec s = spec(threads, false, Compression.uplinkOnly(new IdentityCompressor.IdentityConfig()), 1.0);
+        SimulationSpec churn = new SimulationSpec(s.seed(), s.rounds(), threads, s.evalEvery(), s.clientData(),
+                s.test(), s.models(), s.strategy(), s.compression(), s.training(),
+                new org.dml4j.sim.device.Devices(7, c -> 0.01, a, 0, org.dml4j.core.SeedTree.root(11)), null);
+        try (FederatedSimulation sim = new FederatedSimulation(churn)) {
+            return sim.run(new RoundListener() {
+                @Override
+                public void onRound(RoundMetrics m, RoundTiming t) {
+                }
+
+                @Override
+                public void onEventLog(String line) {
+                    events.add(line);
+                }
+            });
+        }
+    }
+
+    @Test
+    void clientsLeaveAndJoinMidTrainingAndTheEventLogSaysWhoWasPresent() {
+        // Prepare / Execute
+        List<String> one = new ArrayList<>();
+        List<String> two = new ArrayList<>();
+        SimulationResult r = churnRun(1, one);
+        SimulationResult r2 = churnRun(2, two);
+        // Assert: client 2's round-1 task is lost when it leaves, the run goes on without it, and it is back later
+        assertTrue(one.stream().anyMatch(e -> e.contains("\"e\":\"lost\"") && e.contains("\"p\":2")), one.toString());
+        assertTrue(one.stream().anyMatch(e -> e.contains("\"e\":\"present\",\"version\":1,\"clients\":[0,1,3,4,5,6]")),
+                one.toString());
+        assertTrue(one.stream().anyMatch(e -> e.contains("\"e\":\"present\"") && e.contains("\"clients\":[0,1,2,3,4,5,"
+                + "6]")), one.toString());
+        assertEquals(6, r.rounds().size(), "the run did not stop");
+        assertTrue(r.rounds().getLast().simSeconds() > 0.3);
+        assertEquals(r.rounds(), r2.rounds());
+        assertArrayEquals(r.finalParams(), r2.finalParams());
+        assertEquals(one, two);
+    }
 }

@@ -175,6 +175,57 @@ class GossipSimulationTest {
     }
 
     @Test
+    void dpsgdPeersLeaveAndJoinWithoutStoppingTheRun() {
+        // Prepare: a ring of 7, iterations of 0.02 s; peer 3 leaves during iteration 1 (gone from iteration 2) and
+        // joins during iteration 2 (a newcomer in iteration 3, training again from iteration 4)
+        GossipSimulation.Gossip g = new GossipSimulation.Gossip("dpsgd",
+                MixingMatrix.metropolisHastings(GossipGraph.ring(PEERS)), 0, 0, 0, 1.0, new ChurnEvent[] {
+                    new ChurnEvent(0.005, new int[] {3}, null), new ChurnEvent(0.025, null, new int[] {3})});
+        List<String> events = new java.util.ArrayList<>();
+        List<String> events2 = new java.util.ArrayList<>();
+        // Execute
+        SimulationResult r = logged(spec(6, 1, uniform(100, 0.01)), g, events);
+        SimulationResult two = logged(spec(6, 2, uniform(100, 0.01)), g, events2);
+        // Assert: who was present when, in the event log and the clients column
+        long dense = UpdateCodec.HEADER_BYTES + 4L * 4;
+        int[] clients = new int[6];
+        long[] messages = new long[6];
+        for (int t = 0; t < 6; t++) {
+            clients[t] = r.rounds().get(t).clients();
+            messages[t] = r.rounds().get(t).bytesUp() / dense;
+        }
+        assertArrayEquals(new int[] {7, 6, 6, 7, 7, 7}, clients, events.toString());
+        // a ring sends 14 models; without peer 3 a path of 6 sends 10; the newcomer pulls from peers 2 and 4
+        assertArrayEquals(new long[] {14, 10, 12, 14, 14, 14}, messages, events.toString());
+        assertTrue(events.stream().anyMatch(e -> e.contains("\"present\",\"iteration\":2,\"peers\":[0,1,2,4,5,6],"
+                + "\"newcomers\":[]")), events.toString());
+        assertTrue(events.stream().anyMatch(e -> e.contains("\"present\",\"iteration\":3,\"peers\":[0,1,2,3,4,5,6],"
+                + "\"newcomers\":[3]")), events.toString());
+        assertTrue(events.stream().anyMatch(e -> e.contains("\"e\":\"leave\",\"peer\":3")));
+        assertEquals(r.rounds(), two.rounds());
+        assertArrayEquals(r.finalParams(), two.finalParams());
+        assertEquals(events, events2);
+        SimulationResult calm = run(spec(6, 1, uniform(100, 0.01)), new GossipSimulation.Gossip("dpsgd",
+                MixingMatrix.metropolisHastings(GossipGraph.ring(PEERS)), 0, 0, 0));
+        assertTrue(!java.util.Arrays.equals(calm.finalParams(), r.finalParams()), "churn changed the run");
+    }
+
+    private static SimulationResult logged(SimulationSpec spec, GossipSimulation.Gossip g, List<String> events) {
+        try (GossipSimulation sim = new GossipSimulation(spec, g)) {
+            return sim.run(new RoundListener() {
+                @Override
+                public void onRound(org.dml4j.fl.RoundMetrics m, RoundTiming t) {
+                }
+
+                @Override
+                public void onEventLog(String line) {
+                    events.add(line);
+                }
+            });
+        }
+    }
+
+    @Test
     void badChurnIsRejectedWithTheEntry() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> new GossipSimulation(spec(1, 1, null), new GossipSimulation.Gossip("combo", null, 2, 2, 0, 1.0,
@@ -184,10 +235,15 @@ class GossipSimulationTest {
                 () -> new GossipSimulation(spec(1, 1, null), new GossipSimulation.Gossip("combo", null, 2, 2, 0, 1.0,
                         new ChurnEvent[] {new ChurnEvent(1, new int[] {0, 1, 2, 3, 4}, null)})));
         assertTrue(e.getMessage().contains("fewer than the 3"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> new GossipSimulation.Gossip("dpsgd",
-                MixingMatrix.metropolisHastings(GossipGraph.ring(PEERS)), 0, 0, 0, 1.0,
-                new ChurnEvent[] {new ChurnEvent(1, new int[] {1}, null)}));
-        assertTrue(e.getMessage().contains("mode = 'dpsgd'"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new GossipSimulation(spec(1, 1, null),
+                new GossipSimulation.Gossip("dpsgd", MixingMatrix.metropolisHastings(GossipGraph.ring(PEERS)), 0, 0, 0,
+                        1.0, new ChurnEvent[] {new ChurnEvent(1, new int[] {0, 1, 2, 3, 4, 5}, null)})));
+        assertTrue(e.getMessage().contains("fewer than the 2 D-PSGD needs"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new GossipSimulation(spec(1, 1, null,
+                Compression.uplinkOnly(FederatedSimulationTest.topk(Map.of("ratio", 0.5)))),
+                new GossipSimulation.Gossip("dpsgd", MixingMatrix.metropolisHastings(GossipGraph.ring(PEERS)), 0, 0, 0,
+                        1.0, new ChurnEvent[] {new ChurnEvent(1, new int[] {1}, null)})));
+        assertTrue(e.getMessage().contains("churn with [compressor] 'topk'"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> new ChurnEvent(-1, new int[] {1}, null));
         assertTrue(e.getMessage().contains("at") && e.getMessage().contains("-1"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> ChurnEvent.check(new ChurnEvent[] {

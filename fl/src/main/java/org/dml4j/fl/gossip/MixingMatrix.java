@@ -78,6 +78,49 @@ public final class MixingMatrix {
         return new MixingMatrix(s, w);
     }
 
+    /**
+     * The mixing step among the peers present now (churn): Metropolis–Hastings weights on the subgraph of this
+     * matrix's graph induced by the present peers, {@code W_ij = 1 / (1 + max(d'_i, d'_j))} with {@code d'} the
+     * degrees counted among present peers only, the rest of a row on its diagonal; an absent peer's row is the
+     * identity and no present peer mixes it. Each peer needs only its present neighbours' degrees, which is why the
+     * rule is Metropolis–Hastings whatever this matrix's weights were. Symmetric and doubly stochastic; when the
+     * induced subgraph is disconnected each of its components averages on its own.
+     *
+     * @param present which peers take part
+     * @return the matrix among them
+     * @throws IllegalArgumentException when {@code present} does not have one entry per peer
+     */
+    public MixingMatrix amongPresent(boolean[] present) {
+        if (present.length != n) {
+            throw new IllegalArgumentException("present has " + present.length + " entries for " + n + " peers");
+        }
+        int[] degree = new int[n];
+        for (int i = 0; i < n; i++) {
+            for (int k = 1; present[i] && k < support[i].length; k++) {
+                degree[i] += present[support[i][k]] ? 1 : 0;
+            }
+        }
+        int[][] s = new int[n][];
+        double[][] w = new double[n][];
+        for (int i = 0; i < n; i++) {
+            s[i] = new int[1 + degree[i]];
+            w[i] = new double[1 + degree[i]];
+            s[i][0] = i;
+            double off = 0;
+            int m = 1;
+            for (int k = 1; present[i] && k < support[i].length; k++) {
+                int j = support[i][k];
+                if (present[j]) {
+                    s[i][m] = j;
+                    w[i][m] = 1.0 / (1 + Math.max(degree[i], degree[j]));
+                    off += w[i][m++];
+                }
+            }
+            w[i][0] = 1 - off;
+        }
+        return new MixingMatrix(s, w);
+    }
+
     /** @return number of peers */
     public int size() {
         return n;

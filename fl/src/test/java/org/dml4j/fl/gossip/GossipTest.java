@@ -41,6 +41,41 @@ class GossipTest {
     }
 
     @Test
+    void mixingAmongPresentPeersIsMetropolisHastingsOnTheInducedSubgraph() {
+        // Prepare: a ring of 8 without peers 2 and 5: two paths, {3, 4} and {6, 7, 0, 1}
+        MixingMatrix w = MixingMatrix.metropolisHastings(GossipGraph.ring(8));
+        boolean[] present = {true, true, false, true, true, false, true, true};
+        // Execute
+        MixingMatrix p = w.amongPresent(present);
+        // Assert: symmetric, doubly stochastic, absent rows the identity, weights 1/(1 + max degree) on the paths
+        for (int i = 0; i < 8; i++) {
+            double row = 0;
+            for (int j = 0; j < 8; j++) {
+                row += p.weight(i, j);
+                assertEquals(p.weight(i, j), p.weight(j, i), 0);
+                if (i != j && (!present[i] || !present[j])) {
+                    assertEquals(0, p.weight(i, j), 0, i + "," + j);
+                }
+            }
+            assertEquals(1, row, 1e-12);
+        }
+        assertEquals(1, p.weight(2, 2), 0);
+        assertEquals(0.5, p.weight(3, 4), 1e-15, "both ends of a two-peer path have degree 1");
+        assertEquals(1.0 / 3, p.weight(0, 1), 1e-15);
+        assertEquals(1.0 / 3, p.weight(0, 0), 1e-15);
+        // mixing averages each component on its own
+        double[] x = {1, 2, 100, 3, 4, 100, 5, 6};
+        for (int k = 0; k < 200; k++) {
+            x = p.apply(x);
+        }
+        assertEquals(3.5, x[3], 1e-9);
+        assertEquals(3.5, x[4], 1e-9);
+        assertEquals((1 + 2 + 5 + 6) / 4.0, x[0], 1e-9);
+        assertEquals(100, x[2], 0, "an absent peer's value stays");
+        assertThrows(IllegalArgumentException.class, () -> w.amongPresent(new boolean[3]));
+    }
+
+    @Test
     void graphsHaveTheirShape() {
         for (int i = 0; i < 10; i++) {
             assertEquals(3, GossipGraph.randomRegular(10, 3, new SplittableRandom(1)).degree(i));

@@ -45,6 +45,18 @@ public abstract sealed class Availability {
         return new Windows(csv, clients);
     }
 
+    /**
+     * @param events  who leaves and joins when ({@link org.dml4j.sim.ChurnEvent#check}: ids exist, nobody leaves
+     *                twice or joins while present); every client is online at the start
+     * @param clients number of clients
+     * @return online from the start until a client's leave, again from its join
+     * @throws IllegalArgumentException naming the entry of a bad schedule, or a client that leaves at 0 and never
+     *         joins (never available)
+     */
+    public static Availability churn(org.dml4j.sim.ChurnEvent[] events, int clients) {
+        return new Churn(events, clients);
+    }
+
     abstract boolean isOnline(int client, double time);
 
     abstract double nextOnline(int client, double time);
@@ -136,6 +148,75 @@ public abstract sealed class Availability {
                 t = Math.nextUp(t);
             }
             return t;
+        }
+    }
+
+    private static final class Churn extends Availability {
+        private final double[][] toggles; // per client, ascending: the times its state flips (online at 0)
+
+        Churn(org.dml4j.sim.ChurnEvent[] events, int clients) {
+            org.dml4j.sim.ChurnEvent[] sorted;
+            try {
+                sorted = org.dml4j.sim.ChurnEvent.check(events, clients, 0, "");
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("availability 'churn': " + e.getMessage().replace("peer", "client"),
+                        e);
+            }
+            double[][] t = new double[clients][0];
+            for (org.dml4j.sim.ChurnEvent e : sorted) {
+                for (int c : e.leave()) {
+                    t[c] = append(t[c], e.at());
+                }
+                for (int c : e.join()) {
+                    t[c] = append(t[c], e.at());
+                }
+            }
+            for (int c = 0; c < clients; c++) {
+                if (t[c].length % 2 == 1 && t[c][t[c].length - 1] == 0) {
+                    throw new IllegalArgumentException("availability 'churn': client " + c + " leaves at 0 and never"
+                            + " joins, so it is never available");
+                }
+            }
+            toggles = t;
+        }
+
+        private static double[] append(double[] a, double v) {
+            double[] b = Arrays.copyOf(a, a.length + 1);
+            b[a.length] = v;
+            return b;
+        }
+
+        /** Number of flips at or before {@code time}. */
+        private int flips(int client, double time) {
+            double[] t = toggles[client];
+            int k = 0;
+            while (k < t.length && t[k] <= time) {
+                k++;
+            }
+            return k;
+        }
+
+        @Override
+        boolean isOnline(int client, double time) {
+            return flips(client, time) % 2 == 0;
+        }
+
+        @Override
+        double nextOnline(int client, double time) {
+            int k = flips(client, time);
+            if (k % 2 == 0) {
+                return time;
+            }
+            return k < toggles[client].length ? toggles[client][k] : Double.POSITIVE_INFINITY;
+        }
+
+        @Override
+        double onlineUntil(int client, double time) {
+            int k = flips(client, time);
+            if (k % 2 == 1) {
+                return time;
+            }
+            return k < toggles[client].length ? toggles[client][k] : Double.POSITIVE_INFINITY;
         }
     }
 

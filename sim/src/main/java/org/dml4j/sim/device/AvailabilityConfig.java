@@ -11,19 +11,50 @@ import org.dml4j.sim.trace.TraceCsv;
  *   <li>{@code "always"} (the default);</li>
  *   <li>{@code "periodic"}: online {@code online-fraction} of every {@code period-s} seconds, each client with its
  *       own phase (a diurnal cycle, for instance);</li>
- *   <li>{@code "windows"}: the windows listed in {@code file}, a CSV {@code client,start,end} (seconds).</li>
+ *   <li>{@code "windows"}: the windows listed in {@code file}, a CSV {@code client,start,end} (seconds);</li>
+ *   <li>{@code "churn"}: every client online from the start; at the times of {@code events = [{ at = 30.0,
+ *       leave = [3, 7] }, { at = 60.0, join = [3] }]} clients leave and join without stopping the run (the same
+ *       schedule as {@code [gossip] churn}).</li>
  * </ul>
  *
  * @param type           {@code "always"}, {@code "periodic"} or {@code "windows"}
  * @param onlineFraction periodic: fraction of each period online, in (0, 1]
  * @param periodS        periodic: seconds per cycle, &gt; 0
  * @param file           windows: the CSV file, relative to the experiment's directory
+ * @param events         churn: who leaves and joins when
  */
-public record AvailabilityConfig(String type, Double onlineFraction, Double periodS, String file) {
+public record AvailabilityConfig(String type, Double onlineFraction, Double periodS, String file,
+                                 org.dml4j.sim.ChurnEvent[] events) {
+    /**
+     * Availability without a churn schedule.
+     *
+     * @param type           see the record
+     * @param onlineFraction see the record
+     * @param periodS        see the record
+     * @param file           see the record
+     */
+    public AvailabilityConfig(String type, Double onlineFraction, Double periodS, String file) {
+        this(type, onlineFraction, periodS, file, null);
+    }
+
     /** Validates; messages name the key and the value. */
     public AvailabilityConfig {
         type = type == null ? "always" : type.toLowerCase(Locale.ROOT);
+        if (events != null && !type.equals("churn")) {
+            throw new IllegalArgumentException("availability '" + type + "' takes no events (they are type = \"churn\""
+                    + "'s)");
+        }
+        events = events == null ? null : events.clone();
         switch (type) {
+            case "churn" -> {
+                if (events == null || events.length == 0) {
+                    throw new IllegalArgumentException("availability 'churn' needs events = [{ at = ..., leave = [...]"
+                            + " }, ...]");
+                }
+                if (onlineFraction != null || periodS != null || file != null) {
+                    throw new IllegalArgumentException("availability 'churn' takes only events");
+                }
+            }
             case "always" -> none(onlineFraction, periodS, file);
             case "periodic" -> {
                 if (onlineFraction == null || periodS == null) {
@@ -50,8 +81,8 @@ public record AvailabilityConfig(String type, Double onlineFraction, Double peri
                     throw new IllegalArgumentException("availability 'windows' takes only a file");
                 }
             }
-            default -> throw new IllegalArgumentException("availability type must be always, periodic or windows,"
-                    + " got '" + type + "'");
+            default -> throw new IllegalArgumentException("availability type must be always, periodic, windows or"
+                    + " churn, got '" + type + "'");
         }
     }
 
@@ -59,6 +90,12 @@ public record AvailabilityConfig(String type, Double onlineFraction, Double peri
         if (fraction != null || period != null || file != null) {
             throw new IllegalArgumentException("availability 'always' takes no other key");
         }
+    }
+
+    /** @return a copy of the churn events, or null */
+    @Override
+    public org.dml4j.sim.ChurnEvent[] events() {
+        return events == null ? null : events.clone();
     }
 
     /** @return always online */
@@ -77,6 +114,7 @@ public record AvailabilityConfig(String type, Double onlineFraction, Double peri
             case "periodic" -> Availability.periodic(periodS, onlineFraction, seeds);
             case "windows" -> Availability.windows(TraceCsv.read(resolve(file, baseDir), "client", "start", "end"),
                     clients);
+            case "churn" -> Availability.churn(events, clients);
             default -> Availability.always();
         };
     }

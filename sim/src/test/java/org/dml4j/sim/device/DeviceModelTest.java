@@ -173,6 +173,37 @@ class DeviceModelTest {
     }
 
     @Test
+    void churnScheduleTakesClientsOffAndBack() {
+        // Prepare: client 1 leaves at 5 and joins at 8; client 0 leaves at 3 for good; client 2 stays
+        org.dml4j.sim.ChurnEvent[] events = {new org.dml4j.sim.ChurnEvent(8, null, new int[] {1}),
+            new org.dml4j.sim.ChurnEvent(5, new int[] {1}, null), new org.dml4j.sim.ChurnEvent(3, new int[] {0}, null)};
+        // Execute
+        DeviceModel m = create(new ConstantDevicesConfig(1, new AvailabilityConfig("churn", null, null, null,
+                events), 0), 3, dir);
+        // Assert
+        assertTrue(m.isOnline(1, 4.99));
+        assertFalse(m.isOnline(1, 5));
+        assertEquals(8.0, m.nextOnline(1, 6));
+        assertTrue(m.isOnline(1, 8));
+        assertEquals(5.0, m.onlineUntil(1, 1));
+        assertEquals(Double.POSITIVE_INFINITY, m.onlineUntil(1, 9));
+        assertEquals(Double.POSITIVE_INFINITY, m.nextOnline(0, 4), "left for good");
+        assertEquals(5.0, m.plan(1, 0, 4, 3).dropoutAt(), "a task running at 5 is cut off");
+        assertEquals(Double.POSITIVE_INFINITY, m.onlineUntil(2, 100));
+        assertMessage("", "availability 'churn': churn entry at 1.0 leave: unknown client 7",
+                () -> create(new ConstantDevicesConfig(1, new AvailabilityConfig("churn", null, null, null,
+                        new org.dml4j.sim.ChurnEvent[] {new org.dml4j.sim.ChurnEvent(1, new int[] {7}, null)}), 0), 3,
+                        dir));
+        assertMessage("", "client 2 leaves at 0 and never joins", () -> create(new ConstantDevicesConfig(1,
+                new AvailabilityConfig("churn", null, null, null, new org.dml4j.sim.ChurnEvent[] {
+                    new org.dml4j.sim.ChurnEvent(0, new int[] {2}, null)}), 0), 3, dir));
+        assertMessage("", "availability 'churn' needs events", () -> new AvailabilityConfig("churn", null, null,
+                null, null));
+        assertMessage("", "availability 'windows' takes no events", () -> new AvailabilityConfig("windows", null,
+                null, "w.csv", events));
+    }
+
+    @Test
     void badWindowFilesNameTheFileAndLine() throws IOException {
         assertBadWindows("client,start,end\n0,0,10\n2,0,10\n", ":3: client must be an id in 0..1, got 2");
         assertBadWindows("0,0,10\n1,5,5\n", ":2: end must be > start (5.0), got 5.0");
@@ -221,7 +252,7 @@ class DeviceModelTest {
                 () -> new AvailabilityConfig("periodic", 0.0, 10.0, null));
         assertMessage("", "availability 'periodic' needs online-fraction and period-s",
                 () -> new AvailabilityConfig("periodic", 0.5, null, null));
-        assertMessage("", "availability type must be always, periodic or windows, got 'sometimes'",
+        assertMessage("", "availability type must be always, periodic, windows or churn, got 'sometimes'",
                 () -> new AvailabilityConfig("sometimes", null, null, null));
         assertMessage("", "availability 'windows' needs file",
                 () -> new AvailabilityConfig("windows", null, null, null));
