@@ -2,7 +2,7 @@
 # Combo's sweeps and its 40-worker setting (issue 11, experiment 1), on examples/gossip/*.toml: segments
 # S in {1, 2, 6, 10} at R = 2, replicas R in {1, 2, 4} at S = 10 (20 peers), then central FedAvg, D-PSGD, naive gossip,
 # Combo and BACombo with 40 peers. Prints the markdown tables of docs/results.md. ROUNDS (default 15) iterations a
-# run; DML4J (default ./dml4j) is the launcher; runs go to runs/sweep-*.
+# run; DML4J (default ./dml4j) is the launcher; runs go to runs/sweep-* (a finished one is reused).
 #   examples/gossip/sweep.sh            # or: examples/gossip/sweep.sh sweep | workers40
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -22,10 +22,13 @@ row() { # label metrics.csv: virtual s per iteration, virtual s (round) to 84% a
   ' "$2"
 }
 
-run() { # name file overrides...
-  local name=$1 file=$2; shift 2
+run() { # name file overrides... (a run folder that already holds ROUNDS rows is reused)
+  local name=$1 file=$2 o; shift 2
   local args=()
-  for s in "$@"; do args+=(--set "$s"); done
+  for o in "$@"; do args+=(--set "$o"); done
+  if [[ -f "runs/sweep-$name/metrics.csv" && $(wc -l < "runs/sweep-$name/metrics.csv") -eq $((ROUNDS + 1)) ]]; then
+    return 0
+  fi
   $DML4J run "$file" -q --force --out "runs/sweep-$name" --set run.rounds="$ROUNDS" --set run.name="sweep-$name" \
       "${args[@]}" >/dev/null
 }
