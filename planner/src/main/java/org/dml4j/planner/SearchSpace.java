@@ -31,7 +31,7 @@ import java.util.TreeSet;
  * @param microBatches      micro-batch sizes to try, or empty for all divisors up to {@code maxMicroBatch}
  * @param maxMicroBatch     largest micro-batch size tried when {@code microBatches} is empty
  * @param schedules         pipeline schedule names
- * @param maxChunks         largest {@code v} for interleaved schedules
+ * @param maxChunks         largest {@code v} for interleaved schedules (the defaults: {@link #DEFAULT_MAX_CHUNKS})
  * @param recompute         recomputation policies
  * @param zeroStages        ZeRO stages
  * @param compressions      data-parallel gradient compressors ({@link GradientCompression#NONE} for none)
@@ -113,10 +113,18 @@ public record SearchSpace(List<Integer> tensorParallel, List<Integer> pipelinePa
     }
 
     /**
+     * Largest interleaving depth searched by default: every {@code v} the schedule simulator can run
+     * ({@link org.dml4j.parallel.pipeline.Op#MAX_CHUNK} + 1), so one layer per virtual stage, which Megatron-LM runs
+     * ({@code --num-layers-per-virtual-pipeline-stage 1}), is searched whenever it divides the layers: a stage of 23
+     * layers (the 119B model of Megatron-LM's H100 table on 4 stages) interleaves only with {@code v = 23}.
+     */
+    public static final int DEFAULT_MAX_CHUNKS = org.dml4j.parallel.pipeline.Op.MAX_CHUNK + 1;
+
+    /**
      * @return the default space: everything, with the exclusions listed in the class comment
      */
     public static SearchSpace defaults() {
-        return new SearchSpace(List.of(), List.of(), List.of(), List.of(), 16, DEFAULT_SCHEDULES, 16,
+        return new SearchSpace(List.of(), List.of(), List.of(), List.of(), 16, DEFAULT_SCHEDULES, DEFAULT_MAX_CHUNKS,
                 EnumSet.allOf(Recompute.class), Set.of(0, 1, 2, 3), GradientCompression.presets(), Set.of(true),
                 true, true, DEFAULT_RESERVED_MEMORY, 2048, LaunchTarget.ANY);
     }

@@ -126,6 +126,43 @@ class PlanCommandTest {
         assertTrue(new ObjectMapper().readTree(cnn.toFile()).get("tflops_per_gpu").asDouble() > 0);
     }
 
+    /** Every model file of {@code examples/planner/} (the files with a {@code type}; the others are clusters). */
+    static Stream<Path> exampleModelFiles() throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        try (Stream<Path> files = Files.list(Path.of("..", "examples", "planner"))) {
+            return files.filter(f -> f.toString().endsWith(".json")).filter(f -> {
+                try {
+                    return json.readTree(f.toFile()).has("type");
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }).sorted().toList().stream();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("exampleModelFiles")
+    void everyExampleModelFileEvaluatesWithJson(Path model) throws IOException {
+        // Prepare
+        Path json = dir.resolve(model.getFileName());
+
+        // Execute: one plan every model shape allows (no model parallelism; ZeRO-3 shards what a GPU cannot hold)
+        run(0, "--model", model.toString(), "--cluster", "dgx-h100:16", "--global-batch", "128", "--evaluate",
+                "tp=1,pp=1,mb=1,recompute=full,zero=3", "--json", json.toString());
+
+        // Assert
+        JsonNode root = new ObjectMapper().readTree(json.toFile());
+        for (String key : new String[] {"iteration_seconds", "tflops_per_gpu", "peak_memory_gib"}) {
+            assertTrue(root.get(key).asDouble() > 0, key + " in " + root);
+        }
+        assertTrue(root.get("mfu").asDouble() > 0 && root.get("mfu").asDouble() < 1, root.toString());
+    }
+
+    @Test
+    void exampleModelFilesAreFound() throws IOException {
+        assertEquals(4, exampleModelFiles().count(), "gpt-13b, gpt-350m, layers-cnn, moe-gpt");
+    }
+
     @Test
     void targetMegatronReturnsAPlanMegatronRunsAndExportsFallBackToOne() throws IOException {
         Path a = dir.resolve("target");

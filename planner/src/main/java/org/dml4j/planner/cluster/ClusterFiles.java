@@ -46,7 +46,7 @@ public final class ClusterFiles {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final Set<String> ROOT_KEYS = Set.of("format-version", "name", "gpu-types", "node-groups");
     private static final Set<String> TYPE_KEYS = Set.of("name", "base", "peak-tflops", "memory-gib", "hbm-gb-per-s",
-            "efficiency", "source");
+            "efficiency", "gemm-ridge-factor", "source");
     private static final Set<String> GROUP_KEYS = Set.of("preset", "gpu", "nodes", "gpus-per-node",
             "intra-node-gb-per-s", "intra-node-latency-us", "inter-node-gb-per-s", "inter-node-latency-us");
     private static final double GB = 1e9;
@@ -150,8 +150,10 @@ public final class ClusterFiles {
                 .hbmBytesPerS();
         double eff = t.has("efficiency") ? t.requiredDouble("efficiency") : need(base, t, "efficiency").efficiency();
         String source = t.string("source", t.has("efficiency") ? "cluster file" : base.source());
+        double ridge = t.has("gemm-ridge-factor") ? t.requiredDouble("gemm-ridge-factor")
+                : base != null ? base.gemmRidgeFactor() : GpuCatalog.GEMM_RIDGE_FACTOR;
         try {
-            return new GpuType(name, peaks, mem, hbm, eff, source);
+            return new GpuType(name, peaks, mem, hbm, eff, source, ridge);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(t.where() + ": " + e.getMessage(), e);
         }

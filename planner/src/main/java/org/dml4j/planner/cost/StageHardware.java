@@ -19,9 +19,11 @@ import org.dml4j.planner.model.Precision;
  * @param interBw     inter-node bandwidth per GPU
  * @param interLat    inter-node latency
  * @param gpusPerNode GPUs per node (the smallest)
+ * @param gemmHalfIntensity arithmetic intensity (FLOP per operand byte) at which a matrix multiplication reaches half
+ *                    of {@code flops} (the largest of the groups'; {@link org.dml4j.planner.cluster.GpuType})
  */
 record StageHardware(String gpuName, double flops, double peak, double hbm, double memory, double intraBw,
-                     double intraLat, double interBw, double interLat, int gpusPerNode) {
+                     double intraLat, double interBw, double interLat, int gpusPerNode, double gemmHalfIntensity) {
 
     static StageHardware of(ClusterSpec cluster, Precision precision, double computeFactor, int firstRank,
                             int ranks) {
@@ -36,6 +38,7 @@ record StageHardware(String gpuName, double flops, double peak, double hbm, doub
         double interBw = Double.POSITIVE_INFINITY;
         double interLat = 0;
         int gpn = Integer.MAX_VALUE;
+        double half = 0;
         for (int gi : groups) {
             NodeGroup g = cluster.groups().get(gi);
             if (name.indexOf(g.gpu().name()) < 0) {
@@ -50,8 +53,28 @@ record StageHardware(String gpuName, double flops, double peak, double hbm, doub
             interBw = Math.min(interBw, g.interBandwidth());
             interLat = Math.max(interLat, g.interLatency());
             gpn = Math.min(gpn, g.gpusPerNode());
+            half = Math.max(half, g.gpu().gemmHalfIntensity(precision));
         }
-        return new StageHardware(name.toString(), flops, peak, hbm, mem, intraBw, intraLat, interBw, interLat, gpn);
+        return new StageHardware(name.toString(), flops, peak, hbm, mem, intraBw, intraLat, interBw, interLat, gpn,
+                half);
+    }
+
+    /**
+     * Fraction of {@link #flops} an {@code M x K} by {@code K x N} matrix multiplication sustains (see
+     * {@link org.dml4j.planner.cluster.GpuType}): {@code I / (I + gemmHalfIntensity)}.
+     *
+     * @param m rows
+     * @param k inner dimension
+     * @param n columns
+     * @param elementBytes bytes per operand element
+     * @return the fraction, in (0, 1]
+     */
+    double gemmFraction(double m, double k, double n, double elementBytes) {
+        if (gemmHalfIntensity <= 0) {
+            return 1;
+        }
+        double intensity = 2 * m * k * n / (elementBytes * (m * k + k * n + m * n));
+        return intensity / (intensity + gemmHalfIntensity);
     }
 
     /**

@@ -82,7 +82,9 @@ final class UnitTable {
                 LayerSpec l = layers.get(li);
                 int tpSplit = l.tensorParallel() ? t : 1;
                 int spSplit = sp && l.tensorParallel() ? t : 1;
-                double gemm = (l.matmulFlops() + l.expertFlops() * imb) * mb / tpSplit / hw.flops();
+                double[] frac = gemmFractions(l, tpSplit, mb, ep, hw, model.precision().activationBytes());
+                double gemmFlops = l.matmulFlops() / frac[0] + l.expertFlops() * imb / frac[1];
+                double gemm = gemmFlops * mb / tpSplit / hw.flops();
                 double attn = l.attentionFlops() * mb / tpSplit / hw.flops();
                 double rep = l.replicatedActivationBytes() * mb / spSplit;
                 double split = l.splitActivationBytes() * mb / tpSplit;
@@ -110,7 +112,7 @@ final class UnitTable {
                 } else if (r == Recompute.SELECTIVE) {
                     recompute = attn + memScores;
                 }
-                double wgrad = (l.matmulFlops() + l.expertFlops() * imb) * mb / tpSplit / hw.flops();
+                double wgrad = gemm;
                 uf += fwd;
                 ub += bwdInput + recompute;
                 uw += wgrad;
@@ -156,6 +158,30 @@ final class UnitTable {
             tied[u] = utied;
         }
         maxUnitParams = maxParams;
+    }
+
+    /**
+     * The fraction of the stage's large-GEMM FLOP/s that a layer's dense and expert matrix multiplications sustain,
+     * FLOP-weighted over its shapes after tensor parallelism splits each one and the micro-batch (and, for routed
+     * experts, the expert-parallel group) multiplies its rows. Forward, input-gradient and weight-gradient products
+     * of one weight have the same intensity (the formula is symmetric in the three dimensions). A layer without
+     * shapes gets 1.
+     *
+     * @return {dense, expert}
+     */
+    static double[] gemmFractions(LayerSpec l, int tpSplit, int mb, int ep, StageHardware hw, double elementBytes) {
+        double[] flops = new double[2];
+        double[] slow = new double[2];
+        for (org.dml4j.planner.model.Gemm g : l.gemms()) {
+            double m = g.rows() * mb * (g.expert() ? ep : 1);
+            double k = g.rowParallel() ? g.k() / tpSplit : g.k();
+            double n = g.rowParallel() ? g.n() : g.n() / tpSplit;
+            int i = g.expert() ? 1 : 0;
+            double f = g.flops();
+            flops[i] += f;
+            slow[i] += f / hw.gemmFraction(m, k, n, elementBytes);
+        }
+        return new double[] {flops[0] > 0 ? flops[0] / slow[0] : 1, flops[1] > 0 ? flops[1] / slow[1] : 1};
     }
 
     static double range(double[] prefix, int from, int to) {

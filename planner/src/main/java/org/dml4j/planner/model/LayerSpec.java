@@ -1,5 +1,6 @@
 package org.dml4j.planner.model;
 
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -33,6 +34,9 @@ import java.util.Objects;
  *   <li>{@code recomputable}: full recomputation applies to it (Megatron recomputes transformer layers, not the
  *       embedding or the output layer); {@code tiedToEmbedding}: its weights are the embedding's (counted once in
  *       the model size; a second copy is stored when head and embedding sit on different stages).</li>
+ *   <li>{@code gemms}: the shapes of its weight matrix multiplications, where known (transformer presets; a layer
+ *       list gives none): the cost model reads their arithmetic intensity, and a layer without shapes gets the
+ *       efficiency of large matrix multiplications.</li>
  * </ul>
  *
  * <pre>
@@ -61,17 +65,19 @@ import java.util.Objects;
  * @param allToAllBytes             bytes per sample each rank sends in each all-to-all
  * @param recomputable              whether full recomputation applies
  * @param tiedToEmbedding           whether the weights are shared with the embedding
+ * @param gemms                     shapes of the weight matrix multiplications (empty when unknown)
  */
 public record LayerSpec(String name, LayerRole role, double matmulFlops, double attentionFlops, double expertFlops,
                         double parameters, double expertParameters, boolean tensorParallel,
                         double replicatedActivationBytes, double splitActivationBytes,
                         double attentionActivationBytes, double inputBytes, int tpAllReduces,
                         double tpAllReduceBytes, int allToAlls, double allToAllBytes, boolean recomputable,
-                        boolean tiedToEmbedding) {
+                        boolean tiedToEmbedding, List<Gemm> gemms) {
     /** Validates every field, naming the first bad one. */
     public LayerSpec {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(role, "role");
+        gemms = List.copyOf(Objects.requireNonNull(gemms, "gemms"));
         nonNegative(name, "matmul-flops", matmulFlops);
         nonNegative(name, "attention-flops", attentionFlops);
         nonNegative(name, "expert-flops", expertFlops);
@@ -128,6 +134,7 @@ public record LayerSpec(String name, LayerRole role, double matmulFlops, double 
      */
     public static final class Builder {
         private final String name;
+        private List<Gemm> gemms = List.of();
         private final LayerRole role;
         private double matmulFlops;
         private double attentionFlops;
@@ -262,12 +269,21 @@ public record LayerSpec(String name, LayerRole role, double matmulFlops, double 
         }
 
         /**
+         * @param g the shapes of the weight matrix multiplications
+         * @return this
+         */
+        public Builder gemms(List<Gemm> g) {
+            gemms = List.copyOf(g);
+            return this;
+        }
+
+        /**
          * @return the validated layer
          */
         public LayerSpec build() {
             return new LayerSpec(name, role, matmulFlops, attentionFlops, expertFlops, parameters, expertParameters,
                     tensorParallel, replicated, split, attention, input, tpAllReduces, tpAllReduceBytes, allToAlls,
-                    allToAllBytes, recomputable, tied);
+                    allToAllBytes, recomputable, tied, gemms);
         }
     }
 }

@@ -217,6 +217,6 @@ public final class ModelFiles {
         return new LayerSpec(name, s.role(), s.matmulFlops(), s.attentionFlops(), s.expertFlops(), s.parameters(),
                 s.expertParameters(), s.tensorParallel(), s.replicatedActivationBytes(), s.splitActivationBytes(),
                 s.attentionActivationBytes(), s.inputBytes(), s.tpAllReduces(), s.tpAllReduceBytes(), s.allToAlls(),
-                s.allToAllBytes(), s.recomputable(), s.tiedToEmbedding());
+                s.allToAllBytes(), s.recomputable(), s.tiedToEmbedding(), s.gemms());
     }
 }

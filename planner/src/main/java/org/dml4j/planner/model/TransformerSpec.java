@@ -169,6 +169,8 @@ public record TransformerSpec(String name, int layers, int hidden, int heads, in
         double attnSplit = e2 * (2 * s * h + 4 * s * h * kvRatio + 2 * s * h);
         double scores = flashAttention ? 0 : (4 * e2 + 1) * heads * s * s;
         double replicated = (8 * e2 + 2) * s * h;
+        Gemm qkv = new Gemm(s, h, h + 2 * h * kvRatio, false, false);
+        Gemm proj = new Gemm(s, h, h, true, false);
         for (int i = 0; i < layers; i++) {
             LayerSpec.Builder b = LayerSpec.builder("layer " + i, LayerRole.BLOCK).tensorParallel(true)
                     .attentionFlops(attnFlops).tpAllReduces(2, e * s * h);
@@ -182,11 +184,16 @@ public record TransformerSpec(String name, int layers, int hidden, int heads, in
                         .activations(replicated + e * s * h * moe.topK(),
                                 attnSplit + e2 * 2 * s * fe * (gatedFfn ? 3 : 2) * moe.topK(), scores, e * s * h)
                         .allToAlls(2, e * s * h * moe.topK());
+                double perExpert = s * moe.topK() / moe.experts();
+                b.gemms(List.of(qkv, proj, new Gemm(perExpert, h, fe * (gatedFfn ? 2 : 1), false, true),
+                        new Gemm(perExpert, fe, h, true, true)));
             } else {
                 double f = ffnHidden;
                 b.matmulFlops(attnMatmul + 2 * s * h * f * mats)
                         .parameters(attnParams + lnParams + mats * h * f + f * (gatedFfn ? 2 : 1) + h)
-                        .activations(replicated, attnSplit + e2 * 2 * s * f * (gatedFfn ? 3 : 2), scores, e * s * h);
+                        .activations(replicated, attnSplit + e2 * 2 * s * f * (gatedFfn ? 3 : 2), scores, e * s * h)
+                        .gemms(List.of(qkv, proj, new Gemm(s, h, f * (gatedFfn ? 2 : 1), false, false),
+                                new Gemm(s, f, h, true, false)));
             }
             list.add(b.build());
         }
@@ -194,7 +201,8 @@ public record TransformerSpec(String name, int layers, int hidden, int heads, in
         list.add(LayerSpec.builder("head", LayerRole.HEAD).matmulFlops(2 * s * h * vocab)
                 .parameters((double) vocab * h + 2 * h).tensorParallel(true).tiedToEmbedding(tiedEmbeddings)
                 .activations(2 * e * s * h, s * (double) vocab * (e + 4), 0, e * s * h)
-                .tpAllReduces(1, e * s * h).recomputable(false).build());
+                .tpAllReduces(1, e * s * h).recomputable(false).gemms(List.of(new Gemm(s, h, vocab, false, false)))
+                .build());
         int experts = moe == null ? 0 : moe.experts();
         double imbalance = moe == null ? 1 : moe.imbalance();
         return new ModelSpec(name, seqLength, precision, list, tensorParallelDivisor(), experts, imbalance, this);

@@ -48,6 +48,27 @@ class ClusterFilesTest {
     }
 
     @Test
+    void gemmRidgeFactorIsReadAndABadOneIsNamed() {
+        // Execute
+        ClusterSpec c = ClusterFiles.parse("""
+                { "format-version": 1, "name": "lab",
+                  "gpu-types": [ { "name": "h100-80gb", "base": "h100-80gb", "gemm-ridge-factor": 2.5 } ],
+                  "node-groups": [ { "preset": "dgx-h100", "nodes": 1 } ] }""");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ClusterFiles.parse("""
+                { "format-version": 1, "name": "lab",
+                  "gpu-types": [ { "name": "h100-80gb", "base": "h100-80gb", "gemm-ridge-factor": -1 } ],
+                  "node-groups": [ { "preset": "dgx-h100", "nodes": 1 } ] }"""));
+
+        // Assert: 2.5 x the ridge intensity 989.4 TFLOP/s / 3.35 TB/s
+        GpuType t = c.groups().get(0).gpu();
+        assertEquals(2.5, t.gemmRidgeFactor());
+        assertEquals(2.5 * 989.4e12 / 3.35e12, t.gemmHalfIntensity(Precision.BF16), 1e-9);
+        assertEquals(GpuCatalog.GEMM_RIDGE_FACTOR, ClusterFiles.resolve("dgx-h100:1").groups().get(0).gpu()
+                .gemmRidgeFactor());
+        assertTrue(e.getMessage().contains("gemm-ridge-factor must be in [0, 100], got -1.0"), e.getMessage());
+    }
+
+    @Test
     void unknownGpuTypeNamesFieldAndValue() {
         // Execute
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ClusterFiles.parse("""

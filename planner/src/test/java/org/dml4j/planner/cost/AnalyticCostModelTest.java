@@ -51,6 +51,73 @@ class AnalyticCostModelTest {
                 Collectives.allReduce(1e9, 8, 1e11, 1e-6, 10), 1e-15);
     }
 
+    @Test
+    void gemmFractionIsTheAdditiveRooflineOfTheShapesIntensity() {
+        // Prepare: half intensity 300 FLOP/byte
+        StageHardware hw = new StageHardware("x", 1e15, 1e15, 3e12, 80 * GIB, 4e11, 1e-6, 5e10, 5e-6, 8, 300);
+        StageHardware off = new StageHardware("x", 1e15, 1e15, 3e12, 80 * GIB, 4e11, 1e-6, 5e10, 5e-6, 8, 0);
+
+        // Execute and assert: 4096^3 in bf16 has I = 2 * 4096^3 / (2 * 3 * 4096^2) = 4096 / 3 FLOP per byte
+        double i = 4096.0 / 3;
+        assertEquals(i / (i + 300), hw.gemmFraction(4096, 4096, 4096, 2), 1e-12);
+        assertEquals(1, off.gemmFraction(16, 16, 16, 2));
+        // the intensity is symmetric in M, K, N (forward, input-gradient and weight-gradient products alike)
+        assertEquals(hw.gemmFraction(8192, 1024, 3072, 2), hw.gemmFraction(3072, 8192, 1024, 2), 1e-15);
+        assertTrue(hw.gemmFraction(4096, 512, 4096, 2) < hw.gemmFraction(4096, 4096, 4096, 2));
+    }
+
+    @Test
+    void gemmFractionsSplitColumnAndRowParallelShapesAndWeighByFlops() {
+        // Prepare: one GPT layer, h = 1024, s = 2048; QKV and FC1 split n, projection and FC2 split k
+        TransformerSpec spec = new TransformerSpec("t", 1, 1024, 16, 16, 4096, 2048, 1000, false, true, false, true,
+                Precision.BF16, null);
+        LayerSpec layer = spec.toModel().layers().get(1);
+        StageHardware hw = new StageHardware("x", 1e15, 1e15, 3e12, 80 * GIB, 4e11, 1e-6, 5e10, 5e-6, 8, 300);
+
+        // Execute
+        double tp2 = UnitTable.gemmFractions(layer, 2, 1, 1, hw, 2)[0];
+
+        // Assert: by hand, FLOP-weighted harmonic mean of the four shapes' fractions
+        double[][] shapes = {{2048, 1024, 1536}, {2048, 512, 1024}, {2048, 1024, 2048}, {2048, 2048, 1024}};
+        double flops = 0;
+        double slow = 0;
+        for (double[] g : shapes) {
+            double f = 2 * g[0] * g[1] * g[2];
+            flops += f;
+            slow += f / hw.gemmFraction(g[0], g[1], g[2], 2);
+        }
+        assertEquals(4, layer.gemms().size());
+        assertEquals(2.0 * 2048 * 1024 * (3 * 1024 + 1024 + 2 * 4096), layer.matmulFlops(), 1);
+        assertEquals(flops / slow, tp2, 1e-12);
+        assertEquals(1, UnitTable.gemmFractions(layer, 2, 1, 1, hw, 2)[1], "no experts");
+        assertTrue(UnitTable.gemmFractions(layer, 8, 1, 1, hw, 2)[0] < tp2, "tensor parallelism shrinks the GEMMs");
+        assertTrue(UnitTable.gemmFractions(layer, 2, 4, 1, hw, 2)[0] > tp2, "a larger micro-batch grows them");
+    }
+
+    @Test
+    void gemmRidgeFactorSlowsTheComputeOfSmallShapesAndIsOffByDefault() {
+        // Prepare: megatron-1.7b on one DGX A100 with the size dependence on (factor 1) and off (the default)
+        ModelSpec m = ModelPresets.get("megatron-1.7b");
+        ClusterSpec base = ClusterPresets.get("dgx-a100:1");
+        NodeGroup g = base.groups().get(0);
+        ClusterSpec on = new ClusterSpec("on", List.of(new NodeGroup(g.gpu().withGemmRidgeFactor(1), g.nodes(),
+                g.gpusPerNode(), g.intraBandwidth(), g.intraLatency(), g.interBandwidth(), g.interLatency())));
+        ParallelConfig tp1 = config(1, 1, 8, 1, ParallelConfig.NO_PIPELINE, 1, Recompute.FULL, 1);
+        ParallelConfig tp8 = config(8, 1, 1, 1, ParallelConfig.NO_PIPELINE, 1, Recompute.FULL, 1);
+
+        // Execute
+        double off1 = Planner.evaluate(PlanRequest.of(m, base, 64), tp1).time().compute();
+        double on1 = Planner.evaluate(PlanRequest.of(m, on, 64), tp1).time().compute();
+        double off8 = Planner.evaluate(PlanRequest.of(m, base, 64), tp8).time().compute();
+        double on8 = Planner.evaluate(PlanRequest.of(m, on, 64), tp8).time().compute();
+
+        // Assert
+        assertEquals(0, GpuCatalog.GEMM_RIDGE_FACTOR);
+        assertEquals(0, g.gpu().gemmRidgeFactor());
+        assertTrue(on1 > off1, on1 + " vs " + off1);
+        assertTrue(on8 / off8 > on1 / off1, "hidden / 8 per GPU is slower per FLOP than the whole hidden size");
+    }
+
     @ParameterizedTest(name = "ZeRO stage {0}")
     @CsvSource({"0, 2, 2, 12", "1, 2, 2, 0.375", "2, 2, 0.0625, 0.375", "3, 0.0625, 0.0625, 0.375"})
     void zeroShardsWeightsGradientsAndOptimizerState(int zero, double w, double g, double o) {

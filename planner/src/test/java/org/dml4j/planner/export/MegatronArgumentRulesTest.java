@@ -310,6 +310,29 @@ class MegatronArgumentRulesTest {
                 Arguments.of("mixtral-8x7b", "dgx-h100:8", 256));
     }
 
+    @Test
+    void everyModelFileOfTheExamplesFolderIsCovered() throws java.io.IOException {
+        // Prepare: the model files of examples/planner/ (a "type" key; the other files are clusters)
+        Path ex = Path.of("..", "examples", "planner");
+        List<String> models = new ArrayList<>();
+        try (Stream<Path> files = java.nio.file.Files.list(ex)) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".json")).sorted().toList()) {
+                if (java.nio.file.Files.readString(f).contains("\"type\"")) {
+                    models.add(f.toString());
+                }
+            }
+        }
+        List<String> covered = new ArrayList<>(examples().map(a -> (String) a.get()[0]).toList());
+        // the layer-list example is not a Megatron-LM model: theLayerListExampleIsNotOfferedToMegatronAndSaysWhy
+        covered.add(ex.resolve("layers-cnn.json").toString());
+
+        // Assert
+        assertEquals(4, models.size(), models.toString());
+        for (String m : models) {
+            assertTrue(covered.contains(m), m + " has no export rule test");
+        }
+    }
+
     @ParameterizedTest(name = "{0} on {1}")
     @MethodSource("examples")
     void bestMegatronPlanOfEveryExamplePassesTheValidation(String model, String cluster, int batch) {

@@ -21,6 +21,7 @@ import org.dml4j.planner.Planner;
 import org.dml4j.planner.SearchSpace;
 import org.dml4j.planner.cluster.ClusterPresets;
 import org.dml4j.planner.cluster.ClusterSpec;
+import org.dml4j.planner.cluster.GpuCatalog;
 import org.dml4j.planner.cluster.GpuType;
 import org.dml4j.planner.cluster.NodeGroup;
 import org.dml4j.planner.cluster.SoftwareStack;
@@ -69,7 +70,8 @@ final class PublishedRuns {
         List<NodeGroup> groups = new ArrayList<>();
         for (NodeGroup g : cluster.groups()) {
             GpuType t = g.gpu();
-            GpuType big = new GpuType(t.name(), t.peakFlops(), 1e18, t.hbmBytesPerS(), t.efficiency(), t.source());
+            GpuType big = new GpuType(t.name(), t.peakFlops(), 1e18, t.hbmBytesPerS(), t.efficiency(), t.source(),
+                    t.gemmRidgeFactor());
             groups.add(new NodeGroup(big, g.nodes(), g.gpusPerNode(), g.intraBandwidth(), g.intraLatency(),
                     g.interBandwidth(), g.interLatency()));
         }
@@ -135,8 +137,47 @@ final class PublishedRuns {
     }
 
     static PlanRequest request(Run r) {
-        return new PlanRequest(model(r.model()), ClusterPresets.get(r.cluster()), r.batch(), SearchSpace.defaults(),
-                SoftwareStack.get(r.stack()));
+        return request(r, Calibration.CURRENT);
+    }
+
+    /**
+     * The fitted numbers of the compute model, as {@link CalibrationFit} varies them: the A100 and Hopper efficiency
+     * factors, the {@code megatron-core} compute factor and the GEMM ridge factor.
+     *
+     * @param a100  A100 efficiency
+     * @param hopper H100/H200 efficiency
+     * @param core  {@code megatron-core} compute factor
+     * @param ridge GEMM ridge factor of every GPU type
+     */
+    record Calibration(double a100, double hopper, double core, double ridge) {
+        /** The values in the code. */
+        static final Calibration CURRENT = new Calibration(GpuCatalog.A100_EFFICIENCY, GpuCatalog.HOPPER_EFFICIENCY,
+                SoftwareStack.MEGATRON_CORE_COMPUTE, GpuCatalog.GEMM_RIDGE_FACTOR);
+
+        @Override
+        public String toString() {
+            return String.format(Locale.ROOT, "a100 %.3f, hopper %.3f, megatron-core %.3f, gemm-ridge %.3f", a100,
+                    hopper, core, ridge);
+        }
+    }
+
+    static PlanRequest request(Run r, Calibration k) {
+        ClusterSpec cluster = ClusterPresets.get(r.cluster());
+        List<NodeGroup> groups = new ArrayList<>();
+        for (NodeGroup g : cluster.groups()) {
+            GpuType t = g.gpu();
+            double e = t.name().startsWith("a100") ? k.a100() : t.name().startsWith("h100") || t.name().startsWith(
+                    "h200") ? k.hopper() : t.efficiency();
+            GpuType c = t.withEfficiency(e, t.source()).withGemmRidgeFactor(k.ridge());
+            groups.add(new NodeGroup(c, g.nodes(), g.gpusPerNode(), g.intraBandwidth(), g.intraLatency(),
+                    g.interBandwidth(), g.interLatency()));
+        }
+        SoftwareStack s = SoftwareStack.get(r.stack());
+        if (s.name().equals("megatron-core")) {
+            s = new SoftwareStack(s.name(), k.core(), s.zeroBandwidthEfficiency(), s.forwardPrefetch(), s.source());
+        }
+        return new PlanRequest(model(r.model()), new ClusterSpec(cluster.name(), groups), r.batch(),
+                SearchSpace.defaults(), s);
     }
 
     /**
@@ -146,7 +187,16 @@ final class PublishedRuns {
      *         with them
      */
     static Plan predict(Run r) {
-        PlanRequest req = request(r);
+        return predict(r, Calibration.CURRENT);
+    }
+
+    /**
+     * @param r a run
+     * @param k the fitted numbers to predict it with
+     * @return the prediction (see {@link #predict(Run)})
+     */
+    static Plan predict(Run r, Calibration k) {
+        PlanRequest req = request(r, k);
         if (r.how().startsWith(AS_RUN)) {
             // the source ran this configuration: its throughput is predicted whatever dml4j's memory model says
             req = new PlanRequest(req.model(), unlimitedMemory(req.cluster()), req.globalBatch(), req.space(),
@@ -164,7 +214,7 @@ final class PublishedRuns {
         }
         Plan best = null;
         int blocks = req.model().blocks();
-        for (int v = 2; v <= 16; v++) {
+        for (int v = 2; v <= SearchSpace.DEFAULT_MAX_CHUNKS; v++) {
             ParallelConfig c = ConfigText.parse(text.replace("v=best", "v=" + v), req.cluster().gpus());
             if (c.layerSplit() == null && blocks % (c.pp() * v) != 0) {
                 continue;
@@ -204,9 +254,31 @@ final class PublishedRuns {
             Path dir = Path.of("target");
             Files.createDirectories(dir);
             Files.writeString(dir.resolve("published-" + set + ".md"), sb.toString());
+            if (Boolean.getBoolean(UPDATE_DOCS_PROP_NAME) && runs.size() == load(set).size()) {
+                updateDocs(Path.of("..", "docs", "planner.md"), set, sb.toString());
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** System property that makes {@link #report} also rewrite the set's table in {@code docs/planner.md}. */
+    static final String UPDATE_DOCS_PROP_NAME = "dml4j.planner.updateDocs";
+
+    /**
+     * Replaces the lines between {@code <!-- BEGIN published-SET -->} and {@code <!-- END published-SET -->} of a
+     * markdown file with a table.
+     */
+    static void updateDocs(Path doc, String set, String table) throws IOException {
+        String text = Files.readString(doc);
+        String begin = "<!-- BEGIN published-" + set + " -->\n";
+        String end = "<!-- END published-" + set + " -->";
+        int a = text.indexOf(begin);
+        int b = text.indexOf(end);
+        if (a < 0 || b < a) {
+            throw new IllegalStateException(doc + " has no " + begin.strip() + " ... " + end + " section");
+        }
+        Files.writeString(doc, text.substring(0, a + begin.length()) + table + text.substring(b));
     }
 
     /**
