@@ -35,7 +35,9 @@ import org.dml4j.planner.model.Precision;
  *
  * <p>Bandwidths are gigabytes (1e9 bytes) per second per GPU and direction; a node group's {@code preset} supplies
  * defaults for every key it does not give. GPU names are those of {@link GpuCatalog} or of {@code gpu-types}; an
- * unknown one is an error naming the key path and listing the known types.
+ * unknown one is an error naming the key path and listing the known types. A GPU type's optional
+ * {@code gemm-ridge-factor} (default: the base type's, else {@link GpuCatalog#GEMM_RIDGE_FACTOR}) makes small matrix
+ * multiplications slower than large ones ({@link GpuType}).
  *
  * <p>Thread-safe (stateless).
  */
