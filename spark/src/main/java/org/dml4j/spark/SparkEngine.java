@@ -38,10 +38,16 @@ import org.dml4j.sim.SimulationSpec;
  * <p>Thread-safe.
  */
 public final class SparkEngine implements AutoCloseable {
-    /** System property: partitions holding the client shards (default: four per core, at most one per client). */
+    /**
+     * System property: partitions holding the client shards, at most one per client. The clients of one partition
+     * train one after the other in one Spark task, so fewer partitions than a round's clients leave cores idle.
+     */
     public static final String PARTITIONS_PROP_NAME = "dml4j.spark.partitions";
-    /** Partitions per core when {@link #PARTITIONS_PROP_NAME} is not set. */
-    public static final int PARTITIONS_PER_CORE_DEFAULT = 4;
+    /**
+     * Partitions when {@link #PARTITIONS_PROP_NAME} is not set: one per client up to this many, so that a round's
+     * clients are as many Spark tasks, balanced over the cores as the in-process worker threads balance them.
+     */
+    public static final int PARTITIONS_DEFAULT = 1024;
     /** The master when none is given: every core of this machine. */
     public static final String MASTER_DEFAULT = "local[*]";
     /** JVM flags the executors need (the launcher's): the Vector API, DJL's native access, DJL offline. */
@@ -137,8 +143,8 @@ public final class SparkEngine implements AutoCloseable {
         double[] levels = compression.dataAware().levels(sizes, compression.meanLevel());
         Dataset first = spec.clientData().get(0);
         RunRecipe recipe = new RunRecipe(exp, first.sampleShape(), first.numClasses(), levels);
-        int partitions = Integer.getInteger(PARTITIONS_PROP_NAME,
-                PARTITIONS_PER_CORE_DEFAULT * sc.defaultParallelism());
+        int partitions = Integer.getInteger(PARTITIONS_PROP_NAME, Math.max(PARTITIONS_DEFAULT,
+                4 * sc.defaultParallelism()));
         SparkWorkers workers = new SparkWorkers(sc, spec, recipe, partitions);
         try {
             checkStateTravels(compression, workers);
