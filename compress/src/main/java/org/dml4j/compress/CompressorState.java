@@ -57,6 +57,14 @@ public interface CompressorState {
     }
 
     /**
+     * @return the exchanges this state needs with the other workers of a round before each {@link #compress}
+     *     ({@link RoundExchange}), or null when it compresses on its own (the default)
+     */
+    default RoundExchange exchange() {
+        return null;
+    }
+
+    /**
      * Writes everything that changes during a run (error-feedback residual, momentum, adaptive level, round counter,
      * how far its random generator has advanced) into a checkpoint, under the keys of {@code out} (a view reserved
      * for this state). Called between {@link #compress} calls; does not change the state. The default throws: a

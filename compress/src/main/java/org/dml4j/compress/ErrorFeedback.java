@@ -158,6 +158,39 @@ public final class ErrorFeedback implements GradientCompressor {
                     + inner.getClass().getSimpleName() + ")");
         }
 
+        /**
+         * @return the inner state's exchange, its statistics taken of residual plus update (what the next
+         *     {@link #compress} gets), or null when the inner state has none
+         */
+        @Override
+        public RoundExchange exchange() {
+            RoundExchange in = inner.exchange();
+            if (in == null) {
+                return null;
+            }
+            return new RoundExchange() {
+                @Override
+                public int exchanges() {
+                    return in.exchanges();
+                }
+
+                @Override
+                public Reduction reduction(int phase) {
+                    return in.reduction(phase);
+                }
+
+                @Override
+                public float[] localStatistic(int phase, float[] update) {
+                    return in.localStatistic(phase, withResidual(update));
+                }
+
+                @Override
+                public void setShared(int phase, float[] combined) {
+                    in.setShared(phase, combined);
+                }
+            };
+        }
+
         /** @return a copy of the current residual */
         public float[] residual() {
             return residual.clone();

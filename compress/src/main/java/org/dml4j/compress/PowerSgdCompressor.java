@@ -22,7 +22,12 @@ import org.dml4j.core.FloatKernels;
  * the all-reduce form ({@link FactorSharing}): every worker starts from the same Q, the mean of the workers'
  * {@code M_w Q} is orthonormalized identically on every worker, each sends {@code Q_w = M_wᵀ P̂}, and the mean of the
  * workers' Q is the next round's shared warm start, so the mean of the decoded updates is the paper's
- * {@code P̂ Q̄ᵀ = P̂ P̂ᵀ M̄}. With error feedback, a worker's residual is what its own message misses,
+ * {@code P̂ Q̄ᵀ = P̂ P̂ᵀ M̄}. The states then ask a federated runtime for these all-reduces ({@link RoundExchange},
+ * two phases a round, both combined by {@link RoundExchange.Reduction#MEAN}): phase 0 averages the workers' current
+ * Q into the round's shared warm start (the paper's all-reduce of the previous round's Q, made at the start of the
+ * next round because a federated server sends its aggregate, not the mean Q), phase 1 averages {@code P = M Q}.
+ * With full participation this is the paper's algorithm; with a sampled cohort, phase 0 averages the Q the cohort's
+ * workers last computed. With error feedback, a worker's residual is what its own message misses,
  * {@code M_w − P̂ Q_wᵀ}. Use error feedback, as the paper does.
  *
  * <p>Immutable and thread-safe; states are per worker. Matrix products use {@link FloatKernels} dot/axpy on rows.
@@ -205,8 +210,53 @@ public final class PowerSgdCompressor implements GradientCompressor {
         }
 
         @Override
+        public RoundExchange exchange() {
+            return config.sharedQ() ? exchange : null;
+        }
+
+        private final RoundExchange exchange = new RoundExchange() {
+            @Override
+            public int exchanges() {
+                return 2;
+            }
+
+            @Override
+            public Reduction reduction(int phase) {
+                RoundExchange.checkPhase(phase, 2);
+                return Reduction.MEAN;
+            }
+
+            @Override
+            public float[] localStatistic(int phase, float[] update) {
+                RoundExchange.checkPhase(phase, 2);
+                if (phase == 0) {
+                    Checks.length(update, dim);
+                    return q();
+                }
+                return localP(update);
+            }
+
+            @Override
+            public void setShared(int phase, float[] combined) {
+                RoundExchange.checkPhase(phase, 2);
+                if (phase == 0) {
+                    setSharedQ(combined);
+                } else {
+                    setSharedP(combined);
+                }
+            }
+        };
+
+        @Override
         public float[] localP(float[] update) {
             Checks.length(update, dim);
+            if (!config.warmStart()) { // a fresh Q every round; with shared-q the same on every worker
+                for (int l = 0; l < layers; l++) {
+                    if (q[l] != null) {
+                        initialQ(l);
+                    }
+                }
+            }
             FloatKernels k = FloatKernels.get();
             float[] out = new float[factorLength(p)];
             int o = 0;

@@ -12,8 +12,8 @@ package org.dml4j.compress;
  * @param values        wire format of the factors: {@code "fp32"} (default), {@code "fp16"} or {@code "bf16"}
  * @param sharedQ       the paper's all-reduce form (default false): every worker starts from the same Q (drawn from a
  *                      seed fixed by the layer, not the worker's) and its states implement {@link FactorSharing}, by
- *                      which P and Q are all-reduced within a round. A federated run sends one message a way per
- *                      round and does not make those exchanges: there it only makes the initial Q common
+ *                      which P and Q are all-reduced within a round; they ask a federated runtime for those
+ *                      all-reduces as a {@link RoundExchange} of two phases (the mean Q, then the mean P)
  */
 public record PowerSgdConfig(int rank, Boolean warmStart, int[][] shapes, Boolean errorFeedback,
         String values, Boolean sharedQ)

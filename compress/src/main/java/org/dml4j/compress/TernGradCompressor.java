@@ -18,7 +18,9 @@ import java.util.SplittableRandom;
  * <p>Scaler sharing, as in the paper: the states implement {@link ScalerSharing}; a round sends every worker's
  * {@link ScalerSharing#localScalers} to the server, {@link #shareScalers} takes their maximum, and each worker's
  * {@link ScalerSharing#setSharedScalers} makes its next {@code compress} use it. A value above a shared scaler
- * cannot occur (the maximum covers every worker); without sharing every worker uses its own scaler.
+ * cannot occur (the maximum covers every worker); without sharing every worker uses its own scaler. With
+ * {@code shared-scaler = true} the states ask a federated runtime for that exchange ({@link RoundExchange}: one
+ * phase, the scalers, combined by {@link RoundExchange.Reduction#MAX}) before every compression.
  *
  * <p>Immutable and thread-safe; states are per worker.
  */
@@ -162,6 +164,36 @@ public final class TernGradCompressor implements GradientCompressor {
             }
             return scale;
         }
+
+        @Override
+        public RoundExchange exchange() {
+            return config.sharedScaler() ? exchange : null;
+        }
+
+        private final RoundExchange exchange = new RoundExchange() {
+            @Override
+            public int exchanges() {
+                return 1;
+            }
+
+            @Override
+            public Reduction reduction(int phase) {
+                RoundExchange.checkPhase(phase, 1);
+                return Reduction.MAX;
+            }
+
+            @Override
+            public float[] localStatistic(int phase, float[] update) {
+                RoundExchange.checkPhase(phase, 1);
+                return localScalers(update);
+            }
+
+            @Override
+            public void setShared(int phase, float[] combined) {
+                RoundExchange.checkPhase(phase, 1);
+                setSharedScalers(combined);
+            }
+        };
 
         @Override
         public float[] localScalers(float[] update) {

@@ -31,6 +31,16 @@ import org.dml4j.model.EvalResult;
  * (n ≥ 1) further task of the same participant from the same version; {@link CoordinatorContext#random} is
  * {@code <purpose>/<index>}. Nothing depends on a worker thread, so a run is identical for any thread count.
  *
+ * <p>Round exchanges ({@link org.dml4j.compress.RoundExchange}: TernGrad's shared scaler, PowerSGD's shared P and Q):
+ * a participant whose compressor needs statistics of the other participants before it compresses reports a
+ * {@link Statistic} through {@link Transport.Inbox#statistic}; its task stays in flight. The coordinator waits until
+ * every task in flight from the same model version that has finished the same number of phases has reported this
+ * phase (or ended: replied, failed, lost, cancelled), combines the reports in participant order by the phase's
+ * reduction, and sends each of them the combination ({@link Transport#share}). Each report counts as uplink bytes and
+ * each combination sent as downlink bytes of the open metrics row ({@link Statistic#wireBytes}); the strategy sees only
+ * the replies, so every strategy runs with such a compressor unchanged (a synchronous cohort is one group; an
+ * asynchronous strategy's tasks of one version are). A checkpoint cannot be taken while an exchange is open.
+ *
  * <p>Checkpoints ({@link Checkpointable}): {@link #save} writes everything the coordinator keeps (the global model and
  * version, the downlink replica and compressor state, per-participant task bookkeeping and seed-path counters, the
  * open metrics row, every row made so far, the counts) and the strategy's state under {@code strategy/}, when the
@@ -93,6 +103,9 @@ public final class Coordinator implements CoordinatorContext, Checkpointable {
     private final int[] stepsOf;          // local steps of the running task
     private final double[] levelOf;       // compression level of the running task
     private final boolean[] unavailable;
+    private final Statistic[] reported;  // the running task's report waiting for its phase's combination, or null
+    private final int[] phasesDone;       // exchange phases the running task has finished
+    private int openExchanges;            // running tasks that have reported at least once
     private boolean restored;
     private int idleCount;
     private int inFlight;
@@ -147,6 +160,8 @@ public final class Coordinator implements CoordinatorContext, Checkpointable {
         this.stepsOf = new int[n];
         this.levelOf = new double[n];
         this.unavailable = new boolean[n];
+        this.reported = new Statistic[n];
+        this.phasesDone = new int[n];
         Arrays.fill(taskOf, -1);
         Arrays.fill(lastVersion, -1);
         this.idleCount = n;
@@ -164,7 +179,17 @@ public final class Coordinator implements CoordinatorContext, Checkpointable {
         if (!restored) {
             listener.onEventLog(EVENT_LOG_HEADER);
         }
-        boolean stopped = transport.run(this::deliver);
+        boolean stopped = transport.run(new Transport.Inbox() {
+            @Override
+            public void deliver(Event event) {
+                Coordinator.this.deliver(event);
+            }
+
+            @Override
+            public void statistic(Statistic statistic) {
+                Coordinator.this.statistic(statistic);
+            }
+        });
         if (!stopped || !finished) {
             throw new StallException(String.format(java.util.Locale.ROOT,
                     "the run stalled at %s s (virtual) at version %d of %d: no event can arrive; %s",
@@ -272,6 +297,71 @@ public final class Coordinator implements CoordinatorContext, Checkpointable {
         strategy.onEvent(e, this);
     }
 
+    private void statistic(Statistic s) {
+        if (finished) {
+            return;
+        }
+        int p = s.participant();
+        if (taskOf[p] != s.taskId()) {
+            throw new IllegalStateException("transport delivered a statistic of task " + s.taskId()
+                    + " of participant " + p + ", whose task is " + taskOf[p]);
+        }
+        if (reported[p] != null || s.phase() != phasesDone[p]) {
+            throw new IllegalStateException("participant " + p + " reported phase " + s.phase() + " of task "
+                    + s.taskId() + " after " + phasesDone[p] + " phase(s)" + (reported[p] == null ? ""
+                    : " while its report of phase " + reported[p].phase() + " waits"));
+        }
+        reported[p] = s;
+        if (s.phase() == 0) {
+            openExchanges++;
+        }
+        rowBytesUp += s.wireBytes();
+        event("{\"t\":" + now() + ",\"e\":\"statistic\",\"task\":" + s.taskId() + ",\"p\":" + p + ",\"phase\":"
+                + s.phase() + ",\"bytes\":" + s.wireBytes() + "}");
+        combineIfComplete(lastVersion[p], s.phase());
+    }
+
+    /**
+     * Combines a phase when every running task of {@code base} with {@code phase} phases done has reported it:
+     * sends the combination to each of them.
+     */
+    private void combineIfComplete(int base, int phase) {
+        List<float[]> values = new ArrayList<>();
+        org.dml4j.compress.RoundExchange.Reduction reduction = null;
+        for (int q = 0; q < taskOf.length; q++) {
+            if (taskOf[q] < 0 || lastVersion[q] != base || phasesDone[q] != phase) {
+                continue;
+            }
+            Statistic r = reported[q];
+            if (r == null) {
+                return; // still training, or its report is on the wire
+            }
+            if (reduction != null && r.reduction() != reduction) {
+                throw new IllegalStateException("participants of version " + base + " combine phase " + phase
+                        + " differently: " + reduction + " and " + r.reduction() + " (participant " + q + ")");
+            }
+            reduction = r.reduction();
+            values.add(r.values());
+        }
+        if (values.isEmpty()) {
+            return;
+        }
+        float[] combined = reduction.combine(values);
+        for (int q = 0; q < taskOf.length; q++) {
+            if (taskOf[q] < 0 || lastVersion[q] != base || phasesDone[q] != phase) {
+                continue;
+            }
+            Statistic.Shared sh = new Statistic.Shared(taskOf[q], phase, combined);
+            reported[q] = null;
+            phasesDone[q] = phase + 1;
+            rowBytesDown += sh.wireBytes();
+            event("{\"t\":" + now() + ",\"e\":\"shared\",\"task\":" + sh.taskId() + ",\"p\":" + q
+                    + ",\"phase\":" + phase + ",\"reports\":" + values.size() + ",\"bytes\":" + sh.wireBytes()
+                    + "}");
+            transport.share(q, sh);
+        }
+    }
+
     private void clientRound(Reply reply, int p) {
         if (reply instanceof Reply.Ok ok) {
             listener.onClientRound(new ClientRound(version + 1, p, ok.taskId(), ok.baseVersion(), "ok",
@@ -294,6 +384,23 @@ public final class Coordinator implements CoordinatorContext, Checkpointable {
         inFlight--;
         if (!unavailable[p]) {
             idleCount++;
+        }
+        if (reported[p] != null || phasesDone[p] > 0) {
+            openExchanges--;
+        }
+        reported[p] = null;
+        phasesDone[p] = 0;
+        if (openExchanges > 0 && !finished) { // the others of its version no longer wait for it
+            int base = lastVersion[p];
+            long seen = 0;
+            for (int k = 0; k < taskOf.length; k++) {
+                Statistic r = reported[k];
+                if (r != null && taskOf[k] >= 0 && lastVersion[k] == base
+                        && (r.phase() >= 64 || (seen & (1L << r.phase())) == 0)) {
+                    seen |= r.phase() < 64 ? 1L << r.phase() : 0;
+                    combineIfComplete(base, r.phase());
+                }
+            }
         }
     }
 
@@ -554,6 +661,10 @@ public final class Coordinator implements CoordinatorContext, Checkpointable {
     public void save(Snapshot out) {
         if (finished) {
             throw new IllegalStateException("the run has ended: nothing to resume");
+        }
+        if (openExchanges > 0) {
+            throw new UnsupportedOperationException("a round exchange is open (" + openExchanges + " task(s) between"
+                    + " phases): a checkpoint is taken between rounds of an exchanging compressor");
         }
         String unsupported = checkpointUnsupported(strategy);
         if (unsupported != null) {

@@ -5,6 +5,7 @@ import java.util.SplittableRandom;
 import java.util.function.Supplier;
 import org.dml4j.compress.CompressedUpdate;
 import org.dml4j.compress.CompressorState;
+import org.dml4j.compress.RoundExchange;
 import org.dml4j.core.Dml4jException;
 import org.dml4j.core.SeedTree;
 import org.dml4j.data.Dataset;
@@ -18,7 +19,10 @@ import org.dml4j.model.TrainResult;
  *
  * <p>One instance per client. It keeps the client's local data and its compressor state (error-feedback residual,
  * adaptive level, created on the first task) across tasks; it borrows a {@link Model} from the executing worker for each task. Its randomness
- * for a task comes from the task's seed path under the run's seed. Not thread-safe: a client runs one task at a time.
+ * for a task comes from the task's seed path under the run's seed. A compressor with a round exchange
+ * ({@link RoundExchange}) makes {@link #begin} return its first {@link Statistic}; the client keeps the trained delta
+ * until {@link #resume} has been given every phase's combined value, then compresses. Not thread-safe: a client runs
+ * one task at a time.
  */
 public final class FlClient implements Participant, org.dml4j.fl.checkpoint.Checkpointable {
     private final int id;
@@ -28,6 +32,8 @@ public final class FlClient implements Participant, org.dml4j.fl.checkpoint.Chec
     private final LocalTraining training;
     private final SeedTree seeds;
     private final boolean absoluteLevels;
+    /** The task waiting for a shared statistic, or null. */
+    private Waiting waiting;
 
     /**
      * @param id             client id
@@ -63,12 +69,28 @@ public final class FlClient implements Participant, org.dml4j.fl.checkpoint.Chec
         return data;
     }
 
+    /**
+     * Runs the whole task. A compressor that needs a round exchange ({@link RoundExchange}) cannot finish here: the
+     * reply is then a {@link Reply.Failed} that says so (such runs need a transport that calls {@link #begin}).
+     */
     @Override
     public Reply run(Task task, Model model) {
+        Progress p = begin(task, model, 0);
+        if (p instanceof Statistic s) {
+            waiting = null;
+            return new Reply.Failed(id, task.id(), task.version(), "the uplink compressor needs a round exchange"
+                    + " (phase " + s.phase() + " of its statistics), which this transport does not make");
+        }
+        return (Reply) p;
+    }
+
+    @Override
+    public Progress begin(Task task, Model model, double dispatchSeconds) {
         if (task.participant() != id) {
             throw new IllegalArgumentException("task for participant " + task.participant() + " given to client "
                     + id);
         }
+        waiting = null;
         float[] start = task.model();
         try {
             model.setParams(start);
@@ -90,10 +112,57 @@ public final class FlClient implements Participant, org.dml4j.fl.checkpoint.Chec
                     uplink.setRatio(task.level());
                 }
             }
-            CompressedUpdate u = uplink.compress(scratch);
-            return new Reply.Ok(id, task.id(), task.version(), u, data.size(), r.meanLoss(), r.steps(), 0, 0, 0);
+            Waiting w = new Waiting(task, scratch, r.meanLoss(), r.steps(), uplink.exchange());
+            return w.exchange == null ? finish(w) : report(w, 0);
         } catch (Dml4jException | IllegalArgumentException | UnsupportedOperationException e) {
             return new Reply.Failed(id, task.id(), task.version(), String.valueOf(e.getMessage()));
+        }
+    }
+
+    @Override
+    public Progress resume(Statistic.Shared shared) {
+        Waiting w = waiting;
+        if (w == null || w.task.id() != shared.taskId() || w.phase != shared.phase()) {
+            throw new IllegalStateException("client " + id + " has no task waiting for phase " + shared.phase()
+                    + " of task " + shared.taskId() + (w == null ? "" : " (task " + w.task.id() + " waits for phase "
+                    + w.phase + ")"));
+        }
+        waiting = null;
+        try {
+            w.exchange.setShared(shared.phase(), shared.values());
+            return shared.phase() + 1 < w.exchange.exchanges() ? report(w, shared.phase() + 1) : finish(w);
+        } catch (Dml4jException | IllegalArgumentException | UnsupportedOperationException e) {
+            return new Reply.Failed(id, w.task.id(), w.task.version(), String.valueOf(e.getMessage()));
+        }
+    }
+
+    private Statistic report(Waiting w, int phase) {
+        float[] values = w.exchange.localStatistic(phase, w.delta);
+        w.phase = phase;
+        waiting = w;
+        return new Statistic(id, w.task.id(), phase, w.exchange.reduction(phase), values);
+    }
+
+    private Reply finish(Waiting w) {
+        CompressedUpdate u = uplink.compress(w.delta);
+        return new Reply.Ok(id, w.task.id(), w.task.version(), u, data.size(), w.loss, w.steps, 0, 0, 0);
+    }
+
+    /** A trained task waiting for the combined statistic of its phase. */
+    private static final class Waiting {
+        final Task task;
+        final float[] delta;
+        final double loss;
+        final int steps;
+        final RoundExchange exchange;
+        int phase;
+
+        Waiting(Task task, float[] delta, double loss, int steps, RoundExchange exchange) {
+            this.task = task;
+            this.delta = delta;
+            this.loss = loss;
+            this.steps = steps;
+            this.exchange = exchange;
         }
     }
 

@@ -7,11 +7,13 @@ import org.dml4j.compress.CompressedUpdate;
  * A participant's answer to one {@link Task}: a plain value that could cross a wire. Remote failures are data, not
  * exceptions: a {@link Failed} reply reaches the strategy with its reason and is counted, never aggregated.
  */
-public sealed interface Reply permits Reply.Ok, Reply.Failed {
+public sealed interface Reply extends Progress permits Reply.Ok, Reply.Failed {
     /** @return the participant */
+    @Override
     int participant();
 
     /** @return the task answered */
+    @Override
     long taskId();
 
     /** @return the global model version the participant started from */

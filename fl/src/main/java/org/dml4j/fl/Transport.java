@@ -16,6 +16,18 @@ public interface Transport {
     interface Inbox {
         /** @param event the next event */
         void deliver(Event event);
+
+        /**
+         * Receives a participant's report for a round exchange, in time order with the events; its task stays in
+         * flight.
+         *
+         * @param statistic the report
+         * @throws UnsupportedOperationException by default: this inbox makes no exchanges
+         */
+        default void statistic(Statistic statistic) {
+            throw new UnsupportedOperationException("this inbox makes no round exchanges (participant "
+                    + statistic.participant() + ", task " + statistic.taskId() + ")");
+        }
     }
 
     /** @return the run's clock (virtual seconds in the simulator) */
@@ -40,6 +52,20 @@ public interface Transport {
      * @param taskId      its task
      */
     void cancel(int participant, long taskId);
+
+    /**
+     * Sends the combination of one exchange phase to a participant whose task waits for it; the transport then
+     * {@linkplain Participant#resume resumes} the task and delivers its next statistic or its reply. A transport that
+     * makes exchanges calls {@link Participant#begin} for every task.
+     *
+     * @param participant who
+     * @param shared      the combined value, for its running task
+     * @throws UnsupportedOperationException by default: this transport makes no round exchanges
+     */
+    default void share(int participant, Statistic.Shared shared) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " makes no round exchanges: a compressor"
+                + " that needs one (terngrad shared-scaler, powersgd shared-q) runs in the simulator only");
+    }
 
     /** @param broadcast a downlink message for every participant */
     void broadcast(Broadcast broadcast);

@@ -109,6 +109,17 @@ public final class FederatedSimulation implements Simulation {
             }
             Compression compression = spec.compression();
             GradientCompressor uplink = compression.uplinkCompressor();
+            boolean exchanges = uplink.newState(layout, new SplittableRandom(0)).exchange() != null;
+            if (exchanges && hierarchy != null) {
+                throw new IllegalArgumentException("the uplink compressor '" + uplink.name() + "' needs a round"
+                        + " exchange (terngrad shared-scaler, powersgd shared-q), which hierarchical runs do not make"
+                        + " yet (the edges run their clients' tasks whole)");
+            }
+            if (exchanges && !(workers instanceof WorkerPool)) {
+                throw new IllegalArgumentException("the uplink compressor '" + uplink.name() + "' needs a round"
+                        + " exchange (terngrad shared-scaler, powersgd shared-q), which only the in-process engine"
+                        + " makes, not " + workers.getClass().getSimpleName());
+            }
             double[] levels = compression.dataAware().levels(sizes, compression.meanLevel());
             if (levels != null) { // a compressor without that level fails here, before any training
                 compression.dataAware().apply(uplink.newState(layout, new SplittableRandom(0)), levels[0],
@@ -389,6 +400,10 @@ public final class FederatedSimulation implements Simulation {
             why = org.dml4j.fl.Coordinator.checkpointUnsupported(spec.strategy());
         }
         try {
+            if (why == null && uplinkCompressor.newState(layout, new SplittableRandom(0)).exchange() != null) {
+                why = "the uplink compressor '" + uplinkCompressor.name() + "' makes round exchanges, and its tasks"
+                        + " in flight between phases are not saved";
+            }
             if (why == null) {
                 uplinkCompressor.newState(layout, new SplittableRandom(0)).save(new org.dml4j.core.Snapshot());
                 GradientCompressor down = spec.compression().downlinkCompressor();

@@ -7,7 +7,9 @@ import org.dml4j.fl.Broadcast;
 import org.dml4j.fl.Clock;
 import org.dml4j.fl.Event;
 import org.dml4j.fl.Participant;
+import org.dml4j.fl.Progress;
 import org.dml4j.fl.Reply;
+import org.dml4j.fl.Statistic;
 import org.dml4j.fl.Task;
 import org.dml4j.fl.Transport;
 import org.dml4j.sim.engine.EventEngine;
@@ -32,6 +34,13 @@ import org.dml4j.sim.network.NetworkTopology;
  * order for any number of worker threads. Without a network, transfers take no time; without a device model, training
  * takes none.
  *
+ * <p>Round exchanges ({@link Statistic}, {@link Transport#share}): tasks run through {@link Participant#begin}; when
+ * the training ends with a statistic instead of a reply, the statistic is uploaded (its {@code wireBytes()}, on the
+ * network like any transfer) and handed to the coordinator; the coordinator's combination is downloaded to the
+ * participant, which then continues on a worker ({@link Participant#resume}, compression: no virtual compute time)
+ * and uploads its next statistic or its reply. The reply's upload seconds are those of its last upload; the
+ * exchanges' transfers lie between its compute and upload times.
+ *
  * <p>Not thread-safe: {@link #run} and every call of the coordinator happen on one thread.
  */
 public final class SimTransport implements Transport, org.dml4j.fl.checkpoint.Checkpointable {
@@ -51,7 +60,9 @@ public final class SimTransport implements Transport, org.dml4j.fl.checkpoint.Ch
     private final long[] event;
     private final double[] computeSeconds;
     private final double[] downloadSeconds;
-    private final CompletableFuture<Reply>[] jobs;
+    private final CompletableFuture<Progress>[] jobs;
+    private final Statistic[] statistics;
+    private final Statistic.Shared[] shared;
     private final EventHandler onStart = this::start;
     private final EventHandler onDownloaded = this::downloaded;
     private final EventHandler onOffline = this::offline;
@@ -59,6 +70,8 @@ public final class SimTransport implements Transport, org.dml4j.fl.checkpoint.Ch
     private final EventHandler onOnline = this::online;
     private final EventHandler onComputed = this::computed;
     private final EventHandler onUploaded = this::uploaded;
+    private final EventHandler onReported = this::reported;
+    private final EventHandler onShared = this::sharedArrived;
     private final EventHandler onTimer = this::timerFired;
     private final EventHandler onCheckpoint = this::checkpointFired;
     private Runnable checkpoint;
@@ -108,6 +121,8 @@ public final class SimTransport implements Transport, org.dml4j.fl.checkpoint.Ch
         downloadSeconds = new double[n];
         replies = new Reply[n];
         jobs = new CompletableFuture[n];
+        statistics = new Statistic[n];
+        shared = new Statistic.Shared[n];
     }
 
     @Override
@@ -129,6 +144,15 @@ public final class SimTransport implements Transport, org.dml4j.fl.checkpoint.Ch
 
     private void start(long unused) {
         deliver(new Event.Start());
+    }
+
+    private void deliverStatistic(Statistic st) {
+        if (!stopped) {
+            long t0 = System.nanoTime();
+            inbox.statistic(st);
+            deliverNanos += System.nanoTime() - t0;
+            workers.flush();
+        }
     }
 
     private void deliver(Event e) {
@@ -183,7 +207,7 @@ public final class SimTransport implements Transport, org.dml4j.fl.checkpoint.Ch
             event[p] = engine.schedule(engine.now(), onOffline, p); // an offline device never starts the task
             return;
         }
-        jobs[p] = workers.submit(participants.get(p), t, jobs[p], engine.now());
+        jobs[p] = workers.begin(participants.get(p), t, jobs[p], engine.now());
         long bytes = t.fromReplica() ? broadcastBytes : t.wireBytes();
         countWan(NetworkTopology.SERVER, p, bytes);
         if (network == null) {
@@ -200,7 +224,7 @@ public final class SimTransport implements Transport, org.dml4j.fl.checkpoint.Ch
         downloadSeconds[p] = now - phaseStart[p];
         if (participants.get(p).timesItself()) { // an edge aggregator: the time of its inner rounds
             workers.flush();
-            Reply r = WorkerPool.join(jobs[p], "the task " + task[p].id() + " of participant " + p);
+            Progress r = WorkerPool.join(jobs[p], "the task " + task[p].id() + " of participant " + p);
             computeSeconds[p] = r instanceof Reply.Ok ok ? ok.computeSeconds() : 0;
             event[p] = engine.schedule(now + computeSeconds[p], onComputed, p);
             return;
@@ -247,8 +271,19 @@ public final class SimTransport implements Transport, org.dml4j.fl.checkpoint.Ch
         event[p] = EventEngine.NO_EVENT;
         long t0 = System.nanoTime();
         workers.flush();
-        Reply r = WorkerPool.join(jobs[p], "the task " + task[p].id() + " of participant " + p);
+        Progress progress = WorkerPool.join(jobs[p], "the task " + task[p].id() + " of participant " + p);
         waitNanos += System.nanoTime() - t0;
+        if (progress instanceof Statistic st) {
+            statistics[p] = st;
+            countWan(p, NetworkTopology.SERVER, st.wireBytes());
+            if (network == null) {
+                reported(p);
+            } else {
+                transfer[p] = network.send(p, NetworkTopology.SERVER, st.wireBytes(), onReported, p);
+            }
+            return;
+        }
+        Reply r = (Reply) progress;
         if (r instanceof Reply.Ok ok) {
             replies[p] = ok;
             phaseStart[p] = engine.now();
@@ -262,6 +297,43 @@ public final class SimTransport implements Transport, org.dml4j.fl.checkpoint.Ch
             task[p] = null;
             deliver(new Event.ReplyArrived(r));
         }
+    }
+
+    /** A statistic reached the coordinator; the task waits for the combination. */
+    private void reported(long arg) {
+        int p = (int) arg;
+        transfer[p] = FluidNetwork.NO_TRANSFER;
+        Statistic st = statistics[p];
+        statistics[p] = null;
+        deliverStatistic(st);
+    }
+
+    @Override
+    public void share(int participant, Statistic.Shared combined) {
+        Task t = task[participant];
+        if (t == null || t.id() != combined.taskId()) {
+            throw new IllegalStateException("participant " + participant + " is not running task "
+                    + combined.taskId());
+        }
+        shared[participant] = combined;
+        countWan(NetworkTopology.SERVER, participant, combined.wireBytes());
+        if (network == null) {
+            event[participant] = engine.schedule(engine.now(), onShared, participant);
+        } else {
+            transfer[participant] = network.send(NetworkTopology.SERVER, participant, combined.wireBytes(), onShared,
+                    participant);
+        }
+    }
+
+    /** The combination reached the participant: it continues (compression takes no virtual time). */
+    private void sharedArrived(long arg) {
+        int p = (int) arg;
+        transfer[p] = FluidNetwork.NO_TRANSFER;
+        Statistic.Shared sh = shared[p];
+        shared[p] = null;
+        jobs[p] = workers.resume(participants.get(p), sh, jobs[p]);
+        phaseStart[p] = engine.now();
+        event[p] = engine.schedule(engine.now(), onComputed, p);
     }
 
     private void uploaded(long arg) {
@@ -291,6 +363,8 @@ public final class SimTransport implements Transport, org.dml4j.fl.checkpoint.Ch
         }
         task[participant] = null;
         replies[participant] = null;
+        statistics[participant] = null;
+        shared[participant] = null;
         // the training already started keeps running; the next task of this participant waits for it
     }
 
@@ -384,7 +458,12 @@ public final class SimTransport implements Transport, org.dml4j.fl.checkpoint.Ch
                 .putDoubles("compute-seconds", computeSeconds).putDoubles("download-seconds", downloadSeconds);
         for (int p = 0; p < n; p++) {
             if (jobs[p] != null) {
-                Reply r = jobs[p].handle((ok, e) -> ok).join(); // a cancelled task's failure was never read
+                Progress pr = jobs[p].handle((ok, e) -> ok).join(); // a cancelled task's failure was never read
+                if (pr instanceof Statistic && task[p] != null) {
+                    throw new UnsupportedOperationException("participant " + p + " is in a round exchange: a"
+                            + " checkpoint is taken between rounds of an exchanging compressor");
+                }
+                Reply r = pr instanceof Reply reply ? reply : null;
                 if (r == null && task[p] != null) {
                     WorkerPool.join(jobs[p], "the task " + task[p].id() + " of participant " + p);
                 }
@@ -455,7 +534,7 @@ public final class SimTransport implements Transport, org.dml4j.fl.checkpoint.Ch
         for (int p = 0; p < n; p++) {
             org.dml4j.core.Snapshot j = in.under("job").under(Integer.toString(p));
             if (j.has("kind")) {
-                jobs[p] = CompletableFuture.completedFuture(org.dml4j.fl.checkpoint.Replies.read(j,
+                jobs[p] = CompletableFuture.<Progress>completedFuture(org.dml4j.fl.checkpoint.Replies.read(j,
                         Integer.MAX_VALUE));
             }
             org.dml4j.core.Snapshot t = in.under("task").under(Integer.toString(p));

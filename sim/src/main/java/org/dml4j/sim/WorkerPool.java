@@ -112,6 +112,38 @@ public final class WorkerPool implements Workers {
                 : after.handleAsync((r, e) -> job.get(), executor);
     }
 
+    /**
+     * Like {@link #submit}, through {@link Participant#begin}: the result is the reply or the first statistic of a
+     * round exchange.
+     */
+    @Override
+    public CompletableFuture<org.dml4j.fl.Progress> begin(Participant p, Task task,
+                                                         CompletableFuture<? extends org.dml4j.fl.Progress> after,
+                                                         double at) {
+        Supplier<org.dml4j.fl.Progress> job = () -> withModel(m -> p.begin(task, m, at), trainNanos);
+        return after == null ? CompletableFuture.supplyAsync(job, executor)
+                : after.handleAsync((r, e) -> job.get(), executor);
+    }
+
+    /**
+     * Continues a participant's task with the combined statistic of its phase ({@link Participant#resume}; no model
+     * is borrowed: the rest of a task is compression), once {@code after} is done.
+     */
+    @Override
+    public CompletableFuture<org.dml4j.fl.Progress> resume(Participant p, org.dml4j.fl.Statistic.Shared shared,
+                                                   CompletableFuture<? extends org.dml4j.fl.Progress> after) {
+        Supplier<org.dml4j.fl.Progress> job = () -> {
+            long a = System.nanoTime();
+            try {
+                return p.resume(shared);
+            } finally {
+                trainNanos.addAndGet(System.nanoTime() - a);
+            }
+        };
+        return after == null ? CompletableFuture.supplyAsync(job, executor)
+                : after.handleAsync((r, e) -> job.get(), executor);
+    }
+
     private <T> T withModel(java.util.function.Function<Model, T> f, AtomicLong nanos) {
         Model m;
         try {

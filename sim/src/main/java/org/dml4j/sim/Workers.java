@@ -46,6 +46,41 @@ public interface Workers extends Evaluator, AutoCloseable {
     }
 
     /**
+     * Like {@link #submit}, through {@link Participant#begin}: the result is the reply or, for a compressor with a
+     * round exchange ({@link org.dml4j.compress.RoundExchange}), the statistic of its first phase. The default runs
+     * {@link #submit} (the whole task: such a participant then fails its task, saying that these workers make no
+     * exchanges); workers that keep the participants in their own process ({@code WorkerPool}) run the phases.
+     *
+     * @param participant     who runs it
+     * @param task            the task
+     * @param after           the participant's previous task, or null
+     * @param dispatchSeconds the virtual time of the dispatch
+     * @return its reply or first statistic
+     */
+    default CompletableFuture<org.dml4j.fl.Progress> begin(Participant participant, Task task,
+                                                          CompletableFuture<? extends org.dml4j.fl.Progress> after,
+                                                          double dispatchSeconds) {
+        CompletableFuture<Reply> previous = after == null ? null : after.handle((r, e) -> (Reply) null);
+        return submit(participant, task, previous, dispatchSeconds).thenApply(r -> r);
+    }
+
+    /**
+     * Continues a participant's task with the combined statistic of its phase ({@link Participant#resume}), once
+     * {@code after} is done.
+     *
+     * @param participant who
+     * @param shared      the combination
+     * @param after       the participant's task so far
+     * @return its next statistic or its reply
+     * @throws UnsupportedOperationException by default: these workers make no round exchanges
+     */
+    default CompletableFuture<org.dml4j.fl.Progress> resume(Participant participant,
+                                                           org.dml4j.fl.Statistic.Shared shared,
+                                                           CompletableFuture<? extends org.dml4j.fl.Progress> after) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " makes no round exchanges");
+    }
+
+    /**
      * Starts every task submitted since the last call: a batching implementation sends them as one job. The
      * simulation calls it after each event the coordinator handled and before it waits for a reply; the default
      * does nothing (tasks start when submitted).
