@@ -187,6 +187,12 @@ public final class ServeCommand implements Callable<Integer> {
                 log.println("serve: no checkpoints: " + unsupported);
             }
             UpdateLayout layout = JoinCommand.layout(model);
+            if (spec.compression().uplinkCompressor().newState(layout, new java.util.SplittableRandom(0))
+                    .exchange() != null) {
+                throw new IllegalArgumentException("serve: the compressor '" + spec.compression().uplink()
+                        + "' makes round exchanges (terngrad shared-scaler, powersgd shared-q), which the gRPC"
+                        + " transport does not carry yet; run it in the simulator (dml4j run)");
+            }
             GrpcTransport.Settings settings = new GrpcTransport.Settings(host, port, n, init.length,
                     minParticipants == null ? n : minParticipants, joinTimeout, rejoinWait, Wire.DEFAULT_CHUNK_BYTES,
                     UpdateValidator.defaultMaxBytes(init.length), tls, Security.readTokens(tokens));

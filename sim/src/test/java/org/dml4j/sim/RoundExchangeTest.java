@@ -295,6 +295,26 @@ class RoundExchangeTest {
                 .distinct().count() > 1);
     }
 
+    /** An asynchronous strategy runs with an exchanging compressor unchanged: the tasks of one version exchange. */
+    @Test
+    void fedBuffRunsWithASharedScaler() {
+        java.util.function.IntToDoubleFunction speed = p -> 0.01 * (1 + p % 3);
+        java.util.function.IntFunction<List<RoundMetrics>> run = threads -> {
+            SimulationSpec spec = new SimulationSpec(11, 8, threads, 1, FederatedSimulationTest.clients(false),
+                    FederatedSimulationTest.data(50, 99, false), FederatedSimulationTest.FakeModel::new,
+                    new org.dml4j.fl.async.FedBuff(new org.dml4j.fl.async.FedBuff.FedBuffConfig(3, 1f, 5, "uniform",
+                            "polynomial", 0.5, 0, -1)), Compression.uplinkOnly(terngrad(true)),
+                    new LocalTraining(8, 1, 0, round -> 0.1, 0f, 0f), VirtualTimeTest.devices(speed, 0), network());
+            try (FederatedSimulation sim = new FederatedSimulation(spec)) {
+                return sim.run((m, t) -> { }).rounds();
+            }
+        };
+        List<RoundMetrics> a = run.apply(1);
+        assertEquals(8, a.size());
+        assertEquals(a, run.apply(2));
+        assertTrue(a.get(7).testLoss() < a.get(0).testLoss(), a.get(7).toString());
+    }
+
     @Test
     void exchangingCompressorsSaySoWhereTheyCannotRun() {
         SimulationSpec spec = new SimulationSpec(11, 2, 1, 1, FederatedSimulationTest.clients(false),
