@@ -11,6 +11,8 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -68,7 +70,7 @@ import org.dml4j.model.Model;
  * [--tls] [--big GIB]}, default 256 MiB, 5 repeats, plaintext; {@code --big 2.25} with {@code -Xmx6g}.
  */
 public final class UploadThroughput {
-    private static final int CHUNK = 1 << 20;
+    private static int CHUNK = Wire.DEFAULT_CHUNK_BYTES;
 
     private UploadThroughput() {
     }
@@ -105,6 +107,7 @@ public final class UploadThroughput {
             switch (args[i]) {
                 case "--tls" -> tls = true;
                 case "--big" -> bigGib = Double.parseDouble(args[++i]);
+                case "--chunk-kib" -> CHUNK = Integer.parseInt(args[++i]) << 10;
                 default -> pos.add(args[i]);
             }
         }
@@ -238,21 +241,54 @@ public final class UploadThroughput {
         }
     }
 
-    private static void big(long bytes, Path dir) throws Exception {
+    /** Value {@code i} of the big update: the float at its payload offset in the repeated block. */
+    private static float bigValue(float[] block, long i) {
+        return block[(int) (((UpdateCodec.HEADER_BYTES + 4L * i) % CHUNK) / 4)];
+    }
+
+    private static void big(long approxBytes, Path dir) throws Exception {
         Map<Integer, String> tokens = Map.of(0, "bench-token-0");
-        byte[] block = new byte[CHUNK];
-        new SplittableRandom(7).nextBytes(block);
+        long dimL = (approxBytes - UpdateCodec.HEADER_BYTES) / 4;
+        if (dimL > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("--big " + approxBytes + " bytes is over 2^31 floats");
+        }
+        int dim = (int) dimL;
+        long bytes = UpdateCodec.HEADER_BYTES + 4L * dim;
+        // a valid dense encoding made chunk by chunk as it is sent: the header, then one block of finite floats
+        // repeated (CHUNK and the header are multiples of 4, so every chunk starts on a value boundary)
+        float[] block = new float[CHUNK / 4];
+        SplittableRandom rnd = new SplittableRandom(7);
+        for (int k = 0; k < block.length; k++) {
+            block[k] = (float) rnd.nextGaussian();
+        }
+        ByteBuffer bb = ByteBuffer.allocate(CHUNK).order(ByteOrder.LITTLE_ENDIAN);
+        for (float f : block) {
+            bb.putFloat(f);
+        }
+        byte[] blockBytes = bb.array();
+        byte[] first = blockBytes.clone();
+        ByteBuffer.wrap(first).order(ByteOrder.LITTLE_ENDIAN).putInt(0x554C4D44).put((byte) UpdateCodec.CURRENT_VERSION)
+                .put((byte) 1).put((byte) 0).put((byte) 0).putInt(dim);
+        ByteString full = ByteString.copyFrom(blockBytes);
+        ByteString head = ByteString.copyFrom(first);
         CRC32C crc = new CRC32C();
         for (long off = 0; off < bytes; off += CHUNK) {
-            crc.update(block, 0, (int) Math.min(CHUNK, bytes - off));
+            crc.update(off == 0 ? first : blockBytes, 0, (int) Math.min(CHUNK, bytes - off));
         }
-        int dim = 4;
-        try (GrpcTransport t = new GrpcTransport(settings(dim, bytes + (1L << 30), false, dir, tokens))) {
+        float[] model = new float[dim]; // the coordinator's global model: the update is aggregated into it
+        try (GrpcTransport t = new GrpcTransport(settings(dim, UpdateValidator.defaultMaxBytes(dim), false, dir,
+                tokens))) {
             LinkedBlockingQueue<Reply> replies = new LinkedBlockingQueue<>();
+            double[] aggregateSeconds = new double[1];
             Thread coordinator = new Thread(() -> t.run(e -> {
                 if (e instanceof Event.Start) {
-                    t.dispatch(new Task(0, 0, 0, new float[dim], false, 1, 0.1f, 0f, Double.NaN, "client/0/1"));
+                    t.dispatch(new Task(0, 0, 0, model, false, 1, 0.1f, 0f, Double.NaN, "client/0/1"));
                 } else if (e instanceof Event.ReplyArrived a) {
+                    if (a.reply() instanceof Reply.Ok ok) {
+                        long a0 = System.nanoTime();
+                        ok.update().addTo(model, 1f); // FedAvg of one participant with weight 1
+                        aggregateSeconds[0] = (System.nanoTime() - a0) / 1e9;
+                    }
                     replies.add(a.reply());
                     t.stop();
                 }
@@ -261,26 +297,47 @@ public final class UploadThroughput {
             ManagedChannel ch = Grpc.newChannelBuilderForAddress("127.0.0.1", t.port(),
                     InsecureChannelCredentials.create()).build();
             try (GrpcParticipant p = new GrpcParticipant(GrpcParticipant.Settings.loopback(t.port(), tokens.get(0)),
-                    new Fixed(new DenseUpdate(new float[dim])), () -> null)) {
+                    new Fixed(new DenseUpdate(new float[1])), () -> null)) {
                 FederationGrpc.FederationBlockingStub stub = FederationGrpc.newBlockingStub(ch)
                         .withCallCredentials(Security.token(0, tokens.get(0)));
                 stub.join(JoinRequest.newBuilder().setSchemaVersion(Wire.SCHEMA_VERSION).setParticipant(0)
                         .setNumSamples(1).build());
                 Iterator<Downlink> tasks = stub.tasks(TasksRequest.newBuilder().setParticipant(0).build());
-                while (!tasks.next().hasTask()) {
-                    // until the task's header
-                }
+                CompletableFuture<Void> taskHeader = new CompletableFuture<>();
+                // reads (and drops) the task's model chunks; the upload starts once the whole model is down
+                Thread downlink = new Thread(() -> {
+                    try {
+                        long modelBytes = -1;
+                        long got = 0;
+                        while (tasks.hasNext()) {
+                            Downlink d = tasks.next();
+                            if (d.hasTask()) {
+                                modelBytes = d.getTask().getModelBytes();
+                            } else if (d.hasChunk()) {
+                                got += d.getChunk().getData().size();
+                            }
+                            if (modelBytes >= 0 && got == modelBytes) {
+                                taskHeader.complete(null);
+                            }
+                        }
+                    } catch (RuntimeException e) {
+                        taskHeader.completeExceptionally(e);
+                    }
+                }, "downlink");
+                downlink.setDaemon(true);
+                downlink.start();
+                taskHeader.get(600, TimeUnit.SECONDS);
                 ReplyHeader h = ReplyHeader.newBuilder().setParticipant(0).setTaskId(0).setBaseVersion(0).setOk(true)
                         .setNumSamples(1).setSteps(1).setUpdateBytes(bytes).setCrc32C((int) crc.getValue()).build();
-                ByteString full = ByteString.copyFrom(block);
                 long start = System.nanoTime();
                 String outcome;
                 try {
                     SubmitAck ack = p.upload(h, sink -> {
                         for (long off = 0; off < bytes; off += CHUNK) {
                             int len = (int) Math.min(CHUNK, bytes - off);
-                            sink.accept(Chunk.newBuilder().setOffset(off).setData(len == CHUNK ? full
-                                    : full.substring(0, len)).build());
+                            ByteString data = off == 0 ? head : full;
+                            sink.accept(Chunk.newBuilder().setOffset(off).setData(len == CHUNK ? data
+                                    : data.substring(0, len)).build());
                         }
                     });
                     outcome = "acknowledged " + ack.getStatus();
@@ -288,10 +345,23 @@ public final class UploadThroughput {
                     outcome = e.getStatus().getCode() + ": " + e.getStatus().getDescription();
                 }
                 double seconds = (System.nanoTime() - start) / 1e9;
-                Reply reply = replies.poll(60, TimeUnit.SECONDS);
-                System.out.printf(Locale.ROOT, "streamed %d bytes (%.2f GiB, %d chunks) in %.1f s, %.1f MB/s;"
-                                + " coordinator: %s; reply delivered: %s%n", bytes, bytes / (double) (1L << 30),
-                        (bytes + CHUNK - 1) / CHUNK, seconds, bytes / seconds / 1e6, outcome, reply);
+                Reply reply = replies.poll(120, TimeUnit.SECONDS);
+                coordinator.join(60_000);
+                boolean aggregated = reply instanceof Reply.Ok;
+                for (long i : new long[] {0, 1, dim / 2, dim - 2L, dim - 1L}) {
+                    aggregated &= model[(int) i] == bigValue(block, i);
+                }
+                System.out.printf(Locale.ROOT, "streamed %d bytes (%.2f GiB, dim %d, %d chunks) through Submit in"
+                                + " %.1f s (%.1f MB/s; coordinator's upload %.1f s, then checked, decoded and"
+                                + " validated in %.1f s); coordinator: %s; aggregated into the model in %.2f s,"
+                                + " values checked: %s%n", bytes, bytes / (double) (1L << 30), dim,
+                        (bytes + CHUNK - 1) / CHUNK, seconds, bytes / seconds / 1e6,
+                        reply instanceof Reply.Ok ok ? ok.uploadSeconds() : Double.NaN,
+                        reply instanceof Reply.Ok ok2 ? seconds - ok2.uploadSeconds() : Double.NaN, outcome,
+                        aggregateSeconds[0], aggregated ? "ok" : "WRONG (" + reply + ")");
+                if (!aggregated) {
+                    throw new IllegalStateException("the big update was not aggregated: " + reply);
+                }
             } finally {
                 ch.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
                 coordinator.join(10_000);

@@ -1,5 +1,7 @@
 package org.dml4j.compress;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -25,6 +27,13 @@ import java.util.Objects;
  * length field never makes it allocate more than the declared dimension (bounded by {@code maxDim}) allows. Any byte
  * string that is not a valid encoding, including non-finite values, unknown versions and trailing bytes, fails with
  * {@link MalformedUpdateException} and nothing else.
+ *
+ * <p>Lengths and positions are {@code long}: an encoding may be longer than one Java array (a dense update of more
+ * than 536,870,909 fp32 values, a 2 GiB encoding), and is then written and read as {@link SegmentedBytes}
+ * ({@link #encodeSegmented}, {@link #decode(SegmentedBytes, int)}) of any segment sizes, values straddling segment
+ * boundaries. The bytes do not depend on the segmentation, and the format has no length field wider than the
+ * element counts it always had, so versions 1 and 2 were already able to describe such updates; the segmented
+ * reader reads them as they are.
  *
  * <p>Thread-safe (stateless).
  */
@@ -54,9 +63,64 @@ public final class UpdateCodec {
      */
     public static byte[] encode(CompressedUpdate u) {
         Objects.requireNonNull(u, "u");
-        byte[] out = new byte[Math.toIntExact(u.wireBytes())];
+        long len = u.wireBytes();
+        if (len > SegmentedBytes.MAX_ARRAY) {
+            throw new IllegalArgumentException("the update's encoding is " + len + " bytes, longer than one array ("
+                    + SegmentedBytes.MAX_ARRAY + "); use encodeSegmented");
+        }
+        byte[] out = new byte[(int) len];
         encode(u, out, 0);
         return out;
+    }
+
+    /**
+     * Encodes into segments of a given size: the way to encode an update longer than one array, and to hand an
+     * encoding to a transport chunk by chunk.
+     *
+     * @param u            the update
+     * @param segmentBytes size of every segment but the last, which holds the rest (at least 1 byte)
+     * @return the encoding, {@code u.wireBytes()} long, the same bytes {@link #encode(CompressedUpdate)} writes
+     * @throws IllegalArgumentException when {@code segmentBytes < 1}
+     */
+    public static SegmentedBytes encodeSegmented(CompressedUpdate u, int segmentBytes) {
+        Objects.requireNonNull(u, "u");
+        if (segmentBytes < 1) {
+            throw new IllegalArgumentException("segmentBytes must be >= 1, got " + segmentBytes);
+        }
+        long len = u.wireBytes();
+        long n = (len + segmentBytes - 1) / segmentBytes;
+        if (n > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException(len + " bytes in segments of " + segmentBytes + " are too many"
+                    + " segments");
+        }
+        ByteBuffer[] segs = new ByteBuffer[(int) n];
+        for (int i = 0; i < segs.length; i++) {
+            segs[i] = ByteBuffer.wrap(new byte[(int) Math.min(segmentBytes, len - (long) i * segmentBytes)]);
+        }
+        write(u, new Writer(segs, segmentBytes), len);
+        for (ByteBuffer b : segs) {
+            b.rewind();
+        }
+        return SegmentedBytes.own(segs, len);
+    }
+
+    /**
+     * The fp32 dense encoding of a vector ({@code encodeSegmented(new DenseUpdate(values), segmentBytes)}) without
+     * the copy {@link DenseUpdate} makes: for models too large to hold twice.
+     *
+     * @param values       the vector; read, not kept
+     * @param segmentBytes size of every segment but the last (at least 1 byte)
+     * @return the encoding
+     * @throws IllegalArgumentException when a value is not finite or {@code segmentBytes < 1}
+     */
+    public static SegmentedBytes encodeDenseSegmented(float[] values, int segmentBytes) {
+        Objects.requireNonNull(values, "values");
+        for (int i = 0; i < values.length; i++) {
+            if (!Float.isFinite(values[i])) {
+                throw new IllegalArgumentException("value " + i + " is not finite: " + values[i]);
+            }
+        }
+        return encodeSegmented(DenseUpdate.wrap(values, ValueFormat.FP32), segmentBytes);
     }
 
     /**
@@ -70,9 +134,17 @@ public final class UpdateCodec {
      */
     public static int encode(CompressedUpdate u, byte[] dst, int off) {
         Objects.requireNonNull(u, "u");
-        int len = Math.toIntExact(u.wireBytes());
+        long wire = u.wireBytes();
+        if (wire > SegmentedBytes.MAX_ARRAY) {
+            throw new IndexOutOfBoundsException("the update's encoding is " + wire + " bytes, longer than an array");
+        }
+        int len = (int) wire;
         Objects.checkFromIndexSize(off, len, dst.length);
-        Writer w = new Writer(dst, off);
+        write(u, new Writer(new ByteBuffer[] {ByteBuffer.wrap(dst, off, len).slice()}, Math.max(1, len)), len);
+        return len;
+    }
+
+    private static void write(CompressedUpdate u, Writer w, long len) {
         w.putInt(MAGIC);
         w.put(CURRENT_VERSION);
         switch (u) {
@@ -87,10 +159,9 @@ public final class UpdateCodec {
             case QuantizedUpdate q -> encodeQuantized(q, w);
             case LowRankUpdate l -> encodeLowRank(l, w);
         }
-        if (w.pos - off != len) {
-            throw new IllegalStateException("encoded " + (w.pos - off) + " bytes but wireBytes() says " + len);
+        if (w.pos() != len) {
+            throw new IllegalStateException("encoded " + w.pos() + " bytes but wireBytes() says " + len);
         }
-        return len;
     }
 
     private static void encodeSparse(SparseUpdate s, Writer w) {
@@ -116,13 +187,11 @@ public final class UpdateCodec {
                 w.putInt(sd.counts()[g]);
             }
         } else {
-            int start = w.pos;
-            int nb = (int) SparseUpdate.bitmapBytes(s.dim());
-            java.util.Arrays.fill(w.buf, start, start + nb, (byte) 0);
+            byte[] bitmap = new byte[(int) SparseUpdate.bitmapBytes(s.dim())];
             for (int i : idx) {
-                w.buf[start + (i >>> 3)] |= (byte) (1 << (i & 7));
+                bitmap[i >>> 3] |= (byte) (1 << (i & 7));
             }
-            w.pos += nb;
+            w.putBytes(bitmap, 0, bitmap.length);
         }
         w.putValues(s.valueArray(), 0, idx.length, s.valueFormat());
     }
@@ -145,12 +214,11 @@ public final class UpdateCodec {
         }
         if (coding == QuantizedUpdate.Coding.FIXED) {
             byte[] packed = q.packedArray();
-            System.arraycopy(packed, 0, w.buf, w.pos, packed.length);
-            w.pos += packed.length;
+            w.putBytes(packed, 0, packed.length);
             return;
         }
         int dim = q.dim();
-        BitWriter bw = new BitWriter(w.buf, w.pos);
+        BitWriter bw = new BitWriter(w);
         bw.gamma(q.nonZeros() + 1);
         int prev = -1;
         for (int i = q.nextNonZero(0); i < dim; i = q.nextNonZero(i + 1)) {
@@ -160,7 +228,7 @@ public final class UpdateCodec {
             bw.gamma(Math.abs(c));
             prev = i;
         }
-        w.pos = bw.finish();
+        bw.finish();
     }
 
     private static void encodeLowRank(LowRankUpdate l, Writer w) {
@@ -198,8 +266,22 @@ public final class UpdateCodec {
      */
     public static CompressedUpdate decode(byte[] bytes, int maxDim) {
         Objects.requireNonNull(bytes, "bytes");
-        if (bytes.length < HEADER_BYTES) {
-            throw new MalformedUpdateException("update is " + bytes.length + " bytes, shorter than the "
+        return decode(SegmentedBytes.wrap(bytes), maxDim);
+    }
+
+    /**
+     * Decodes an encoding held in segments (of any sizes; see {@link SegmentedBytes}), which may be longer than one
+     * array. Reads exactly what {@link #decode(byte[], int)} reads, with the same checks.
+     *
+     * @param bytes  an encoding
+     * @param maxDim the largest dimension the caller accepts (the model size)
+     * @return the decoded update
+     * @throws MalformedUpdateException when the bytes are not a valid encoding
+     */
+    public static CompressedUpdate decode(SegmentedBytes bytes, int maxDim) {
+        Objects.requireNonNull(bytes, "bytes");
+        if (bytes.length() < HEADER_BYTES) {
+            throw new MalformedUpdateException("update is " + bytes.length() + " bytes, shorter than the "
                     + HEADER_BYTES + "-byte header");
         }
         Reader r = new Reader(bytes);
@@ -225,8 +307,8 @@ public final class UpdateCodec {
             case KIND_LOW_RANK -> decodeLowRank(r, dim, flag0, flag1);
             default -> throw new MalformedUpdateException("unknown update kind " + kind + " at byte 5");
         };
-        if (r.pos != bytes.length) {
-            throw new MalformedUpdateException((bytes.length - r.pos) + " trailing bytes at byte " + r.pos);
+        if (r.remaining() != 0) {
+            throw new MalformedUpdateException(r.remaining() + " trailing bytes at byte " + r.pos());
         }
         return u;
     }
@@ -257,7 +339,7 @@ public final class UpdateCodec {
         long need = (long) dim * f.bytes();
         if (r.remaining() != need) {
             throw new MalformedUpdateException("dense update of dim " + dim + " must be " + (HEADER_BYTES + need)
-                    + " bytes, got " + r.buf.length);
+                    + " bytes, got " + r.length());
         }
         float[] v = new float[dim];
         r.getValues(v, 0, dim, f);
@@ -269,7 +351,7 @@ public final class UpdateCodec {
         if (flag1 != 0 && flag1 != 1 && !(flag1 == 2 && version >= 2)) {
             throw new MalformedUpdateException("unknown index encoding " + flag1 + " at byte 7");
         }
-        int nnzAt = r.pos;
+        long nnzAt = r.pos();
         int nnz = r.getInt();
         if (nnz < 0 || nnz > dim) {
             throw new MalformedUpdateException("entry count " + nnz + " at byte " + nnzAt + " is outside [0, " + dim
@@ -282,7 +364,7 @@ public final class UpdateCodec {
         long minIndexBytes = flag1 == 0 ? nnz : SparseUpdate.bitmapBytes(dim);
         if (r.remaining() < minIndexBytes + valueBytes) {
             throw new MalformedUpdateException("truncated sparse update: " + nnz + " entries need at least "
-                    + (minIndexBytes + valueBytes) + " bytes after byte " + r.pos + ", " + r.remaining() + " left");
+                    + (minIndexBytes + valueBytes) + " bytes after byte " + r.pos() + ", " + r.remaining() + " left");
         }
         int[] idx = new int[nnz];
         if (flag1 == 0) {
@@ -290,18 +372,20 @@ public final class UpdateCodec {
             for (int i = 0; i < nnz; i++) {
                 long next = prev + 1 + r.getVarint();
                 if (next >= dim) {
-                    throw new MalformedUpdateException("index " + next + " of entry " + i + " (ending at byte " + r.pos
-                            + ") is not below dim " + dim);
+                    throw new MalformedUpdateException("index " + next + " of entry " + i + " (ending at byte "
+                            + r.pos() + ") is not below dim " + dim);
                 }
                 idx[i] = (int) next;
                 prev = next;
             }
         } else {
-            int start = r.pos;
-            int nb = (int) SparseUpdate.bitmapBytes(dim);
+            long start = r.pos();
+            byte[] bitmap = new byte[(int) SparseUpdate.bitmapBytes(dim)];
+            r.getBytes(bitmap, 0, bitmap.length);
+            int nb = bitmap.length;
             int c = 0;
             for (int b = 0; b < nb; b++) {
-                int bits = r.buf[start + b] & 0xFF;
+                int bits = bitmap[b] & 0xFF;
                 while (bits != 0) {
                     int bit = Integer.numberOfTrailingZeros(bits);
                     bits &= bits - 1;
@@ -321,10 +405,9 @@ public final class UpdateCodec {
                 throw new MalformedUpdateException("bitmap at byte " + start + " has " + c + " entries, " + nnz
                         + " declared");
             }
-            r.pos += nb;
         }
         if (r.remaining() < valueBytes) {
-            throw new MalformedUpdateException("truncated sparse values at byte " + r.pos + ": need " + valueBytes
+            throw new MalformedUpdateException("truncated sparse values at byte " + r.pos() + ": need " + valueBytes
                     + ", " + r.remaining() + " left");
         }
         float[] v = new float[nnz];
@@ -334,7 +417,7 @@ public final class UpdateCodec {
 
     /** Seeded indices: the seed and per-segment counts, the indices drawn again (see {@link RandKCompressor}). */
     private static SparseUpdate decodeSeeded(Reader r, int dim, int nnz, ValueFormat f, long valueBytes) {
-        int at = r.pos;
+        long at = r.pos();
         long seed = r.getLong();
         int nSeg = r.getInt();
         if (nSeg < 1 || nSeg > dim || 8L * nSeg + valueBytes != r.remaining()) {
@@ -349,7 +432,7 @@ public final class UpdateCodec {
             segs[g] = r.getInt();
             counts[g] = r.getInt();
             if (segs[g] < 1 || counts[g] < 0 || counts[g] > segs[g]) {
-                throw new MalformedUpdateException("seeded segment " + g + " before byte " + r.pos + ": length "
+                throw new MalformedUpdateException("seeded segment " + g + " before byte " + r.pos() + ": length "
                         + segs[g] + ", count " + counts[g]);
             }
             total += segs[g];
@@ -382,7 +465,7 @@ public final class UpdateCodec {
         }
         int levels = r.getShort();
         int bucketSize = r.getInt();
-        int nSegAt = r.pos;
+        long nSegAt = r.pos();
         int nSeg = r.getInt();
         if (nSeg < 0 || nSeg > dim || 4L * nSeg > r.remaining()) {
             throw new MalformedUpdateException("segment count " + nSeg + " at byte " + nSegAt + " is invalid for dim "
@@ -395,31 +478,33 @@ public final class UpdateCodec {
         long nb = bucketSize >= 1 ? QuantizedUpdate.bucketCount(segs, bucketSize) : -1;
         String err = QuantizedUpdate.validate(scheme, levels, segs, bucketSize, nb, dim);
         if (err != null) {
-            throw new MalformedUpdateException("bad quantized layout before byte " + r.pos + ": " + err);
+            throw new MalformedUpdateException("bad quantized layout before byte " + r.pos() + ": " + err);
         }
         int bits = QuantizedUpdate.bitsPerCode(scheme, levels);
         long codeBytes = QuantizedUpdate.packedBytes(dim, bits);
         boolean elias = flag1 == 1;
         if (elias ? r.remaining() < 4 * nb + 1 : r.remaining() != 4 * nb + codeBytes) {
-            throw new MalformedUpdateException("quantized payload after byte " + r.pos + " must be "
+            throw new MalformedUpdateException("quantized payload after byte " + r.pos() + " must be "
                     + (elias ? "more than " + 4 * nb : 4 * nb + codeBytes) + " bytes, got " + r.remaining());
         }
         float[] scales = new float[(int) nb];
         for (int b = 0; b < nb; b++) {
             float s = Float.intBitsToFloat(r.getInt());
             if (!(s >= 0f) || !Float.isFinite(s)) {
-                throw new MalformedUpdateException("scale " + b + " before byte " + r.pos + " must be finite and"
+                throw new MalformedUpdateException("scale " + b + " before byte " + r.pos() + " must be finite and"
                         + " >= 0, got " + s);
             }
             scales[b] = s;
+        }
+        if (codeBytes > SegmentedBytes.MAX_ARRAY) {
+            throw new MalformedUpdateException(dim + " codes of " + bits + " bits do not fit in one array");
         }
         byte[] packed = new byte[(int) codeBytes];
         if (elias) {
             decodeElias(r, dim, levels, bits, packed);
         } else {
-            int codesAt = r.pos;
-            System.arraycopy(r.buf, codesAt, packed, 0, packed.length);
-            r.pos += packed.length;
+            long codesAt = r.pos();
+            r.getBytes(packed, 0, packed.length);
             if (scheme == QuantizedUpdate.Scheme.SYMMETRIC) {
                 for (int i = 0; i < dim; i++) {
                     int c = QuantizedUpdate.codeAt(packed, (long) i * bits, bits);
@@ -444,8 +529,8 @@ public final class UpdateCodec {
 
     /** Reads an Elias-gamma code stream (see {@link QuantizedUpdate.Coding#ELIAS_GAMMA}) into packed codes. */
     private static void decodeElias(Reader r, int dim, int levels, int bits, byte[] packed) {
-        int start = r.pos;
-        BitReader br = new BitReader(r.buf, start);
+        long start = r.pos();
+        BitReader br = new BitReader(r, start);
         long nnz = br.gamma() - 1;
         if (nnz > dim) {
             throw new MalformedUpdateException("Elias stream at byte " + start + " declares " + nnz
@@ -469,19 +554,18 @@ public final class UpdateCodec {
             codes[(int) i] = (byte) (negative ? levels - level : levels + level);
             prev = i;
         }
-        int end = br.finish();
-        if (end != r.buf.length) {
-            throw new MalformedUpdateException((r.buf.length - end) + " trailing bytes after the Elias stream at byte "
-                    + end);
+        br.finish();
+        if (r.remaining() != 0) {
+            throw new MalformedUpdateException(r.remaining() + " trailing bytes after the Elias stream at byte "
+                    + r.pos());
         }
-        r.pos = end;
         CompressKernels.scalar().pack(codes, 0, dim, bits, packed, 0);
     }
 
     private static LowRankUpdate decodeLowRank(Reader r, int dim, int flag0, int flag1) {
         ValueFormat f = format(flag0);
         zeroFlag(flag1, 7);
-        int nAt = r.pos;
+        long nAt = r.pos();
         int n = r.getInt();
         if (n < 0 || n > dim || 6L * n > r.remaining()) {
             throw new MalformedUpdateException("block count " + n + " at byte " + nAt + " is invalid for dim " + dim
@@ -490,7 +574,7 @@ public final class UpdateCodec {
         LowRankUpdate.Block[] blocks = new LowRankUpdate.Block[n];
         long covered = 0;
         for (int b = 0; b < n; b++) {
-            int typeAt = r.pos;
+            long typeAt = r.pos();
             int type = r.getByte();
             if (type == BLOCK_RAW) {
                 int len = r.getInt();
@@ -531,30 +615,61 @@ public final class UpdateCodec {
         return LowRankUpdate.wrap(dim, blocks, f);
     }
 
-    /** Little-endian writer over a caller-sized array. */
+    /**
+     * Little-endian writer over consecutive segments: one caller-sized array, or the segments of
+     * {@link #encodeSegmented}; a value may straddle two segments.
+     */
     private static final class Writer {
-        final byte[] buf;
-        int pos;
+        private final ByteBuffer[] segs;
+        private int si;
+        private ByteBuffer cur;
+        private long curStart;
 
-        Writer(byte[] buf, int pos) {
-            this.buf = buf;
-            this.pos = pos;
+        Writer(ByteBuffer[] segs, int segmentBytes) {
+            this.segs = segs;
+            for (ByteBuffer b : segs) {
+                b.order(ByteOrder.LITTLE_ENDIAN);
+            }
+            this.cur = segs.length > 0 ? segs[0] : ByteBuffer.allocate(0);
+        }
+
+        long pos() {
+            return curStart + cur.position();
+        }
+
+        private ByteBuffer room() {
+            while (!cur.hasRemaining()) {
+                if (si + 1 >= segs.length) {
+                    throw new IllegalStateException("the encoding runs past wireBytes() at byte " + pos());
+                }
+                curStart += cur.limit();
+                cur = segs[++si];
+            }
+            return cur;
         }
 
         void put(int b) {
-            buf[pos++] = (byte) b;
+            room().put((byte) b);
         }
 
         void putShort(int v) {
-            buf[pos++] = (byte) v;
-            buf[pos++] = (byte) (v >>> 8);
+            if (cur.remaining() >= 2) {
+                cur.putShort((short) v);
+            } else {
+                put(v);
+                put(v >>> 8);
+            }
         }
 
         void putInt(int v) {
-            buf[pos++] = (byte) v;
-            buf[pos++] = (byte) (v >>> 8);
-            buf[pos++] = (byte) (v >>> 16);
-            buf[pos++] = (byte) (v >>> 24);
+            if (cur.remaining() >= 4) {
+                cur.putInt(v);
+            } else {
+                put(v);
+                put(v >>> 8);
+                put(v >>> 16);
+                put(v >>> 24);
+            }
         }
 
         void putLong(long v) {
@@ -564,71 +679,129 @@ public final class UpdateCodec {
 
         void putVarint(int v) {
             while ((v & ~0x7F) != 0) {
-                buf[pos++] = (byte) ((v & 0x7F) | 0x80);
+                put((v & 0x7F) | 0x80);
                 v >>>= 7;
             }
-            buf[pos++] = (byte) v;
+            put(v);
         }
 
+        void putBytes(byte[] src, int off, int n) {
+            while (n > 0) {
+                ByteBuffer b = room();
+                int m = Math.min(n, b.remaining());
+                b.put(src, off, m);
+                off += m;
+                n -= m;
+            }
+        }
+
+        /** Values whole within the current segment go in one loop; one that straddles goes byte by byte. */
         void putValues(float[] v, int off, int n, ValueFormat f) {
-            switch (f) {
-                case FP32 -> {
-                    for (int i = off; i < off + n; i++) {
-                        putInt(Float.floatToRawIntBits(v[i]));
+            int end = off + n;
+            int i = off;
+            int width = f.bytes();
+            while (i < end) {
+                int fit = Math.min(end - i, cur.remaining() / width);
+                if (fit == 0) {
+                    switch (f) {
+                        case FP32 -> putInt(Float.floatToRawIntBits(v[i]));
+                        case FP16 -> putShort(ValueFormat.toFp16(v[i]));
+                        case BF16 -> putShort(ValueFormat.toBf16(v[i]));
+                    }
+                    i++;
+                    continue;
+                }
+                ByteBuffer b = cur;
+                switch (f) {
+                    case FP32 -> {
+                        for (int k = i; k < i + fit; k++) {
+                            b.putInt(Float.floatToRawIntBits(v[k]));
+                        }
+                    }
+                    case FP16 -> {
+                        for (int k = i; k < i + fit; k++) {
+                            b.putShort(ValueFormat.toFp16(v[k]));
+                        }
+                    }
+                    case BF16 -> {
+                        for (int k = i; k < i + fit; k++) {
+                            b.putShort(ValueFormat.toBf16(v[k]));
+                        }
                     }
                 }
-                case FP16 -> {
-                    for (int i = off; i < off + n; i++) {
-                        putShort(ValueFormat.toFp16(v[i]));
-                    }
-                }
-                case BF16 -> {
-                    for (int i = off; i < off + n; i++) {
-                        putShort(ValueFormat.toBf16(v[i]));
-                    }
-                }
+                i += fit;
             }
         }
     }
 
-    /** Little-endian reader that fails with {@link MalformedUpdateException} at the end of the input. */
+    /**
+     * Little-endian reader over the segments of a {@link SegmentedBytes}, positions {@code long}; fails with
+     * {@link MalformedUpdateException} at the end of the input.
+     */
     private static final class Reader {
-        final byte[] buf;
-        int pos;
+        private final ByteBuffer[] segs;
+        private final long length;
+        private int si;
+        private ByteBuffer cur;
+        private long curStart;
 
-        Reader(byte[] buf) {
-            this.buf = buf;
+        Reader(SegmentedBytes bytes) {
+            this.segs = bytes.littleEndianViews();
+            this.length = bytes.length();
+            this.cur = segs.length > 0 ? segs[0] : ByteBuffer.allocate(0);
+        }
+
+        long length() {
+            return length;
+        }
+
+        long pos() {
+            return curStart + cur.position();
         }
 
         long remaining() {
-            return buf.length - pos;
+            return length - pos();
         }
 
         private void need(long n) {
-            if (buf.length - pos < n) {
-                throw new MalformedUpdateException("truncated update: need " + n + " bytes at byte " + pos + ", "
-                        + (buf.length - pos) + " left");
+            if (remaining() < n) {
+                throw new MalformedUpdateException("truncated update: need " + n + " bytes at byte " + pos() + ", "
+                        + remaining() + " left");
             }
+        }
+
+        /** @return the current segment, moved past exhausted ones (a caller checked the bytes are there) */
+        private ByteBuffer data() {
+            while (!cur.hasRemaining() && si + 1 < segs.length) {
+                curStart += cur.limit();
+                cur = segs[++si];
+            }
+            return cur;
         }
 
         int getByte() {
             need(1);
-            return buf[pos++] & 0xFF;
+            return data().get() & 0xFF;
         }
 
         int getShort() {
             need(2);
-            int v = (buf[pos] & 0xFF) | (buf[pos + 1] & 0xFF) << 8;
-            pos += 2;
-            return v;
+            if (cur.remaining() >= 2) {
+                return cur.getShort() & 0xFFFF;
+            }
+            int lo = getByte();
+            return lo | getByte() << 8;
         }
 
         int getInt() {
             need(4);
-            int v = (buf[pos] & 0xFF) | (buf[pos + 1] & 0xFF) << 8 | (buf[pos + 2] & 0xFF) << 16
-                    | (buf[pos + 3] & 0xFF) << 24;
-            pos += 4;
-            return v;
+            if (cur.remaining() >= 4) {
+                return cur.getInt();
+            }
+            int b0 = getByte();
+            int b1 = getByte();
+            int b2 = getByte();
+            return b0 | b1 << 8 | b2 << 16 | getByte() << 24;
         }
 
         long getLong() {
@@ -637,7 +810,7 @@ public final class UpdateCodec {
         }
 
         long getVarint() {
-            int start = pos;
+            long start = pos();
             long v = 0;
             for (int shift = 0; shift < 35; shift += 7) {
                 int b = getByte();
@@ -652,33 +825,74 @@ public final class UpdateCodec {
             throw new MalformedUpdateException("varint at byte " + start + " is longer than 5 bytes");
         }
 
+        void getBytes(byte[] dst, int off, int n) {
+            need(n);
+            while (n > 0) {
+                ByteBuffer b = data();
+                int m = Math.min(n, b.remaining());
+                b.get(dst, off, m);
+                off += m;
+                n -= m;
+            }
+        }
+
+        /** Values whole within the current segment come in one loop; one that straddles comes byte by byte. */
         void getValues(float[] v, int off, int n, ValueFormat f) {
             need((long) n * f.bytes());
-            for (int i = off; i < off + n; i++) {
-                float x = switch (f) {
-                    case FP32 -> Float.intBitsToFloat(getInt());
-                    case FP16 -> Float.float16ToFloat((short) getShort());
-                    case BF16 -> ValueFormat.fromBf16((short) getShort());
-                };
-                if (!Float.isFinite(x)) {
-                    throw new MalformedUpdateException("value " + (i - off) + " before byte " + pos
-                            + " is not finite: " + x);
+            int width = f.bytes();
+            int end = off + n;
+            int i = off;
+            while (i < end) {
+                ByteBuffer b = data();
+                int fit = Math.min(end - i, b.remaining() / width);
+                if (fit == 0) {
+                    float x = switch (f) {
+                        case FP32 -> Float.intBitsToFloat(getInt());
+                        case FP16 -> Float.float16ToFloat((short) getShort());
+                        case BF16 -> ValueFormat.fromBf16((short) getShort());
+                    };
+                    v[i] = finite(x, i - off);
+                    i++;
+                    continue;
                 }
-                v[i] = x;
+                switch (f) {
+                    case FP32 -> {
+                        for (int k = i; k < i + fit; k++) {
+                            v[k] = finite(Float.intBitsToFloat(b.getInt()), k - off);
+                        }
+                    }
+                    case FP16 -> {
+                        for (int k = i; k < i + fit; k++) {
+                            v[k] = finite(Float.float16ToFloat(b.getShort()), k - off);
+                        }
+                    }
+                    case BF16 -> {
+                        for (int k = i; k < i + fit; k++) {
+                            v[k] = finite(ValueFormat.fromBf16(b.getShort()), k - off);
+                        }
+                    }
+                }
+                i += fit;
             }
+        }
+
+        private float finite(float x, int index) {
+            if (!Float.isFinite(x)) {
+                throw new MalformedUpdateException("value " + index + " before byte " + pos() + " is not finite: "
+                        + x);
+            }
+            return x;
         }
     }
 
-    /** Writes bits least significant bit first into a caller-sized array. */
+    /** Writes bits least significant bit first, byte by byte, through a {@link Writer}. */
     private static final class BitWriter {
-        private final byte[] buf;
-        private int pos;
+        private final Writer w;
         private long acc;
         private int nacc;
 
-        BitWriter(byte[] buf, int pos) {
-            this.buf = buf;
-            this.pos = pos;
+        BitWriter(Writer w) {
+            this.w = w;
         }
 
         void bit(int b) {
@@ -709,43 +923,48 @@ public final class UpdateCodec {
 
         private void drain() {
             while (nacc >= 8) {
-                buf[pos++] = (byte) acc;
+                w.put((int) acc);
                 acc >>>= 8;
                 nacc -= 8;
             }
         }
 
-        /** @return the position after the last byte, padding bits zero */
-        int finish() {
+        /** Writes the last partial byte, padding bits zero. */
+        void finish() {
             drain();
             if (nacc > 0) {
-                buf[pos++] = (byte) acc;
+                w.put((int) acc);
                 acc = 0;
                 nacc = 0;
             }
-            return pos;
         }
     }
 
-    /** Reads bits least significant bit first; fails with {@link MalformedUpdateException} at the end. */
+    /** Reads bits least significant bit first, byte by byte from a {@link Reader}; fails as malformed at the end. */
     private static final class BitReader {
-        private final byte[] buf;
-        private final int start;
-        private long bit;
+        private final Reader r;
+        private final long start;
+        private long bits;
+        private int cur;
+        private int avail;
 
-        BitReader(byte[] buf, int start) {
-            this.buf = buf;
+        BitReader(Reader r, long start) {
+            this.r = r;
             this.start = start;
-            this.bit = (long) start * 8;
         }
 
         int bit() {
-            int b = (int) (bit >>> 3);
-            if (b >= buf.length) {
-                throw new MalformedUpdateException("truncated Elias stream at byte " + start);
+            if (avail == 0) {
+                if (r.remaining() < 1) {
+                    throw new MalformedUpdateException("truncated Elias stream at byte " + start);
+                }
+                cur = r.getByte();
+                avail = 8;
             }
-            int v = (buf[b] >>> (bit & 7)) & 1;
-            bit++;
+            int v = cur & 1;
+            cur >>>= 1;
+            avail--;
+            bits++;
             return v;
         }
 
@@ -765,17 +984,14 @@ public final class UpdateCodec {
         }
 
         long bitsRead() {
-            return bit - (long) start * 8;
+            return bits;
         }
 
-        /** @return the position after the stream's last byte; its padding bits must be zero */
-        int finish() {
-            int used = (int) (bit & 7);
-            int end = (int) ((bit + 7) >>> 3);
-            if (used != 0 && (buf[end - 1] & 0xFF) >>> used != 0) {
+        /** Checks that the padding bits of the stream's last byte are zero. */
+        void finish() {
+            if (avail > 0 && cur != 0) {
                 throw new MalformedUpdateException("padding bits of the Elias stream's last byte are not zero");
             }
-            return end;
         }
     }
 }

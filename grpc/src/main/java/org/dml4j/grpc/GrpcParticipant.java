@@ -1,10 +1,9 @@
 package org.dml4j.grpc;
 
-import io.grpc.Grpc;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import java.lang.System.Logger.Level;
@@ -18,6 +17,7 @@ import java.util.function.Supplier;
 import org.dml4j.compress.CompressedUpdate;
 import org.dml4j.compress.DenseUpdate;
 import org.dml4j.compress.MalformedUpdateException;
+import org.dml4j.compress.SegmentedBytes;
 import org.dml4j.compress.UpdateCodec;
 import org.dml4j.fl.Participant;
 import org.dml4j.fl.Reply;
@@ -146,8 +146,8 @@ public final class GrpcParticipant implements AutoCloseable {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.participant = Objects.requireNonNull(participant, "participant");
         this.models = Objects.requireNonNull(models, "models");
-        ManagedChannelBuilder<?> b = Grpc.newChannelBuilderForAddress(settings.host(), settings.port(),
-                Security.channelCredentials(settings.tls()));
+        NettyChannelBuilder b = NettyChannelBuilder.forAddress(settings.host(), settings.port(),
+                Security.channelCredentials(settings.tls())).flowControlWindow(Wire.flowControlWindow());
         if (settings.authority() != null) {
             b.overrideAuthority(settings.authority());
         }
@@ -220,14 +220,14 @@ public final class GrpcParticipant implements AutoCloseable {
                     } else {
                         task = h;
                         broadcast = null;
-                        body = new Wire.Assembler(h.getModelBytes(), Integer.MAX_VALUE - 16, h.getCrc32C(),
+                        body = new Wire.Assembler(h.getModelBytes(), maxDownlinkBytes(), h.getCrc32C(),
                                 chunkBytes);
                     }
                 }
                 case BROADCAST -> {
                     broadcast = d.getBroadcast();
                     task = null;
-                    body = new Wire.Assembler(broadcast.getUpdateBytes(), Integer.MAX_VALUE - 16,
+                    body = new Wire.Assembler(broadcast.getUpdateBytes(), maxDownlinkBytes(),
                             broadcast.getCrc32C(), chunkBytes);
                 }
                 case CHUNK -> {
@@ -236,7 +236,7 @@ public final class GrpcParticipant implements AutoCloseable {
                     }
                     body.add(d.getChunk());
                     if (body.complete()) {
-                        byte[] bytes = body.payload();
+                        SegmentedBytes bytes = body.bytes();
                         body = null;
                         if (task != null) {
                             TaskHeader h = task;
@@ -262,7 +262,12 @@ public final class GrpcParticipant implements AutoCloseable {
         throw Status.UNAVAILABLE.withDescription("the task stream ended without Finished").asRuntimeException();
     }
 
-    private void applyBroadcast(BroadcastHeader h, byte[] bytes) {
+    /** @return the largest model or broadcast accepted: what the validator allows for an update of the model */
+    private long maxDownlinkBytes() {
+        return UpdateValidator.defaultMaxBytes(dim < 1 ? Integer.MAX_VALUE : dim);
+    }
+
+    private void applyBroadcast(BroadcastHeader h, SegmentedBytes bytes) {
         if (replica == null || replicaVersion != h.getBaseVersion()) {
             replicaVersion = -1;
             return;
@@ -276,7 +281,7 @@ public final class GrpcParticipant implements AutoCloseable {
         }
     }
 
-    private void runTask(TaskHeader h, byte[] modelBytes) {
+    private void runTask(TaskHeader h, SegmentedBytes modelBytes) {
         tasks++;
         long t0 = System.nanoTime();
         Reply reply;
@@ -318,11 +323,12 @@ public final class GrpcParticipant implements AutoCloseable {
     private void submit(Reply reply, double computeSeconds) {
         ReplyHeader.Builder h = ReplyHeader.newBuilder().setParticipant(reply.participant()).setTaskId(reply.taskId())
                 .setBaseVersion(reply.baseVersion());
-        byte[] payload = new byte[0];
+        SegmentedBytes payload = SegmentedBytes.wrap(new byte[0]);
         if (reply instanceof Reply.Ok ok) {
-            payload = UpdateCodec.encode(ok.update());
+            // in chunk-sized segments: each goes out as one chunk without a copy, and an update may exceed 2 GiB
+            payload = UpdateCodec.encodeSegmented(ok.update(), chunkBytes);
             h.setOk(true).setNumSamples(ok.numSamples()).setTrainLoss(ok.trainLoss()).setSteps(ok.steps())
-                    .setComputeSeconds(computeSeconds).setUpdateBytes(payload.length)
+                    .setComputeSeconds(computeSeconds).setUpdateBytes(payload.length())
                     .setCrc32C(Wire.crc32c(payload));
         } else {
             h.setOk(false).setFailure(((Reply.Failed) reply).reason());
@@ -370,6 +376,10 @@ public final class GrpcParticipant implements AutoCloseable {
      * @throws StatusRuntimeException with the coordinator's status when it refuses the reply
      */
     SubmitAck upload(ReplyHeader header, byte[] payload) {
+        return upload(header, SegmentedBytes.wrap(payload));
+    }
+
+    private SubmitAck upload(ReplyHeader header, SegmentedBytes payload) {
         return upload(header, sink -> Wire.chunks(payload, chunkBytes, sink));
     }
 
@@ -388,7 +398,10 @@ public final class GrpcParticipant implements AutoCloseable {
         Object ready = new Object();
         @SuppressWarnings("unchecked")
         ClientCallStreamObserver<Uplink>[] req = new ClientCallStreamObserver[1];
+        // ready while less than a window is queued: the sender keeps the window full instead of waiting for each
+        // chunk to leave (gRPC's default threshold, 32 KiB, is far below one chunk)
         async.withDeadlineAfter((long) (settings.submitDeadlineSeconds() * 1000), TimeUnit.MILLISECONDS)
+                .withOnReadyThreshold(Math.max(Wire.flowControlWindow(), 2 * chunkBytes))
                 .submit(new ClientResponseObserver<Uplink, SubmitAck>() {
                     @Override
                     public void beforeStart(ClientCallStreamObserver<Uplink> r) {

@@ -23,7 +23,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.dml4j.compress.CompressedUpdate;
-import org.dml4j.compress.DenseUpdate;
+import org.dml4j.compress.SegmentedBytes;
 import org.dml4j.compress.UpdateCodec;
 import org.dml4j.fl.Broadcast;
 import org.dml4j.fl.Clock;
@@ -76,6 +76,8 @@ public final class GrpcTransport implements Transport, AutoCloseable {
     private static final System.Logger LOG = System.getLogger(GrpcTransport.class.getName());
     private static final Object WAKE = new Object();
     private static final int ACCEPTED_KEPT = 4096;
+    /** Largest model encoding kept between tasks (see {@link #encodeModel}). */
+    private static final long MODEL_CACHE_MAX_BYTES = 256L << 20;
 
     /**
      * How the coordinator listens.
@@ -206,7 +208,7 @@ public final class GrpcTransport implements Transport, AutoCloseable {
     private int joined;
     private int lastBroadcastVersion = -1;
     private float[] encodedModelOf;
-    private byte[] encodedModel;
+    private SegmentedBytes encodedModel;
     private volatile boolean stopped;
     private boolean started;
     // coordinator side (its thread only)
@@ -248,6 +250,7 @@ public final class GrpcTransport implements Transport, AutoCloseable {
                             Security.serverCredentials(settings.tls()))
                     .addService(ServerInterceptors.intercept(new Service(), auth))
                     .maxInboundMessageSize(settings.chunkBytes() + 64 * 1024)
+                    .flowControlWindow(Wire.flowControlWindow())
                     .build()
                     .start();
         } catch (IOException e) {
@@ -526,7 +529,7 @@ public final class GrpcTransport implements Transport, AutoCloseable {
                 return;
             }
             boolean header = task.fromReplica() && peer.replicaVersion == task.version();
-            byte[] model = header ? new byte[0] : encodeModel(task.model());
+            SegmentedBytes model = header ? SegmentedBytes.wrap(new byte[0]) : encodeModel(task.model());
             if (task.fromReplica()) {
                 peer.replicaVersion = task.version();
             }
@@ -534,26 +537,41 @@ public final class GrpcTransport implements Transport, AutoCloseable {
             TaskHeader h = TaskHeader.newBuilder().setTaskId(task.id()).setVersion(task.version())
                     .setFromReplica(task.fromReplica()).setLocalSteps(task.localSteps())
                     .setLearningRate(task.learningRate()).setProxMu(task.proxMu()).setLevel(task.level())
-                    .setSeedPath(task.seedPath()).setModelBytes(model.length).setCrc32C(Wire.crc32c(model)).build();
+                    .setSeedPath(task.seedPath()).setModelBytes(model.length()).setCrc32C(Wire.crc32c(model)).build();
             send(p, peer, Downlink.newBuilder().setTask(h).build(), model);
         }
     }
 
-    private byte[] encodeModel(float[] model) {
-        if (encodedModelOf != model) { // every task of one version shares the array
-            encodedModel = UpdateCodec.encode(new DenseUpdate(model));
+    /**
+     * The model's dense encoding in chunk-sized segments, which go out as chunks without a copy. Every task of one
+     * version shares the array, so the encoding is kept for the next task, except for a model whose encoding is over
+     * {@link #MODEL_CACHE_MAX_BYTES}: that is encoded for each task and let go once sent, so that a model of several
+     * GiB is not held twice for the whole round.
+     */
+    private SegmentedBytes encodeModel(float[] model) {
+        if (encodedModelOf == model) {
+            return encodedModel;
+        }
+        SegmentedBytes enc = UpdateCodec.encodeDenseSegmented(model, settings.chunkBytes());
+        if (enc.length() <= MODEL_CACHE_MAX_BYTES) {
+            encodedModel = enc;
             encodedModelOf = model;
         }
-        return encodedModel;
+        return enc;
     }
 
     /** Sends a header and its payload's chunks; a broken stream counts as a disconnect. Holds the lock. */
     private void send(int p, Peer peer, Downlink head, byte[] payload) {
+        send(p, peer, head, SegmentedBytes.wrap(payload));
+    }
+
+    /** Sends a header and its payload's chunks; a broken stream counts as a disconnect. Holds the lock. */
+    private void send(int p, Peer peer, Downlink head, SegmentedBytes payload) {
         try {
             peer.stream.onNext(head);
             Wire.chunks(payload, settings.chunkBytes(), c -> peer.stream.onNext(Downlink.newBuilder().setChunk(c)
                     .build()));
-            bytesDown.addAndGet(payload.length);
+            bytesDown.addAndGet(payload.length());
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "participant " + p + ": downlink failed (" + e.getMessage() + ")");
             disconnected(p, peer.epoch, "downlink failed");
@@ -582,7 +600,7 @@ public final class GrpcTransport implements Transport, AutoCloseable {
 
     @Override
     public void broadcast(Broadcast b) {
-        byte[] delta = UpdateCodec.encode(b.delta());
+        SegmentedBytes delta = UpdateCodec.encodeSegmented(b.delta(), settings.chunkBytes());
         synchronized (lock) {
             int base = lastBroadcastVersion;
             for (int p = 0; p < peers.length; p++) {
@@ -590,7 +608,7 @@ public final class GrpcTransport implements Transport, AutoCloseable {
                 if (peer.stream != null && base >= 0 && peer.replicaVersion == base) {
                     peer.replicaVersion = b.version();
                     BroadcastHeader h = BroadcastHeader.newBuilder().setVersion(b.version()).setBaseVersion(base)
-                            .setUpdateBytes(delta.length).setCrc32C(Wire.crc32c(delta)).build();
+                            .setUpdateBytes(delta.length()).setCrc32C(Wire.crc32c(delta)).build();
                     send(p, peer, Downlink.newBuilder().setBroadcast(h).build(), delta);
                 } else {
                     peer.replicaVersion = -1;
@@ -766,6 +784,13 @@ public final class GrpcTransport implements Transport, AutoCloseable {
         @Override
         public StreamObserver<Uplink> submit(StreamObserver<SubmitAck> out) {
             int caller = Security.CALLER.get();
+            // Ask for a window's worth of chunks ahead instead of one at a time: with gRPC's automatic request(1)
+            // after each message, every chunk waits for two thread hand-offs (this handler asks the transport
+            // thread for the next message, which hands it back to this executor); with messages requested ahead
+            // they are deframed while this one is taken in, and one hand-off delivers several.
+            ServerCallStreamObserver<SubmitAck> call = (ServerCallStreamObserver<SubmitAck>) out;
+            call.disableAutoRequest();
+            call.request(Math.max(2, Wire.flowControlWindow() / settings.chunkBytes()) + 1);
             return new StreamObserver<>() {
                 private ReplyHeader header;
                 private Wire.Assembler body;
@@ -802,6 +827,7 @@ public final class GrpcTransport implements Transport, AutoCloseable {
                             }
                             body.add(u.getChunk());
                         }
+                        call.request(1);
                     } catch (StatusRuntimeException e) {
                         fail(e);
                     }
@@ -884,13 +910,12 @@ public final class GrpcTransport implements Transport, AutoCloseable {
             reply = new Reply.Failed(p, taskId, h.getBaseVersion(),
                     h.getFailure().isEmpty() ? "failed" : h.getFailure());
         } else {
-            byte[] bytes;
+            SegmentedBytes bytes;
             try {
-                bytes = body.payload();
+                bytes = body.bytes();
             } catch (StatusRuntimeException e) {
-                Status.Code code = e.getStatus().getCode();
-                throw reject(h, validator.reject(code, code == Status.Code.RESOURCE_EXHAUSTED ? "oversize"
-                        : "integrity", e.getStatus().getDescription()));
+                throw reject(h, validator.reject(e.getStatus().getCode(), "integrity",
+                        e.getStatus().getDescription()));
             }
             CompressedUpdate u;
             try {
@@ -906,7 +931,7 @@ public final class GrpcTransport implements Transport, AutoCloseable {
             }
             reply = new Reply.Ok(p, taskId, h.getBaseVersion(), u, h.getNumSamples(), h.getTrainLoss(), h.getSteps(),
                     h.getComputeSeconds(), 0, uploadSeconds);
-            bytesUp.addAndGet(bytes.length);
+            bytesUp.addAndGet(bytes.length());
         }
         synchronized (lock) {
             Peer peer = peers[p];

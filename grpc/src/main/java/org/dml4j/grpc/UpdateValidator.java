@@ -6,7 +6,9 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.dml4j.compress.CompressedUpdate;
+import org.dml4j.compress.DenseUpdate;
 import org.dml4j.compress.MalformedUpdateException;
+import org.dml4j.compress.SegmentedBytes;
 import org.dml4j.compress.UpdateCodec;
 
 /**
@@ -78,8 +80,17 @@ public final class UpdateValidator {
      * @throws Rejected when it must not be aggregated (and counts it)
      */
     public CompressedUpdate validate(byte[] bytes) throws Rejected {
-        if (bytes.length > maxBytes) {
-            throw reject(Status.Code.RESOURCE_EXHAUSTED, "oversize", bytes.length + " bytes, limit " + maxBytes);
+        return validate(SegmentedBytes.wrap(bytes));
+    }
+
+    /**
+     * @param bytes an uploaded encoding, in the segments it arrived in (it may be longer than one array)
+     * @return the decoded update
+     * @throws Rejected when it must not be aggregated (and counts it)
+     */
+    public CompressedUpdate validate(SegmentedBytes bytes) throws Rejected {
+        if (bytes.length() > maxBytes) {
+            throw reject(Status.Code.RESOURCE_EXHAUSTED, "oversize", bytes.length() + " bytes, limit " + maxBytes);
         }
         CompressedUpdate u;
         try {
@@ -89,6 +100,9 @@ public final class UpdateValidator {
         }
         if (u.dim() != dim) {
             throw reject(Status.Code.INVALID_ARGUMENT, "dimension", "update has dim " + u.dim() + ", model " + dim);
+        }
+        if (u instanceof DenseUpdate) {
+            return u; // the decoder refused every non-finite value, and a dense update adds exactly its values
         }
         float[] probe = new float[dim];
         u.addTo(probe, 1f);

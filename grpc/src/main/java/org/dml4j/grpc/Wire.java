@@ -1,10 +1,14 @@
 package org.dml4j.grpc;
 
-import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 import io.grpc.Metadata;
 import io.grpc.Status;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Consumer;
 import java.util.zip.CRC32C;
+import org.dml4j.compress.SegmentedBytes;
 import org.dml4j.grpc.proto.Chunk;
 
 /**
@@ -16,6 +20,14 @@ public final class Wire {
     public static final int SCHEMA_VERSION = 1;
     /** Default chunk size: 1 MiB, a quarter of gRPC's default 4 MiB message limit. */
     public static final int DEFAULT_CHUNK_BYTES = 1 << 20;
+    /**
+     * System property: the HTTP/2 flow-control window in bytes of both sides' streams and connections. The window
+     * bounds the bytes in flight on one stream; at gRPC's default (1 MiB, one chunk) a sender waits a round trip
+     * (the receiver's WINDOW_UPDATE) after every chunk, and an upload runs at a fraction of what the link carries.
+     */
+    public static final String FLOW_CONTROL_WINDOW_PROP_NAME = "dml4j.grpc.flowControlWindow";
+    /** Default of {@link #FLOW_CONTROL_WINDOW_PROP_NAME}: 16 MiB, sixteen default chunks in flight. */
+    public static final int FLOW_CONTROL_WINDOW_DEFAULT = 16 << 20;
     /** Metadata key naming the calling participant. */
     public static final Metadata.Key<String> PARTICIPANT =
             Metadata.Key.of("dml4j-participant", Metadata.ASCII_STRING_MARSHALLER);
@@ -37,7 +49,31 @@ public final class Wire {
     }
 
     /**
-     * Cuts a payload into chunks.
+     * @return the flow-control window: {@link #FLOW_CONTROL_WINDOW_PROP_NAME}, else
+     *     {@link #FLOW_CONTROL_WINDOW_DEFAULT}
+     * @throws IllegalArgumentException when the property is not an integer in [64 KiB, 1 GiB]
+     */
+    public static int flowControlWindow() {
+        String v = System.getProperty(FLOW_CONTROL_WINDOW_PROP_NAME);
+        if (v == null) {
+            return FLOW_CONTROL_WINDOW_DEFAULT;
+        }
+        int w;
+        try {
+            w = Integer.parseInt(v.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(FLOW_CONTROL_WINDOW_PROP_NAME + " must be an integer, got '" + v + "'");
+        }
+        if (w < 64 << 10 || w > 1 << 30) {
+            throw new IllegalArgumentException(FLOW_CONTROL_WINDOW_PROP_NAME + " must be in [65536, 1073741824] bytes,"
+                    + " got " + w);
+        }
+        return w;
+    }
+
+    /**
+     * Cuts a payload into chunks. The chunks share the payload's memory (no copy), so the payload must not change
+     * while they are in use.
      *
      * @param payload    the bytes
      * @param chunkBytes largest chunk
@@ -46,27 +82,57 @@ public final class Wire {
     public static void chunks(byte[] payload, int chunkBytes, Consumer<Chunk> sink) {
         for (int off = 0; off < payload.length; off += chunkBytes) {
             int len = Math.min(chunkBytes, payload.length - off);
-            sink.accept(Chunk.newBuilder().setOffset(off).setData(ByteString.copyFrom(payload, off, len)).build());
+            sink.accept(Chunk.newBuilder().setOffset(off).setData(UnsafeByteOperations.unsafeWrap(payload, off, len))
+                    .build());
         }
     }
 
     /**
+     * Cuts a segmented payload into chunks of at most {@code chunkBytes}, sharing its memory (no copy); the segments
+     * of {@link org.dml4j.compress.UpdateCodec#encodeSegmented} with {@code chunkBytes} segments are one chunk each.
+     *
+     * @param payload    the bytes
+     * @param chunkBytes largest chunk
+     * @param sink       receives the chunks in order
+     */
+    public static void chunks(SegmentedBytes payload, int chunkBytes, Consumer<Chunk> sink) {
+        long off = 0;
+        for (int i = 0; i < payload.segmentCount(); i++) {
+            ByteBuffer seg = payload.segment(i);
+            while (seg.hasRemaining()) {
+                int len = Math.min(chunkBytes, seg.remaining());
+                ByteBuffer piece = seg.slice(seg.position(), len);
+                seg.position(seg.position() + len);
+                sink.accept(Chunk.newBuilder().setOffset(off).setData(UnsafeByteOperations.unsafeWrap(piece)).build());
+                off += len;
+            }
+        }
+    }
+
+    /**
+     * @param payload bytes in segments
+     * @return their CRC-32C as an unsigned 32-bit value in an int
+     */
+    public static int crc32c(SegmentedBytes payload) {
+        CRC32C c = new CRC32C();
+        for (int i = 0; i < payload.segmentCount(); i++) {
+            c.update(payload.segment(i));
+        }
+        return (int) c.getValue();
+    }
+
+    /**
      * Puts a payload announced by a header back together; not thread-safe (one per payload). Lengths and offsets are
-     * {@code long} throughout and the bytes are kept in segments, so a stream longer than 2 GiB is taken in and its
-     * CRC-32C checked as it arrives; only {@link #payload()}, which hands the bytes to the codec as one array, is
-     * bounded by the largest Java array. Memory is allocated a segment at a time as chunks arrive, never for a
-     * length that was only declared.
+     * {@code long} throughout, and the chunks are kept as they arrived (no copy into one array): {@link #bytes()}
+     * hands them to the codec as {@link SegmentedBytes}, so a payload longer than 2 GiB is taken in, checked and
+     * decoded like any other. The CRC-32C is computed as chunks arrive. Memory grows a chunk at a time as chunks
+     * arrive, never for a length that was only declared.
      */
     public static final class Assembler {
-        /** The largest payload {@link #payload()} returns: the largest byte array a JVM allocates. */
-        public static final long MAX_ARRAY = Integer.MAX_VALUE - 8;
-        private static final int SEGMENT_BYTES = 1 << 30;
         private final long declared;
         private final int expectedCrc;
         private final int chunkBytes;
-        private final long maxArray;
-        private final int segmentBytes;
-        private final byte[][] segments;
+        private final List<ByteBuffer> chunks = new ArrayList<>();
         private final CRC32C crc = new CRC32C();
         private long filled;
 
@@ -78,11 +144,6 @@ public final class Wire {
          * @throws io.grpc.StatusRuntimeException RESOURCE_EXHAUSTED over the limit, INVALID_ARGUMENT when negative
          */
         public Assembler(long declaredBytes, long maxBytes, int crc, int chunkBytes) {
-            this(declaredBytes, maxBytes, crc, chunkBytes, MAX_ARRAY, SEGMENT_BYTES);
-        }
-
-        /** With the array bound and segment size given (tests use small ones). */
-        Assembler(long declaredBytes, long maxBytes, int crc, int chunkBytes, long maxArray, int segmentBytes) {
             if (declaredBytes < 0) {
                 throw Status.INVALID_ARGUMENT.withDescription("payload length must be >= 0, got " + declaredBytes)
                         .asRuntimeException();
@@ -94,14 +155,10 @@ public final class Wire {
             this.declared = declaredBytes;
             this.expectedCrc = crc;
             this.chunkBytes = chunkBytes;
-            this.maxArray = maxArray;
-            // one array when the payload fits in one (payload() hands it over without a copy), else segments
-            this.segmentBytes = declaredBytes <= maxArray ? (int) Math.max(1, declaredBytes) : segmentBytes;
-            this.segments = new byte[(int) ((declaredBytes + this.segmentBytes - 1) / this.segmentBytes)][];
         }
 
         /**
-         * @param c the next chunk
+         * @param c the next chunk (its bytes are kept, not copied)
          * @throws io.grpc.StatusRuntimeException INVALID_ARGUMENT on a gap, overlap, oversize chunk or overflow
          */
         public void add(Chunk c) {
@@ -118,19 +175,13 @@ public final class Wire {
                 throw Status.INVALID_ARGUMENT.withDescription("chunks run past the declared " + declared
                         + " bytes").asRuntimeException();
             }
-            crc.update(c.getData().asReadOnlyByteBuffer());
-            int from = 0;
-            while (from < len) {
-                int seg = (int) (filled / segmentBytes);
-                int at = (int) (filled % segmentBytes);
-                if (segments[seg] == null) {
-                    segments[seg] = new byte[(int) Math.min(segmentBytes, declared - (long) seg * segmentBytes)];
-                }
-                int n = Math.min(len - from, segments[seg].length - at);
-                c.getData().substring(from, from + n).copyTo(segments[seg], at);
-                from += n;
-                filled += n;
+            if (len == 0) {
+                return;
             }
+            ByteBuffer data = c.getData().asReadOnlyByteBuffer();
+            crc.update(data.duplicate());
+            chunks.add(data);
+            filled += len;
         }
 
         /** @return whether every declared byte arrived */
@@ -158,21 +209,26 @@ public final class Wire {
         }
 
         /**
-         * @return the payload, checked ({@link #verify()})
-         * @throws io.grpc.StatusRuntimeException as {@link #verify()}, and RESOURCE_EXHAUSTED for a whole, correct
-         *                                        payload longer than one array (the codec decodes arrays)
+         * @return the payload, checked ({@link #verify()}), as the chunks it arrived in
+         * @throws io.grpc.StatusRuntimeException as {@link #verify()}
+         */
+        public SegmentedBytes bytes() {
+            verify();
+            return SegmentedBytes.of(chunks);
+        }
+
+        /**
+         * @return the payload, checked ({@link #verify()}), copied into one array
+         * @throws io.grpc.StatusRuntimeException as {@link #verify()}, and RESOURCE_EXHAUSTED for a payload longer
+         *                                        than one array (use {@link #bytes()})
          */
         public byte[] payload() {
             verify();
-            if (declared == 0) {
-                return new byte[0];
+            if (declared > SegmentedBytes.MAX_ARRAY) {
+                throw Status.RESOURCE_EXHAUSTED.withDescription("payload of " + declared + " bytes is longer than"
+                        + " one array").asRuntimeException();
             }
-            if (declared > maxArray) {
-                throw Status.RESOURCE_EXHAUSTED.withDescription("payload of " + declared + " bytes arrived whole"
-                        + " (CRC-32C correct) but is over the " + maxArray + " bytes the update codec decodes")
-                        .asRuntimeException();
-            }
-            return segments[0];
+            return SegmentedBytes.of(chunks).toByteArray();
         }
     }
 }

@@ -11,10 +11,13 @@ import io.grpc.StatusRuntimeException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.dml4j.compress.DenseUpdate;
+import org.dml4j.compress.SegmentedBytes;
+import org.dml4j.compress.UpdateCodec;
 import org.dml4j.grpc.proto.Chunk;
 import org.junit.jupiter.api.Test;
 
-/** Chunking and reassembly: offsets, lengths and checksums checked; segments past the array bound. */
+/** Chunking and reassembly: offsets, lengths and checksums checked; kept chunks decoded across their boundaries. */
 class WireTest {
     private static byte[] bytes(int n, long seed) {
         byte[] b = new byte[n];
@@ -73,33 +76,33 @@ class WireTest {
     }
 
     @Test
-    void aPayloadLongerThanOneArrayIsTakenInSegmentsWithItsChecksumAndRefusedOnlyAtDecode() {
-        // an array bound of 3000 bytes and 700-byte segments stand in for 2 GiB and 1 GiB: chunks of 256 bytes
-        // straddle segment boundaries, the offsets and lengths are longs past the bound
-        byte[] p = bytes(10_000, 3);
-        Wire.Assembler a = new Wire.Assembler(p.length, 1L << 40, Wire.crc32c(p), 256, 3000, 700);
-        for (Chunk c : chunks(p, 256)) {
-            a.add(c);
+    void chunksAreKeptAsSegmentsThatTheCodecDecodesAcrossTheirBoundaries() {
+        // Prepare: a dense update cut into 1,000-byte chunks (4 does not divide 1,000 + 12: values straddle them)
+        float[] v = new float[2_999];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = i * 0.5f - 700;
         }
-        assertTrue(a.complete());
-        assertEquals(10_000, a.length());
-        a.verify(); // the checksum over all segments matches
-        StatusRuntimeException e = assertThrows(StatusRuntimeException.class, a::payload);
-        assertEquals(Status.Code.RESOURCE_EXHAUSTED, e.getStatus().getCode());
-        assertTrue(e.getStatus().getDescription().contains("CRC-32C correct"), e.getStatus().getDescription());
-        Wire.Assembler corrupt = new Wire.Assembler(p.length, 1L << 40, Wire.crc32c(p), 256, 3000, 700);
-        for (Chunk c : chunks(p, 256)) {
-            if (c.getOffset() == 2048) {
+        SegmentedBytes enc = UpdateCodec.encodeSegmented(new DenseUpdate(v), 1_000);
+        List<Chunk> cs = new ArrayList<>();
+        Wire.chunks(enc, 1_000, cs::add);
+        Wire.Assembler a = new Wire.Assembler(enc.length(), 1L << 40, Wire.crc32c(enc), 1_000);
+        // Execute
+        cs.forEach(a::add);
+        SegmentedBytes got = a.bytes();
+        // Assert: one segment per chunk, no copy into one array, and the update reads back
+        assertEquals(cs.size(), got.segmentCount());
+        assertEquals(12 + 4 * 2_999, got.length());
+        assertArrayEquals(v, UpdateCodec.decode(got, v.length).toDense());
+        assertArrayEquals(enc.toByteArray(), a.payload());
+        Wire.Assembler corrupt = new Wire.Assembler(enc.length(), 1L << 40, Wire.crc32c(enc), 1_000);
+        for (Chunk c : cs) {
+            if (c.getOffset() == 2_000) {
                 byte[] d = c.getData().toByteArray();
                 d[5] ^= 1;
                 c = c.toBuilder().setData(ByteString.copyFrom(d)).build();
             }
             corrupt.add(c);
         }
-        assertCode(Status.Code.DATA_LOSS, corrupt::verify);
-        // under the bound the same segments hand back the bytes
-        Wire.Assembler fits = new Wire.Assembler(p.length, 1L << 40, Wire.crc32c(p), 256, 20_000, 700);
-        chunks(p, 256).forEach(fits::add);
-        assertArrayEquals(p, fits.payload());
+        assertCode(Status.Code.DATA_LOSS, corrupt::bytes);
     }
 }
