@@ -296,8 +296,10 @@ public final class UploadThroughput {
             coordinator.start();
             ManagedChannel ch = Grpc.newChannelBuilderForAddress("127.0.0.1", t.port(),
                     InsecureChannelCredentials.create()).build();
-            try (GrpcParticipant p = new GrpcParticipant(GrpcParticipant.Settings.loopback(t.port(), tokens.get(0)),
-                    new Fixed(new DenseUpdate(new float[1])), () -> null)) {
+            // a long upload deadline: on a loaded machine 2.25 GiB take minutes, and the default is 60 s
+            GrpcParticipant.Settings slow = new GrpcParticipant.Settings("127.0.0.1", t.port(),
+                    Security.TlsFiles.none(), null, tokens.get(0), 5, 0.2, 3600);
+            try (GrpcParticipant p = new GrpcParticipant(slow, new Fixed(new DenseUpdate(new float[1])), () -> null)) {
                 FederationGrpc.FederationBlockingStub stub = FederationGrpc.newBlockingStub(ch)
                         .withCallCredentials(Security.token(0, tokens.get(0)));
                 stub.join(JoinRequest.newBuilder().setSchemaVersion(Wire.SCHEMA_VERSION).setParticipant(0)

@@ -251,6 +251,9 @@ public final class GrpcTransport implements Transport, AutoCloseable {
                     .addService(ServerInterceptors.intercept(new Service(), auth))
                     .maxInboundMessageSize(settings.chunkBytes() + 64 * 1024)
                     .flowControlWindow(Wire.flowControlWindow())
+                    // participants ping every 30 s when they hear nothing (a long round, the coordinator decoding
+                    // a large update): gRPC's default of one ping per 5 min would answer the third with GOAWAY
+                    .permitKeepAliveTime(20, TimeUnit.SECONDS)
                     .build()
                     .start();
         } catch (IOException e) {
