@@ -35,6 +35,41 @@ public interface EngineProvider {
     Simulation simulation(Experiment exp, Experiment.Prepared prepared, String master);
 
     /**
+     * Opens this engine once for several runs ({@code dml4j sweep}): the Spark engine starts one application that
+     * every run of the session shares (its executors, their models and the clients' cached data); by default each
+     * run's simulation is built as {@link #simulation} builds it.
+     *
+     * @param master where the engine runs, or null for its default
+     * @return the session; its {@code simulation} ignores the master given to it; close it after the last run
+     * @throws IllegalArgumentException when the master is not one this engine takes
+     */
+    default Session open(String master) {
+        EngineProvider engine = this;
+        return new Session() {
+            @Override
+            public String name() {
+                return engine.name();
+            }
+
+            @Override
+            public Simulation simulation(Experiment exp, Experiment.Prepared prepared, String ignored) {
+                return engine.simulation(exp, prepared, master);
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+    }
+
+    /** An engine held open for several runs ({@link #open}); thread-safe as its engine is. */
+    interface Session extends EngineProvider, AutoCloseable {
+        /** Releases what the engine started for the session (the Spark application). */
+        @Override
+        void close();
+    }
+
+    /**
      * @param name an engine name
      * @return its provider
      * @throws IllegalArgumentException for an unknown name; for {@code spark} when the module is not on the class

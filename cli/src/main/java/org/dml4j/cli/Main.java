@@ -19,8 +19,8 @@ import picocli.CommandLine.ScopeType;
  */
 @Command(name = "dml4j", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Communication-efficient distributed and federated learning for the JVM.",
-        subcommands = {RunCommand.class, CompareCommand.class, ServeCommand.class, JoinCommand.class,
-                EdgeCommand.class, PeerCommand.class, CertsCommand.class, DatasetsCommand.class,
+        subcommands = {RunCommand.class, CompareCommand.class, SweepCommand.class, ServeCommand.class,
+                JoinCommand.class, EdgeCommand.class, PeerCommand.class, CertsCommand.class, DatasetsCommand.class,
                 ScheduleCommand.class, ExpertsCommand.class, PlanCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
     private static volatile boolean quiet;

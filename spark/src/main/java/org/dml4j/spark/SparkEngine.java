@@ -56,6 +56,8 @@ public final class SparkEngine implements AutoCloseable {
 
     private final JavaSparkContext sc;
     private final boolean owned;
+    private final SharedData.Cache sharedData = new SharedData.Cache();
+    private volatile boolean shareData;
 
     /**
      * Starts a Spark application.
@@ -116,6 +118,23 @@ public final class SparkEngine implements AutoCloseable {
         return conf;
     }
 
+    /**
+     * Whether later runs share their cached data ({@code dml4j sweep}): when on, a run's shards and test slices stay
+     * cached after it ends and a later run with the same data (content for content) and partition count uses them
+     * instead of distributing its own; {@link #close} drops them. Off by default: each run distributes its own data
+     * and drops it at its end.
+     *
+     * @param on share data between runs from now on
+     */
+    public void shareData(boolean on) {
+        this.shareData = on;
+    }
+
+    /** @return how many distinct data sets the runs that share data have distributed so far */
+    int sharedDistributions() {
+        return sharedData.distributions();
+    }
+
     /** @return the Spark context */
     public JavaSparkContext context() {
         return sc;
@@ -145,7 +164,7 @@ public final class SparkEngine implements AutoCloseable {
         RunRecipe recipe = new RunRecipe(exp, first.sampleShape(), first.numClasses(), levels);
         int partitions = Integer.getInteger(PARTITIONS_PROP_NAME, Math.max(PARTITIONS_DEFAULT,
                 4 * sc.defaultParallelism()));
-        SparkWorkers workers = new SparkWorkers(sc, spec, recipe, partitions);
+        SparkWorkers workers = new SparkWorkers(sc, spec, recipe, partitions, shareData ? sharedData : null);
         try {
             checkStateTravels(compression, workers);
         } catch (RuntimeException e) {
@@ -196,9 +215,10 @@ public final class SparkEngine implements AutoCloseable {
         };
     }
 
-    /** Stops the Spark application when this engine started it. */
+    /** Drops the shared cached data, and stops the Spark application when this engine started it. */
     @Override
     public void close() {
+        sharedData.clear();
         if (owned) {
             sc.stop();
         }

@@ -34,6 +34,32 @@ public final class SparkEngineProvider implements EngineProvider {
         }
     }
 
+    /**
+     * One Spark application for every run of the session ({@code dml4j sweep}): runs with the same client data share
+     * its cached shards ({@link SparkEngine#shareData}).
+     */
+    @Override
+    public Session open(String master) {
+        SparkEngine engine = new SparkEngine(master == null ? SparkEngine.MASTER_DEFAULT : master, "dml4j sweep");
+        engine.shareData(true);
+        return new Session() {
+            @Override
+            public String name() {
+                return NAME;
+            }
+
+            @Override
+            public Simulation simulation(Experiment exp, Experiment.Prepared prepared, String ignored) {
+                return engine.simulation(exp, prepared);
+            }
+
+            @Override
+            public void close() {
+                engine.close();
+            }
+        };
+    }
+
     /** A simulation that stops its engine when closed. */
     private record Owning(Simulation sim, SparkEngine engine) implements Simulation {
         @Override

@@ -15,10 +15,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.storage.StorageLevel;
 import org.dml4j.core.Dml4jException;
 import org.dml4j.core.Snapshot;
-import org.dml4j.data.Dataset;
 import org.dml4j.fl.FlClient;
 import org.dml4j.fl.Participant;
 import org.dml4j.fl.Reply;
@@ -65,10 +63,10 @@ final class SparkWorkers implements Workers {
     private final String jobGroup = "dml4j-" + UUID.randomUUID();
     private final int partitions;
     private final int[] partitionOf;
-    private final List<Broadcast<List<Shard>>> shardBlocks;
     private final JavaRDD<List<Shard>> shards;
-    private final List<Broadcast<List<Shard>>> testBlocks;
     private final JavaRDD<List<Shard>> testSlices;
+    /** This run's own data, dropped at {@link #close}; null when the engine's cache holds it. */
+    private final SharedData ownsData;
     private final float[] initial;
     private final ParameterLayout layout;
     private final ExecutorService submitter;
@@ -104,8 +102,10 @@ final class SparkWorkers implements Workers {
      * @param spec       the run
      * @param recipe     how executors rebuild the clients' models, training and compression
      * @param partitions how many partitions hold the client shards (at most one per client)
+     * @param cache      the engine's cache of data shared between runs, or null to distribute this run's own data
+     *                   (and drop it at {@link #close})
      */
-    SparkWorkers(JavaSparkContext sc, SimulationSpec spec, RunRecipe recipe, int partitions) {
+    SparkWorkers(JavaSparkContext sc, SimulationSpec spec, RunRecipe recipe, int partitions, SharedData.Cache cache) {
         this.sc = Objects.requireNonNull(sc, "sc");
         this.recipe = Objects.requireNonNull(recipe, "recipe");
         int n = spec.clientData().size();
@@ -121,69 +121,18 @@ final class SparkWorkers implements Workers {
         } finally {
             recipe.giveBack(driverModel); // in local mode the executors reuse it
         }
-        partitionOf = new int[n];
-        List<List<Shard>> blocks = new ArrayList<>(this.partitions);
-        for (int b = 0; b < this.partitions; b++) {
-            int from = (int) ((long) n * b / this.partitions);
-            int to = (int) ((long) n * (b + 1) / this.partitions);
-            List<Shard> block = new ArrayList<>(to - from);
-            for (int c = from; c < to; c++) {
-                block.add(new Shard(c, spec.clientData().get(c)));
-                partitionOf[c] = b;
-            }
-            blocks.add(block);
-        }
-        shardBlocks = broadcastEach(sc, blocks);
-        shards = blockRdd(sc, shardBlocks);
-        // the test slices, packed into as many partitions as there are cores (evaluated in slice order)
-        List<Dataset> slices = WorkerPool.testSlices(spec.test());
-        int evalParts = Math.max(1, Math.min(slices.size(), sc.defaultParallelism()));
-        List<List<Shard>> test = new ArrayList<>(evalParts);
-        for (int b = 0; b < evalParts; b++) {
-            List<Shard> part = new ArrayList<>();
-            for (int i = (int) ((long) slices.size() * b / evalParts);
-                 i < (int) ((long) slices.size() * (b + 1) / evalParts); i++) {
-                part.add(new Shard(i, slices.get(i)));
-            }
-            test.add(part);
-        }
-        testBlocks = broadcastEach(sc, test);
-        testSlices = blockRdd(sc, testBlocks);
+        SharedData data = cache == null ? SharedData.distribute(sc, spec, this.partitions)
+                : cache.get(sc, spec, this.partitions);
+        ownsData = cache == null ? data : null;
+        partitionOf = data.partitionOf();
+        shards = data.shards();
+        testSlices = data.testSlices();
         AtomicInteger threadNo = new AtomicInteger();
         submitter = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "dml4j-spark-job-" + threadNo.getAndIncrement());
             t.setDaemon(true);
             return t;
         });
-        sc.setJobGroup(jobGroup, "dml4j: distribute shards", true);
-        try {
-            shards.count(); // distribute and cache now, not in the first round
-            testSlices.count();
-        } finally {
-            sc.clearJobGroup();
-        }
-    }
-
-    private static <T> List<Broadcast<T>> broadcastEach(JavaSparkContext sc, List<T> blocks) {
-        List<Broadcast<T>> out = new ArrayList<>(blocks.size());
-        for (T b : blocks) {
-            out.add(sc.broadcast(b));
-        }
-        return out;
-    }
-
-    /**
-     * An RDD with one partition per block, cached (memory, then disk), each computed from its block's broadcast.
-     * Its partitions hold only their index, so tasks over it (and over RDDs zipped with it) never carry the data.
-     */
-    private static <T> JavaRDD<T> blockRdd(JavaSparkContext sc, List<Broadcast<T>> blocks) {
-        List<Integer> ids = new ArrayList<>(blocks.size());
-        for (int i = 0; i < blocks.size(); i++) {
-            ids.add(i);
-        }
-        // parallelize cuts a list of P elements into P slices of one
-        return sc.parallelize(ids, blocks.size()).map(new LoadBlock<>(blocks))
-                .persist(StorageLevel.MEMORY_AND_DISK());
     }
 
     @Override
@@ -407,13 +356,8 @@ final class SparkWorkers implements Workers {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        shards.unpersist(false);
-        testSlices.unpersist(false);
-        for (Broadcast<List<Shard>> b : shardBlocks) {
-            b.destroy();
-        }
-        for (Broadcast<List<Shard>> b : testBlocks) {
-            b.destroy();
+        if (ownsData != null) {
+            ownsData.unpersist();
         }
         synchronized (broadcasts) {
             for (Shared s : broadcasts.values()) {
