@@ -21,7 +21,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Issue 15's first "done when": a {@code local[2]} Spark run equals the in-process run for the same seed, metrics
- * byte for byte, for FedAvg, FedAvg with Top-k and error feedback, and FedBuff on the virtual clock (devices and a
+ * byte for byte, for FedAvg, FedAvg with Top-k and error feedback, and FedBuff and FedLuck on the virtual clock (devices and a
  * network, so replies arrive out of dispatch order), on the bundled digits data. Both runs go through
  * {@code dml4j run}, the second with {@code --engine spark --master local[2]}.
  */
@@ -49,7 +49,7 @@ class SparkEngineTest {
             """;
 
     private static String experiment(String kind) {
-        String base = kind.equals("fedbuff") ? BASE.replace("rounds = 4", "rounds = 6") : BASE;
+        String base = kind.startsWith("fed") && !kind.startsWith("fedavg") ? BASE.replace("rounds = 4", "rounds = 6") : BASE;
         return base + switch (kind) {
             case "fedavg" -> """
                     [strategy]
@@ -77,6 +77,24 @@ class SparkEngineTest {
                     type = "fleet"
                     preset = "mobile"
                     """;
+            case "fedluck" -> """
+                    [strategy]
+                    type = "fedluck"
+                    period = 1.5
+                    server-learning-rate = 0.7
+                    k-min = 2
+                    k-max = 20
+                    probe-steps = 5
+                    [compressor]
+                    type = "topk"
+                    ratio = 1.0
+                    [devices]
+                    type = "lognormal"
+                    preset = "mobile"
+                    [network]
+                    type = "fleet"
+                    preset = "mobile"
+                    """;
             default -> throw new IllegalArgumentException(kind);
         };
     }
@@ -92,7 +110,7 @@ class SparkEngineTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"fedavg", "fedavg-topk-ef", "fedbuff"})
+    @ValueSource(strings = {"fedavg", "fedavg-topk-ef", "fedbuff", "fedluck"})
     void localSparkRunEqualsTheInProcessRun(String kind, @TempDir Path dir) throws Exception {
         // Prepare
         Path file = dir.resolve(kind + ".toml");
@@ -111,7 +129,7 @@ class SparkEngineTest {
                     Files.readAllBytes(dir.resolve("spark").resolve(same)), same);
         }
         List<RoundMetrics> rows = MetricsCsv.read(dir.resolve("spark/metrics.csv"));
-        assertEquals(kind.equals("fedbuff") ? 6 : 4, rows.size());
+        assertEquals(kind.startsWith("fedavg") ? 4 : 6, rows.size());
         double best = rows.stream().mapToDouble(RoundMetrics::testAccuracy).filter(a -> !Double.isNaN(a)).max()
                 .orElseThrow();
         assertTrue(best > 0.15, "the model learns (10 classes): best test accuracy " + best);

@@ -30,42 +30,16 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 15's second "done when": on a standalone master and two workers, each a JVM of its own on loopback
- * ({@link StandaloneCluster}), a quickstart-shaped run (FedAvg over Dirichlet-skewed clients, an MLP, half the clients
- * a round) on the bundled digits data loses one worker to SIGKILL while its executor trains, Spark reruns the lost
+ * ({@link StandaloneCluster}), the quickstart ({@code examples/quickstart.toml}: FedAvg on Fashion-MNIST, 20
+ * Dirichlet-skewed clients, half a round; cut to five rounds) loses one worker to SIGKILL while its executor trains, Spark reruns the lost
  * tasks and rebuilds the lost cached shards on the other worker, and the run ends with the in-process engine's
- * metrics, byte for byte; closing the cluster leaves none of its processes running. (Digits rather than the quickstart's Fashion-MNIST: three Spark JVMs and DJL share two
- * cores with the rest of the build here, and the bundled data needs no install.)
+ * metrics, byte for byte; closing the cluster leaves none of its processes running. Fashion-MNIST is fetched on first
+ * use like the quickstart's.
  */
 class StandaloneFaultTest {
-    private static final String EXPERIMENT = """
-            [run]
-            name = "quickstart-digits"
-            seed = 42
-            rounds = 5
-            threads = 2
-            [data]
-            dataset = "digits"
-            [partition]
-            type = "dirichlet"
-            clients = 8
-            alpha = 0.5
-            min-size = 5
-            [model]
-            type = "mlp"
-            hidden = [32]
-            [training]
-            batch-size = 16
-            local-epochs = 40
-            momentum = 0.9
-            schedule = { type = "constant", learning-rate = 0.05 }
-            [strategy]
-            type = "fedavg"
-            fraction = 0.5
-            [compressor]
-            type = "topk"
-            ratio = 0.1
-            error-feedback = true
-            """;
+    /** The README's quickstart itself, cut to {@link #ROUNDS} rounds. */
+    private static final Path QUICKSTART = Path.of("..", "examples", "quickstart.toml");
+    private static final int ROUNDS = 5;
     private static final ExperimentRunner.Output QUIET = quiet();
 
     @TempDir
@@ -79,11 +53,10 @@ class StandaloneFaultTest {
     @Test
     void losingAWorkerMidRunGivesTheInProcessMetrics() throws Exception {
         // Prepare
-        Path file = dir.resolve("exp.toml");
-        Files.writeString(file, EXPERIMENT);
+        Path file = QUICKSTART;
         RunSummary inProcess = ExperimentRunner.run(load(file), dir.resolve("inprocess"), QUIET,
                 List.of(), false);
-        assertEquals(5, inProcess.metrics().size());
+        assertEquals(ROUNDS, inProcess.metrics().size());
 
         AtomicInteger trainingJobs = new AtomicInteger();
         Set<Integer> trainingStages = ConcurrentHashMap.newKeySet();
@@ -149,7 +122,7 @@ class StandaloneFaultTest {
             assertEquals(1, cluster.aliveWorkers(), "one worker was killed");
             assertTrue(removed.get() >= 1, "the driver lost the killed worker's executor");
             assertTrue(lostTasks.get() >= 1, "a training task died with its executor and was rerun");
-            assertEquals(5, spark.metrics().size());
+            assertEquals(ROUNDS, spark.metrics().size());
             processes = cluster.processes();
             assertTrue(processes.size() >= 2, "the master and the surviving worker run: " + processes);
         }
@@ -161,7 +134,9 @@ class StandaloneFaultTest {
     }
 
     private static Experiment load(Path file) {
-        return Experiment.resolve(ConfigTree.load(file), "exp");
+        ConfigTree tree = ConfigTree.load(file);
+        tree.set("run.rounds=" + ROUNDS);
+        return Experiment.resolve(tree, "quickstart");
     }
 
     private static String read(Path p) throws IOException {
