@@ -60,19 +60,6 @@ public final class EdgeCommand implements Callable<Integer> {
             description = "this edge's token at the cloud")
     Path tokenFile;
 
-    @Option(names = "--ca", paramLabel = "PEM", description = "CA that signed the cloud's certificate (TLS)")
-    Path ca;
-
-    @Option(names = "--cert", paramLabel = "PEM", description = "this edge's certificate at the cloud (mutual TLS)")
-    Path cert;
-
-    @Option(names = "--key", paramLabel = "PEM", description = "its private key, PKCS#8 (mutual TLS)")
-    Path key;
-
-    @Option(names = "--authority", paramLabel = "NAME", description = "the cloud's name to check its certificate"
-            + " against (default: the host)")
-    String authority;
-
     @Option(names = "--host", defaultValue = "127.0.0.1",
             description = "address to listen on for the clients (default ${DEFAULT-VALUE}; 0.0.0.0 for every"
                     + " interface)")
@@ -85,17 +72,6 @@ public final class EdgeCommand implements Callable<Integer> {
     @Option(names = "--tokens", required = true, paramLabel = "FILE",
             description = "the clients' tokens, '<client id> <token>' a line; only this edge's clients are accepted")
     Path tokens;
-
-    @Option(names = "--listen-cert", paramLabel = "PEM", description = "the edge's server certificate chain for its"
-            + " clients (TLS)")
-    Path listenCert;
-
-    @Option(names = "--listen-key", paramLabel = "PEM", description = "its private key, PKCS#8 (TLS)")
-    Path listenKey;
-
-    @Option(names = "--client-ca", paramLabel = "PEM", description = "require client certificates from this CA"
-            + " (mutual TLS)")
-    Path clientCa;
 
     @Option(names = "--insecure", description = "plaintext without TLS, to the cloud and to the clients (loopback"
             + " trials only)")
@@ -110,11 +86,17 @@ public final class EdgeCommand implements Callable<Integer> {
     int maxReconnects;
 
     @picocli.CommandLine.Mixin
+    TlsOptions.Connecting toServer;
+
+    @picocli.CommandLine.Mixin
+    TlsOptions.Listening forClients;
+
+    @picocli.CommandLine.Mixin
     DataStores.Offline offline;
 
     @Override
     public Integer call() {
-        if (!insecure && (ca == null || listenCert == null || listenKey == null)) {
+        if (!insecure && (!toServer.complete() || !forClients.complete())) {
             throw new IllegalArgumentException("edge needs --ca (TLS to the cloud) and --listen-cert and --listen-key"
                     + " (TLS to its clients), or --insecure for a plaintext loopback trial");
         }
@@ -148,8 +130,7 @@ public final class EdgeCommand implements Callable<Integer> {
             float[] init = new float[model.numParams()];
             model.getParams(init);
             UpdateLayout layout = JoinCommand.layout(model);
-            Security.TlsFiles down = insecure ? Security.TlsFiles.none()
-                    : new Security.TlsFiles(listenCert, listenKey, clientCa);
+            Security.TlsFiles down = forClients.files(insecure);
             GrpcTransport.Settings settings = new GrpcTransport.Settings(host, port, clients, init.length,
                     mine.length, joinTimeout, 120, Wire.DEFAULT_CHUNK_BYTES,
                     UpdateValidator.defaultMaxBytes(init.length), down,
@@ -160,10 +141,10 @@ public final class EdgeCommand implements Callable<Integer> {
                 int samples = tier.awaitClients();
                 EdgeAggregator edge = hierarchy.edge(edgeId, tier, layout, init, SeedTree.root(spec.seed()),
                         EdgeTiming.NONE);
-                Security.TlsFiles up = insecure ? Security.TlsFiles.none() : new Security.TlsFiles(cert, key, ca);
+                Security.TlsFiles up = toServer.files(insecure);
                 GrpcParticipant.Settings s = new GrpcParticipant.Settings(hostPort[0],
-                        Integer.parseInt(hostPort[1]), up, authority, Security.readToken(tokenFile), maxReconnects,
-                        1.0, 600);
+                        Integer.parseInt(hostPort[1]), up, toServer.authority, Security.readToken(tokenFile),
+                        maxReconnects, 1.0, 600);
                 log.println("edge: edge " + edgeId + " has its " + mine.length + " clients (" + samples
                         + " samples), kappa2 = " + hierarchy.edgeRounds() + "; connecting to the cloud at " + server);
                 try (GrpcParticipant p = new GrpcParticipant(s, edge, () -> null)) {

@@ -48,19 +48,6 @@ public final class JoinCommand implements Callable<Integer> {
             + " here; its training split is this participant's data); default: its shard of the file's partition")
     Path data;
 
-    @Option(names = "--ca", paramLabel = "PEM", description = "CA that signed the server certificate (TLS)")
-    Path ca;
-
-    @Option(names = "--cert", paramLabel = "PEM", description = "this participant's certificate (mutual TLS)")
-    Path cert;
-
-    @Option(names = "--key", paramLabel = "PEM", description = "its private key, PKCS#8 (mutual TLS)")
-    Path key;
-
-    @Option(names = "--authority", paramLabel = "NAME", description = "server name to check the certificate"
-            + " against (default: the host)")
-    String authority;
-
     @Option(names = "--insecure", description = "plaintext without TLS (loopback trials only)")
     boolean insecure;
 
@@ -69,11 +56,14 @@ public final class JoinCommand implements Callable<Integer> {
     int maxReconnects;
 
     @picocli.CommandLine.Mixin
+    TlsOptions.Connecting toServer;
+
+    @picocli.CommandLine.Mixin
     DataStores.Offline offline;
 
     @Override
     public Integer call() {
-        if (!insecure && ca == null) {
+        if (!insecure && !toServer.complete()) {
             throw new IllegalArgumentException("join needs --ca (TLS), or --insecure for a plaintext loopback trial");
         }
         GrpcParticipant.Result r = run(System.err);
@@ -98,8 +88,8 @@ public final class JoinCommand implements Callable<Integer> {
         Model model = spec.models().create();
         try {
             FlClient client = client(spec, clientId, local, layout(model));
-            Security.TlsFiles tls = insecure ? Security.TlsFiles.none() : new Security.TlsFiles(cert, key, ca);
-            GrpcParticipant.Settings s = new GrpcParticipant.Settings(host, port, tls, authority,
+            Security.TlsFiles tls = toServer.files(insecure);
+            GrpcParticipant.Settings s = new GrpcParticipant.Settings(host, port, tls, toServer.authority,
                     Security.readToken(tokenFile), maxReconnects, 1.0, 600);
             log.println("join: participant " + clientId + " with " + local.size() + " samples, connecting to "
                     + server);

@@ -72,29 +72,6 @@ public final class PeerCommand implements Callable<Integer> {
             + " ${DEFAULT-VALUE}; 0.0.0.0 for every interface)")
     String host;
 
-    @Option(names = "--ca", paramLabel = "PEM", description = "CA that signed the peers' server certificates (TLS)")
-    Path ca;
-
-    @Option(names = "--cert", paramLabel = "PEM", description = "this peer's client certificate (mutual TLS)")
-    Path cert;
-
-    @Option(names = "--key", paramLabel = "PEM", description = "its private key, PKCS#8 (mutual TLS)")
-    Path key;
-
-    @Option(names = "--listen-cert", paramLabel = "PEM", description = "this peer's server certificate chain (TLS)")
-    Path listenCert;
-
-    @Option(names = "--listen-key", paramLabel = "PEM", description = "its private key, PKCS#8 (TLS)")
-    Path listenKey;
-
-    @Option(names = "--client-ca", paramLabel = "PEM", description = "require client certificates from this CA"
-            + " (mutual TLS)")
-    Path clientCa;
-
-    @Option(names = "--authority", paramLabel = "NAME", description = "server name to check the neighbours'"
-            + " certificates against (default: their host)")
-    String authority;
-
     @Option(names = "--insecure", description = "plaintext without TLS (loopback trials only)")
     boolean insecure;
 
@@ -106,11 +83,17 @@ public final class PeerCommand implements Callable<Integer> {
     Path out;
 
     @picocli.CommandLine.Mixin
+    TlsOptions.Connecting toServer;
+
+    @picocli.CommandLine.Mixin
+    TlsOptions.Listening forClients;
+
+    @picocli.CommandLine.Mixin
     DataStores.Offline offline;
 
     @Override
     public Integer call() {
-        if (!insecure && (ca == null || listenCert == null || listenKey == null)) {
+        if (!insecure && (!toServer.complete() || !forClients.complete())) {
             throw new IllegalArgumentException("peer needs --ca (TLS to its neighbours) and --listen-cert and"
                     + " --listen-key (TLS for them), or --insecure for a plaintext loopback trial");
         }
@@ -204,18 +187,17 @@ public final class PeerCommand implements Callable<Integer> {
             FlClient client = new FlClient(peerId, spec.clientData().get(peerId),
                     () -> new IdentityCompressor().newState(layout, rng), spec.training(), seeds, false);
             String token = Security.readToken(tokenFile);
-            Security.TlsFiles up = insecure ? Security.TlsFiles.none() : new Security.TlsFiles(cert, key, ca);
+            Security.TlsFiles up = toServer.files(insecure);
             Map<Integer, GrpcParticipant.Settings> connect = new HashMap<>();
             for (int j = 0; j < peerId; j++) {
                 connect.put(j, new GrpcParticipant.Settings(addresses[j][0], Integer.parseInt(addresses[j][1]), up,
-                        authority, token, 20, 1.0, 600));
+                        toServer.authority, token, 20, 1.0, 600));
             }
             int[] higher = java.util.Arrays.stream(gossip.mixing().support(peerId)).filter(j -> j > peerId)
                     .sorted().toArray();
             GrpcTransport.Settings listen = null;
             if (higher.length > 0) {
-                Security.TlsFiles down = insecure ? Security.TlsFiles.none()
-                        : new Security.TlsFiles(listenCert, listenKey, clientCa);
+                Security.TlsFiles down = forClients.files(insecure);
                 listen = new GrpcTransport.Settings(host, Integer.parseInt(addresses[peerId][1]), n, init.length,
                         higher.length, joinTimeout, 120, Wire.DEFAULT_CHUNK_BYTES,
                         UpdateValidator.defaultMaxBytes(init.length), down,
