@@ -125,8 +125,9 @@ public final class PlanCommand implements Callable<Integer> {
     String evaluate;
 
     @Option(names = "--stack", paramLabel = "NAME", defaultValue = SoftwareStack.DEFAULT,
-            description = "training software the plan runs on: megatron-core (default), megatron-2021, deepspeed-zero "
-                + "(its compute and ZeRO-3 factors; see docs/planner.md)")
+            description = "training software the plan runs on: megatron-core (default), megatron-core-tp-overlap "
+                + "(with --tp-comm-overlap), megatron-2021, deepspeed-zero (its compute and ZeRO-3 factors; see "
+                + "docs/planner.md)")
     String stack;
 
     @Option(names = "--target", paramLabel = "STACK", defaultValue = "any",

@@ -24,7 +24,7 @@ import org.dml4j.planner.model.Precision;
  *       all-reduces, memory-bound kernels, pipeline bubble and point-to-point, data-parallel all-reduce, optimizer)
  *       modelled separately. It is the sustained fraction of peak of Megatron-LM's transformer matrix
  *       multiplications inside a training step.</li>
- *   <li>H100 and H200 ({@value #HOPPER_EFFICIENCY}): fitted, under {@code megatron-core}, on the odd rows (1.7B,
+ *   <li>H100 and H200 ({@value #HOPPER_EFFICIENCY}): fitted, under {@code megatron-core-tp-overlap} (the README states {@code --tp-comm-overlap}), on the odd rows (1.7B,
  *       16B, 70B, 177B, 462B) of the H100 weak-scaling table in Megatron-LM's README ({@code images/model_table.png},
  *       commit f2e5db402c44ae309aa6448bcb4ae87e8ae0f5f4); the even rows are validation rows.</li>
  *   <li>V100, A10, L40S, MI250X, MI300X ({@value #ASSUMED_EFFICIENCY}): assumed, not calibrated; override with a
@@ -37,7 +37,7 @@ public final class GpuCatalog {
     /** A100 efficiency factor, calibrated on Megatron-LM's SC 2021 Table 1. */
     public static final double A100_EFFICIENCY = 0.65;
     /** H100/H200 efficiency factor. */
-    public static final double HOPPER_EFFICIENCY = 0.58;
+    public static final double HOPPER_EFFICIENCY = 0.53;
     /**
      * GEMM ridge factor of every built-in type ({@link GpuType}): 0, no dependence of the matrix multiplications'
      * efficiency on their size. Fitted on the calibration set of {@code docs/planner.md} together with the efficiency

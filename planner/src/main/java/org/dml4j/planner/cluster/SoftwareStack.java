@@ -19,8 +19,11 @@ import java.util.Objects;
  * with per-rank chunks of a few MB fall well short of line rate). {@code forwardPrefetch} says whether the
  * next module's gather runs while the current module computes in the forward pass: DeepSpeed's default prefetch bucket
  * ({@code stage3_prefetch_bucket_size} = 5e7 parameters) is far smaller than one transformer matrix of a large model,
- * so its forward gathers are exposed; FSDP2 prefetches one whole module. Each value's origin is in {@code source};
- * the calibration and validation tables are in {@code docs/planner.md}.
+ * so its forward gathers are exposed; FSDP2 prefetches one whole module. {@code tpCommOverlap} says whether
+ * tensor-parallel communication runs beside the GEMMs it feeds (Megatron-LM's {@code --tp-comm-overlap}: Transformer
+ * Engine's userbuffers split each sequence-parallel all-gather and reduce-scatter into chunks overlapped with the
+ * chunks of the adjacent GEMM; it needs sequence parallelism). Each value's origin is in {@code source}; the
+ * calibration and validation tables are in {@code docs/planner.md}.
  *
  * <p>Immutable and thread-safe.
  *
@@ -28,10 +31,11 @@ import java.util.Objects;
  * @param computeFactor           multiplier of the GPU's achievable FLOP/s, in (0, 2]
  * @param zeroBandwidthEfficiency fraction of link bandwidth reached by ZeRO-3/FSDP collectives, in (0, 1]
  * @param forwardPrefetch         whether ZeRO-3/FSDP gathers overlap the forward compute
+ * @param tpCommOverlap           whether sequence-parallel tensor-parallel collectives overlap the GEMMs
  * @param source                  where the values come from
  */
 public record SoftwareStack(String name, double computeFactor, double zeroBandwidthEfficiency,
-                            boolean forwardPrefetch, String source) {
+                            boolean forwardPrefetch, boolean tpCommOverlap, String source) {
     /**
      * Fitted on Korthikanti et al. (MLSys 2023) Table 5's four rows (A100, sequence parallelism with selective
      * recomputation, 22B to 1T), with the A100 efficiency fixed, by least squares on the log errors
@@ -50,6 +54,28 @@ public record SoftwareStack(String name, double computeFactor, double zeroBandwi
     public static final String DEFAULT = "megatron-core";
 
     private static final Map<String, SoftwareStack> BUILT_IN = build();
+
+    /**
+     * A stack without tensor-parallel communication overlap.
+     *
+     * @param name                    the name
+     * @param computeFactor           compute factor
+     * @param zeroBandwidthEfficiency ZeRO-3 bandwidth efficiency
+     * @param forwardPrefetch         ZeRO-3 forward prefetch
+     * @param source                  where the values come from
+     */
+    public SoftwareStack(String name, double computeFactor, double zeroBandwidthEfficiency, boolean forwardPrefetch,
+                         String source) {
+        this(name, computeFactor, zeroBandwidthEfficiency, forwardPrefetch, false, source);
+    }
+
+    /**
+     * @param on whether tensor-parallel communication overlaps the GEMMs
+     * @return a copy with that setting
+     */
+    public SoftwareStack withTpCommOverlap(boolean on) {
+        return new SoftwareStack(name, computeFactor, zeroBandwidthEfficiency, forwardPrefetch, on, source);
+    }
 
     /** Validates, naming the field. */
     public SoftwareStack {
@@ -73,6 +99,10 @@ public record SoftwareStack(String name, double computeFactor, double zeroBandwi
         m.put("megatron-core", new SoftwareStack("megatron-core", MEGATRON_CORE_COMPUTE, DEEPSPEED_ZERO_BANDWIDTH,
                 true, "Megatron-LM/Megatron Core from 2022 (sequence-parallel and fused kernels): compute fitted on "
                 + "Korthikanti et al., MLSys 2023, Table 5; FSDP2 prefetches one module; " + zero));
+        m.put("megatron-core-tp-overlap", new SoftwareStack("megatron-core-tp-overlap", MEGATRON_CORE_COMPUTE,
+                DEEPSPEED_ZERO_BANDWIDTH, true, true, "megatron-core run with --tp-comm-overlap (Transformer Engine "
+                + "userbuffers), as the Megatron-LM README's H100 table states for its runs (NVIDIA/Megatron-LM "
+                + "f2e5db40): compute factor of megatron-core; " + zero));
         m.put("deepspeed-zero", new SoftwareStack("deepspeed-zero", 1.0, DEEPSPEED_ZERO_BANDWIDTH, false,
                 "DeepSpeed ZeRO-3 as run by Narayanan et al., SC 2021, Table 2: " + zero + "; default prefetch "
                 + "bucket (5e7 parameters) leaves forward gathers exposed"));

@@ -42,8 +42,28 @@ final class UnitTable {
     /** Gathered modules per unit: four per transformer block (QKV, projection, two FFN matrices), one otherwise. */
     final double[] modules;
 
+    /**
+     * Share of a layer's forward tensor-parallel communication that stays exposed under Transformer Engine's
+     * userbuffers overlap whatever the GEMM window: the forward's two all-gathers are ring exchanges (tp chunks, each
+     * received while the previous chunk's GEMM runs: none exposed), its two reduce-scatters are pipelined in 4 splits
+     * (the last split's reduce-scatter runs after the last GEMM chunk: a quarter of each exposed), so 1/8 of the
+     * forward's four collectives; the backward's all-gathers are ring exchanges or bulk overlaps with the
+     * input-gradient GEMM, its reduce-scatters bulk overlaps with the weight-gradient GEMM (share 0). Defaults of
+     * TransformerEngine's {@code initialize_ub} ({@code num_splits}: 4 for "pipeline", tp for "ring_exchange").
+     */
+    static final double TP_OVERLAP_FORWARD_EXPOSED = 1.0 / 8;
+
     UnitTable(ModelSpec model, List<int[]> unitLayers, int t, boolean sp, Recompute r, int mb, int ep,
               StageHardware hw) {
+        this(model, unitLayers, t, sp, r, mb, ep, hw, false);
+    }
+
+    /**
+     * @param tpOverlap whether sequence-parallel TP collectives overlap the layer's GEMMs (only with {@code sp} and
+     *                  {@code t > 1}), see {@link #TP_OVERLAP_FORWARD_EXPOSED}
+     */
+    UnitTable(ModelSpec model, List<int[]> unitLayers, int t, boolean sp, Recompute r, int mb, int ep,
+              StageHardware hw, boolean tpOverlap) {
         List<LayerSpec> layers = model.layers();
         units = unitLayers.size();
         f = new double[units + 1];
@@ -103,9 +123,15 @@ final class UnitTable {
                     epF = l.allToAlls() * imb * Collectives.allToAll(l.allToAllBytes() * mb / tpSplit, ep, perNode,
                             hw.intraBw(), hw.intraLat(), hw.interBw(), hw.interLat());
                 }
+                double tpB = tpF;
+                if (tpOverlap && sp && tpF > 0) {
+                    // forward collectives beside the forward GEMMs, backward ones beside the input-gradient GEMMs
+                    tpB = AnalyticEvaluator.overlapped(tpF, gemm, 0);
+                    tpF = AnalyticEvaluator.overlapped(tpF, gemm, TP_OVERLAP_FORWARD_EXPOSED);
+                }
                 double fwdCompute = gemm + attn + memF;
                 double fwd = fwdCompute + tpF + epF;
-                double bwdInput = gemm + 2 * attn + 2 * memF + tpF + epF;
+                double bwdInput = gemm + 2 * attn + 2 * memF + tpB + epF;
                 double recompute = 0;
                 if (r == Recompute.FULL && l.recomputable()) {
                     recompute = fwd;
@@ -118,7 +144,7 @@ final class UnitTable {
                 uw += wgrad;
                 ucmp += fwdCompute + (gemm + 2 * attn + 2 * memF) + wgrad;
                 urec += recompute;
-                utp += 2 * tpF;
+                utp += tpF + tpB;
                 uep += 2 * epF;
                 double full = rep + split + scores;
                 if (r == Recompute.FULL && l.recomputable()) {

@@ -42,8 +42,10 @@ class CalibrationFitTest {
         long missesOff = validationMisses(off);
         long missesCurve = validationMisses(curve);
 
-        // Assert: in sample the curve fits better; out of sample it misses where the model without it does not.
-        // When a change to the model makes the curve hold out of sample, this fails and docs/planner.md changes.
+        // Assert: in sample the curve fits better; out of sample it misses where the model without it does not
+        // (a miss: beyond 10% or beyond 3 MFU points; since tensor-parallel overlap is modelled: Llama 3 405B at 8192
+        // GPUs, +10.1% and +4.4 points, and ZeRO-3 530B on 640 GPUs, +3.3 points). When a change to the model makes
+        // the curve hold out of sample, this fails and docs/planner.md changes.
         assertTrue(lossCurve < 0.7 * lossOff, lossCurve + " vs " + lossOff + " (" + curve + ")");
         assertEquals(0, missesOff, "validation misses without the curve");
         assertTrue(missesCurve >= 2, missesCurve + " validation misses with the curve (" + curve + ")");
@@ -52,7 +54,8 @@ class CalibrationFitTest {
     private static long validationMisses(Calibration k) {
         long n = 0;
         for (Run r : PublishedRuns.load("validation")) {
-            if (Math.abs(r.error(PublishedRuns.predict(r, k))) > PublishedRuns.GOAL) {
+            org.dml4j.planner.Plan p = PublishedRuns.predict(r, k);
+            if (Math.abs(r.error(p)) > PublishedRuns.GOAL || Math.abs(r.pointsError(p)) > PublishedRuns.GOAL_POINTS) {
                 n++;
             }
         }
