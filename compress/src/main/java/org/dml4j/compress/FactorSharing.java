@@ -7,7 +7,8 @@ package org.dml4j.compress;
  * compress: {@link #localP}; the mean of all workers' arrays (an all-reduce, element by element) to
  * {@link #setSharedP}; {@link CompressorState#compress}; after aggregation, the mean of the workers' Q factors to
  * {@link #setSharedQ}. The mean of the decoded updates is then the paper's {@code P̂ Q̄ᵀ}. {@link ErrorFeedback} states
- * forward every call, applied to residual plus update.
+ * forward every call, applied to residual plus update. (Driven this way the replies carry P̂ and Q; the states'
+ * {@link RoundExchange} makes the same two all-reduces before {@code compress}, and its replies carry neither.)
  *
  * <p>Arrays hold the factored layers one after the other, in layer order: rank columns of {@code rows} values for
  * P, rank columns of {@code cols} values for Q (the layout of {@link LowRankUpdate.Factored}).

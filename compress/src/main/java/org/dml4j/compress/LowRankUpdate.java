@@ -10,7 +10,10 @@ import org.dml4j.core.FloatKernels;
  * carries its values as they are (biases and other layers not worth factoring). Immutable and thread-safe.
  *
  * <p>Wire layout after the header: block count, then per block a type byte and either {@code rows, cols, rank} and
- * the factors, or a length and the raw values, all values in the update's {@link ValueFormat}.
+ * the factors, or a length and the raw values, all values in the update's {@link ValueFormat}. A factored block
+ * whose factors travelled in the round's exchange ({@link Factored#exchanged()}, PowerSGD's all-reduce form) carries
+ * only its type byte and shape: such an update is counted ({@link #wireBytes()}) but has no encoding of its own
+ * ({@link UpdateCodec#encode(CompressedUpdate)} refuses it).
  */
 public final class LowRankUpdate implements CompressedUpdate {
     /** One block of a low-rank update. */
@@ -27,13 +30,30 @@ public final class LowRankUpdate implements CompressedUpdate {
      * ({@code p[c*rows + i]}), {@code q} the columns of Q ({@code q[c*cols + j]}). The arrays are handed over and must
      * not be mutated afterwards.
      *
-     * @param rows rows of the matrix, at least 1
-     * @param cols columns of the matrix, at least 1
-     * @param rank number of factor columns, at least 1
-     * @param p    {@code rank * rows} values
-     * @param q    {@code rank * cols} values
+     * @param rows      rows of the matrix, at least 1
+     * @param cols      columns of the matrix, at least 1
+     * @param rank      number of factor columns, at least 1
+     * @param p         {@code rank * rows} values
+     * @param q         {@code rank * cols} values
+     * @param exchanged the factors travelled in the round exchange ({@link RoundExchange}) before this reply: P as
+     *                  the all-reduced mean the receiver holds (P̂ is its orthonormalization), Q as the sender's own
+     *                  report. The block then puts only its type byte and shape on the wire; {@link #carried()} still
+     *                  counts the {@code rank * (rows + cols)} values the sender sent for it (its P and Q reports)
      */
-    public record Factored(int rows, int cols, int rank, float[] p, float[] q) implements Block {
+    public record Factored(int rows, int cols, int rank, float[] p, float[] q, boolean exchanged) implements Block {
+        /**
+         * A block that carries its factors.
+         *
+         * @param rows rows of the matrix, at least 1
+         * @param cols columns of the matrix, at least 1
+         * @param rank number of factor columns, at least 1
+         * @param p    {@code rank * rows} values
+         * @param q    {@code rank * cols} values
+         */
+        public Factored(int rows, int cols, int rank, float[] p, float[] q) {
+            this(rows, cols, rank, p, q, false);
+        }
+
         /** Validates the shape. */
         public Factored {
             Objects.requireNonNull(p, "p");
@@ -105,7 +125,7 @@ public final class LowRankUpdate implements CompressedUpdate {
             Block blk = Objects.requireNonNull(blocks.get(b), "block");
             Block copy = switch (blk) {
                 case Factored f -> new Factored(f.rows(), f.cols(), f.rank(), finiteCopy(f.p(), format, b),
-                        finiteCopy(f.q(), format, b));
+                        finiteCopy(f.q(), format, b), f.exchanged());
                 case Raw r -> new Raw(finiteCopy(r.values(), format, b));
             };
             this.blocks[b] = copy;
@@ -153,13 +173,31 @@ public final class LowRankUpdate implements CompressedUpdate {
         return e;
     }
 
+    /**
+     * @return bytes on the wire: header, block count, and per block its type byte, then {@code rows, cols, rank} and
+     *     the factors, or a length and the raw values; an {@linkplain Factored#exchanged() exchanged} block's factors
+     *     are not among them (their bytes are the round exchange's)
+     */
     @Override
     public long wireBytes() {
         long bytes = UpdateCodec.HEADER_BYTES + 4L;
         for (Block b : blocks) {
-            bytes += 1 + (b instanceof Factored ? 12 : 4) + (long) format.bytes() * b.carried();
+            bytes += switch (b) {
+                case Factored f -> 1 + 12 + (f.exchanged() ? 0 : (long) format.bytes() * f.carried());
+                case Raw r -> 1 + 4 + (long) format.bytes() * r.carried();
+            };
         }
         return bytes;
+    }
+
+    /** @return whether a block's factors travelled in the round exchange, so that the update has no encoding */
+    boolean hasExchangedBlocks() {
+        for (Block b : blocks) {
+            if (b instanceof Factored f && f.exchanged()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override
@@ -206,7 +244,8 @@ public final class LowRankUpdate implements CompressedUpdate {
      */
     public Block block(int b) {
         return switch (blocks[b]) {
-            case Factored f -> new Factored(f.rows(), f.cols(), f.rank(), f.p().clone(), f.q().clone());
+            case Factored f -> new Factored(f.rows(), f.cols(), f.rank(), f.p().clone(), f.q().clone(),
+                    f.exchanged());
             case Raw r -> new Raw(r.values().clone());
         };
     }

@@ -23,11 +23,15 @@ import org.dml4j.core.FloatKernels;
  * {@code M_w Q} is orthonormalized identically on every worker, each sends {@code Q_w = M_wᵀ P̂}, and the mean of the
  * workers' Q is the next round's shared warm start, so the mean of the decoded updates is the paper's
  * {@code P̂ Q̄ᵀ = P̂ P̂ᵀ M̄}. The states then ask a federated runtime for these all-reduces ({@link RoundExchange},
- * two phases a round, both combined by {@link RoundExchange.Reduction#MEAN}): phase 0 averages the workers' current
- * Q into the round's shared warm start (the paper's all-reduce of the previous round's Q, made at the start of the
- * next round because a federated server sends its aggregate, not the mean Q), phase 1 averages {@code P = M Q}.
- * With full participation this is the paper's algorithm; with a sampled cohort, phase 0 averages the Q the cohort's
- * workers last computed. With error feedback, a worker's residual is what its own message misses,
+ * two phases a round, both combined by {@link RoundExchange.Reduction#MEAN}), as the paper's Algorithm 1 makes
+ * them: phase 0 sends {@code P = M Q} and gets the mean P, phase 1 sends {@code Q_w = M_wᵀ P̂} and gets the mean Q,
+ * which becomes the warm start of the worker's next round. The reply then carries only the raw layers: its factored
+ * blocks are {@linkplain LowRankUpdate.Factored#exchanged() exchanged} (P̂ follows from the mean P the server
+ * combined, {@code Q_w} is the worker's phase-1 report), so a round's uplink is exactly the two all-reduces' P and
+ * Q, the raw layers and headers. With full participation this is the paper's algorithm; with a sampled cohort, a
+ * worker starts from the mean Q of the last round it took part in, so the cohort's workers may start from different
+ * Q: P̂ is still one orthonormal basis shared by the cohort and each update is still {@code P̂ P̂ᵀ M_w}, only the
+ * warm start is weaker. With error feedback, a worker's residual is what its own message misses,
  * {@code M_w − P̂ Q_wᵀ}. Use error feedback, as the paper does.
  *
  * <p>Immutable and thread-safe; states are per worker. Matrix products use {@link FloatKernels} dot/axpy on rows.
@@ -108,6 +112,10 @@ public final class PowerSgdCompressor implements GradientCompressor {
         private final long initialDraws;
         /** The orthonormalized shared P of every factored layer for the next call only ({@link #setSharedP}). */
         private float[][] sharedP;
+        /** This round's {@code Q_w = Mᵀ P̂} of every factored layer, reported in exchange phase 1, or null. */
+        private float[][] reportedQ;
+        /** Whether exchange phase 1 installed the mean Q as the next warm start this round. */
+        private boolean exchangedQ;
 
         State(UpdateLayout layout, SplittableRandom rng) {
             this.rng = Objects.requireNonNull(rng, "rng");
@@ -226,23 +234,42 @@ public final class PowerSgdCompressor implements GradientCompressor {
                 return Reduction.MEAN;
             }
 
+            /** Phase 0: {@code P = M Q} ({@link #localP}); phase 1: {@code Q_w = Mᵀ P̂} with the shared P̂. */
             @Override
             public float[] localStatistic(int phase, float[] update) {
                 RoundExchange.checkPhase(phase, 2);
                 if (phase == 0) {
-                    Checks.length(update, dim);
-                    return q();
+                    return localP(update);
                 }
-                return localP(update);
+                Checks.length(update, dim);
+                if (sharedP == null) {
+                    throw new IllegalStateException("powersgd: exchange phase 1 needs the mean P of phase 0 first");
+                }
+                FloatKernels k = FloatKernels.get();
+                float[][] own = new float[layers][];
+                for (int l = 0; l < layers; l++) {
+                    if (q[l] != null) {
+                        own[l] = new float[q[l].length];
+                        backProject(k, update, offsets[l], l, sharedP[l], own[l]);
+                    }
+                }
+                reportedQ = own;
+                return concat(own);
             }
 
+            /** Phase 0: the mean P ({@link #setSharedP}); phase 1: the mean Q, the next round's warm start. */
             @Override
             public void setShared(int phase, float[] combined) {
                 RoundExchange.checkPhase(phase, 2);
                 if (phase == 0) {
-                    setSharedQ(combined);
-                } else {
                     setSharedP(combined);
+                } else {
+                    if (reportedQ == null) {
+                        throw new IllegalStateException("powersgd: exchange phase 1's mean Q came before this"
+                                + " worker's own report");
+                    }
+                    setSharedQ(combined);
+                    exchangedQ = true;
                 }
             }
         };
@@ -291,15 +318,35 @@ public final class PowerSgdCompressor implements GradientCompressor {
 
         @Override
         public float[] q() {
-            float[] out = new float[factorLength(q)];
+            return concat(q);
+        }
+
+        /** @return the factored layers' arrays one after the other (a new array) */
+        private float[] concat(float[][] factors) {
+            float[] out = new float[factorLength(factors)];
             int o = 0;
-            for (float[] ql : q) {
-                if (ql != null) {
-                    System.arraycopy(ql, 0, out, o, ql.length);
-                    o += ql.length;
+            for (float[] f : factors) {
+                if (f != null) {
+                    System.arraycopy(f, 0, out, o, f.length);
+                    o += f.length;
                 }
             }
             return out;
+        }
+
+        /** {@code out = Mᵀ P} of layer l, M at {@code update[off..]}, P in {@code pl} ({@code rank} columns). */
+        private void backProject(FloatKernels k, float[] update, int off, int l, float[] pl, float[] out) {
+            int r = rows[l];
+            int c = cols[l];
+            java.util.Arrays.fill(out, 0f);
+            for (int i = 0; i < r; i++) {
+                for (int j = 0; j < rank; j++) {
+                    float a = pl[j * r + i];
+                    if (a != 0f) {
+                        k.axpy(a, update, off + i * c, out, j * c, c);
+                    }
+                }
+            }
         }
 
         private int factorLength(float[][] factors) {
@@ -341,6 +388,9 @@ public final class PowerSgdCompressor implements GradientCompressor {
             }
             float[][] shared = sharedP;
             sharedP = null;
+            float[][] reported = exchangedQ ? reportedQ : null; // Q_w went out in phase 1; q holds the mean Q
+            reportedQ = null;
+            exchangedQ = false;
             FloatKernels k = FloatKernels.get();
             LowRankUpdate.Block[] blocks = new LowRankUpdate.Block[layers];
             for (int l = 0; l < layers; l++) {
@@ -365,20 +415,17 @@ public final class PowerSgdCompressor implements GradientCompressor {
                     project(k, update, off, l);
                     orthonormalize(k, pl, r);
                 }
-                java.util.Arrays.fill(ql, 0f);
-                for (int i = 0; i < r; i++) {
-                    for (int j = 0; j < rank; j++) {
-                        float a = pl[j * r + i];
-                        if (a != 0f) {
-                            k.axpy(a, update, off + i * c, ql, j * c, c);
-                        }
-                    }
+                float[] qOut;
+                if (reported != null) {
+                    qOut = reported[l]; // the warm start q[l] stays the mean Q of phase 1
+                } else {
+                    backProject(k, update, off, l, pl, ql);
+                    qOut = ql.clone();
                 }
                 float[] pOut = pl.clone();
-                float[] qOut = ql.clone();
                 format.roundInPlace(pOut, 0, pOut.length);
                 format.roundInPlace(qOut, 0, qOut.length);
-                blocks[l] = new LowRankUpdate.Factored(r, c, rank, pOut, qOut);
+                blocks[l] = new LowRankUpdate.Factored(r, c, rank, pOut, qOut, reported != null);
             }
             return LowRankUpdate.wrap(dim, blocks, format);
         }

@@ -13,7 +13,8 @@ package org.dml4j.compress;
  * @param sharedQ       the paper's all-reduce form (default false): every worker starts from the same Q (drawn from a
  *                      seed fixed by the layer, not the worker's) and its states implement {@link FactorSharing}, by
  *                      which P and Q are all-reduced within a round; they ask a federated runtime for those
- *                      all-reduces as a {@link RoundExchange} of two phases (the mean Q, then the mean P)
+ *                      all-reduces as a {@link RoundExchange} of two phases (the mean P, then the mean Q), and
+ *                      their replies carry only the raw layers
  */
 public record PowerSgdConfig(int rank, Boolean warmStart, int[][] shapes, Boolean errorFeedback,
         String values, Boolean sharedQ)

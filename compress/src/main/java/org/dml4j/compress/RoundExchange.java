@@ -11,10 +11,11 @@ import java.util.Objects;
  * {@code fl}, {@code Coordinator}); no compressor-specific code runs on the server.
  *
  * <p>Who asks: TernGrad with {@code shared-scaler = true} (one phase: the per-bucket scalers, combined by
- * {@link Reduction#MAX}; Wen et al. 2017, §3) and PowerSGD with {@code shared-q = true} (two phases: the workers'
- * Q, combined by {@link Reduction#MEAN} as the round's warm start, then {@code P = M Q}, combined by
- * {@link Reduction#MEAN}; Vogels et al. 2019, Algorithm 1). Error feedback forwards the exchange, applied to
- * residual plus update ({@link ErrorFeedback}).
+ * {@link Reduction#MAX}; Wen et al. 2017, §3) and PowerSGD with {@code shared-q = true} (two phases, both combined
+ * by {@link Reduction#MEAN}: {@code P = M Q}, then {@code Q_w = Mᵀ P̂}, whose mean is the next round's warm start;
+ * Vogels et al. 2019, Algorithm 1; the reply then carries only what the phases did not, see
+ * {@link LowRankUpdate.Factored#exchanged()}). Error feedback forwards the exchange, applied to residual plus update
+ * ({@link ErrorFeedback}).
  *
  * <p>Call order, per round, on one state: for {@code phase = 0 .. exchanges()-1}: {@link #localStatistic}, then
  * {@link #setShared} with the combination of every worker's statistic of that phase; then

@@ -60,6 +60,8 @@ public final class UpdateCodec {
     /**
      * @param u the update
      * @return its encoding, exactly {@code u.wireBytes()} long
+     * @throws IllegalArgumentException when it is a low-rank update with {@linkplain LowRankUpdate.Factored#exchanged()
+     *                                  exchanged} blocks (their factors are on the round exchange's wire, not here)
      */
     public static byte[] encode(CompressedUpdate u) {
         Objects.requireNonNull(u, "u");
@@ -145,6 +147,10 @@ public final class UpdateCodec {
     }
 
     private static void write(CompressedUpdate u, Writer w, long len) {
+        if (u instanceof LowRankUpdate l && l.hasExchangedBlocks()) {
+            throw new IllegalArgumentException("the low-rank update has blocks whose factors travelled in the round"
+                    + " exchange (powersgd shared-q): it has no encoding of its own, only its count of wire bytes");
+        }
         w.putInt(MAGIC);
         w.put(CURRENT_VERSION);
         switch (u) {

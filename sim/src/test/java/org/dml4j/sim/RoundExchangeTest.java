@@ -295,6 +295,28 @@ class RoundExchangeTest {
                 .distinct().count() > 1);
     }
 
+    /**
+     * The bytes a round counts are those of the paper's two all-reduces (Vogels et al. 2019, Algorithm 1), by hand for
+     * the 6 x 5 model at rank 1, 7 clients: up, a statistic of P (16 + 4 * 6) and one of Q (16 + 4 * 5), and a reply
+     * of header 12, block count 4 and the factored block's type and shape 13 (P̂ and Q are not sent again); down, the
+     * dense model (12 + 4 * 30) and the mean P and mean Q (as large as the reports).
+     */
+    @Test
+    void powerSgdCountsExactlyTheTwoAllReduces() {
+        Run a = run(2, new PowerSgdConfig(1, true, null, true, null, true), MatrixModel::new, null);
+        long perClientUp = (16 + 4 * 6) + (16 + 4 * 5) + (12 + 4 + 13);
+        long perClientDown = (12 + 4 * 30) + (16 + 4 * 6) + (16 + 4 * 5);
+        assertEquals(5, a.result().rounds().size());
+        for (RoundMetrics m : a.result().rounds()) {
+            assertEquals(7, m.clients());
+            assertEquals(7 * perClientUp, m.bytesUp(), m.toString());
+            assertEquals(7 * perClientDown, m.bytesDown(), m.toString());
+        }
+        for (Reply.Ok ok : a.strategy().replies) {
+            assertTrue(((LowRankUpdate.Factored) ((LowRankUpdate) ok.update()).block(0)).exchanged());
+        }
+    }
+
     /** An asynchronous strategy runs with an exchanging compressor unchanged: the tasks of one version exchange. */
     @Test
     void fedBuffRunsWithASharedScaler() {
