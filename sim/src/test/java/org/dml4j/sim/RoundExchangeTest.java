@@ -283,7 +283,7 @@ class RoundExchangeTest {
             assertTrue(previous == null || !java.util.Arrays.equals(previous, p));
             previous = p;
         }
-        long statistics = 2L * Statistic.HEADER_BYTES + 4L * (5 + 6); // phase 0: Q (5 values), phase 1: P (6)
+        long statistics = 2L * Statistic.HEADER_BYTES + 4L * (6 + 5); // phase 0: P (6 values), phase 1: Q (5)
         for (RoundMetrics m : a.result().rounds()) {
             long replies = rounds.get(m.round() - 1).stream().mapToLong(ok -> ok.update().wireBytes()).sum();
             assertEquals(replies + 7 * statistics, m.bytesUp(), m.toString());
