@@ -155,6 +155,8 @@ public final class UploadThroughput {
         Map<Integer, String> tokens = Map.of(0, "bench-token-0");
         double[] grpc = new double[repeats];
         double[] raw = new double[repeats];
+        double[] grpcCpu = new double[repeats];
+        double[] rawCpu = new double[repeats];
         try (GrpcTransport t = new GrpcTransport(settings(dim, UpdateValidator.defaultMaxBytes(dim), tls, dir,
                 tokens));
              GrpcParticipant p = new GrpcParticipant(client(t, tls, dir, tokens.get(0)), new Fixed(update),
@@ -188,15 +190,20 @@ public final class UploadThroughput {
             replies.take();
             rawCopy(encoded);
             for (int i = 0; i < repeats; i++) {
+                long c0 = processCpuNanos();
                 go.add(true);
                 Reply reply = replies.poll(600, TimeUnit.SECONDS);
                 if (!(reply instanceof Reply.Ok ok)) {
                     throw new IllegalStateException("the update was not accepted: " + reply);
                 }
+                long c1 = processCpuNanos();
                 grpc[i] = encoded.length / ok.uploadSeconds();
                 raw[i] = encoded.length / rawCopy(encoded);
-                System.out.printf(Locale.ROOT, "repeat %d: gRPC %.1f MB/s, raw socket %.1f MB/s%n", i + 1,
-                        grpc[i] / 1e6, raw[i] / 1e6);
+                long c2 = processCpuNanos();
+                grpcCpu[i] = (c1 - c0) / 1e9;
+                rawCpu[i] = (c2 - c1) / 1e9;
+                System.out.printf(Locale.ROOT, "repeat %d: gRPC %.1f MB/s, raw socket %.1f MB/s (process CPU: gRPC"
+                        + " %.3f s, raw %.3f s)%n", i + 1, grpc[i] / 1e6, raw[i] / 1e6, grpcCpu[i], rawCpu[i]);
             }
             go.add(false);
             coordinator.join(60_000);
@@ -204,9 +211,20 @@ public final class UploadThroughput {
         }
         double g = median(grpc);
         double s = median(raw);
-        System.out.printf(Locale.ROOT, "update of %d bytes (%d MiB, %s, 1 MiB chunks), %d repeats:"
-                        + " gRPC median %.1f MB/s, raw socket median %.1f MB/s, ratio %.2f%n", encoded.length, mib,
-                tls ? "TLS" : "plaintext", repeats, g / 1e6, s / 1e6, g / s);
+        System.out.printf(Locale.ROOT, "update of %d bytes (%d MiB, %s, %d KiB chunks), %d repeats:"
+                        + " gRPC median %.1f MB/s, raw socket median %.1f MB/s, ratio %.2f; median process CPU per"
+                        + " update: gRPC %.3f s, raw %.3f s%n", encoded.length, mib, tls ? "TLS" : "plaintext",
+                CHUNK >> 10, repeats, g / 1e6, s / 1e6, g / s, median(grpcCpu), median(rawCpu));
+    }
+
+    /**
+     * @return the CPU time of every thread of this process so far: both ends of either copy run here, so the
+     *     difference over a repeat is what that transfer cost (for gRPC it also counts the participant's encoding
+     *     and CRC and the coordinator's validation and decoding, which the throughput's timing leaves out)
+     */
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     /** @return the server's seconds from the first byte to the last of a loopback socket copy of {@code bytes} */

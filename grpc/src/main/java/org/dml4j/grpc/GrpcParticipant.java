@@ -4,6 +4,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.netty.channel.ChannelOption;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import java.lang.System.Logger.Level;
@@ -147,7 +148,8 @@ public final class GrpcParticipant implements AutoCloseable {
         this.participant = Objects.requireNonNull(participant, "participant");
         this.models = Objects.requireNonNull(models, "models");
         NettyChannelBuilder b = NettyChannelBuilder.forAddress(settings.host(), settings.port(),
-                Security.channelCredentials(settings.tls())).flowControlWindow(Wire.flowControlWindow());
+                        Security.channelCredentials(settings.tls())).flowControlWindow(Wire.flowControlWindow())
+                .withOption(ChannelOption.ALLOCATOR, NettyTuning.allocator()); // buffers reused (NettyTuning)
         if (settings.authority() != null) {
             b.overrideAuthority(settings.authority());
         }

@@ -5,6 +5,7 @@ import io.grpc.ServerInterceptors;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.netty.shaded.io.netty.channel.ChannelOption;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
@@ -248,7 +249,11 @@ public final class GrpcTransport implements Transport, AutoCloseable {
         try {
             this.server = NettyServerBuilder.forAddress(new InetSocketAddress(settings.host(), settings.port()),
                             Security.serverCredentials(settings.tls()))
-                    .addService(ServerInterceptors.intercept(new Service(), auth))
+                    .addService(ServerInterceptors.intercept(UplinkMarshaller.withChunkParser(new Service()
+                            .bindService()), auth))
+                    // buffers reused instead of pool chunks freed and allocated again (NettyTuning)
+                    .withOption(ChannelOption.ALLOCATOR, NettyTuning.allocator())
+                    .withChildOption(ChannelOption.ALLOCATOR, NettyTuning.allocator())
                     .maxInboundMessageSize(settings.chunkBytes() + 64 * 1024)
                     .flowControlWindow(Wire.flowControlWindow())
                     // participants ping every 30 s when they hear nothing (a long round, the coordinator decoding
