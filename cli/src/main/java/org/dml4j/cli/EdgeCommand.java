@@ -114,6 +114,7 @@ public final class EdgeCommand implements Callable<Integer> {
     GrpcParticipant.Result run(PrintStream log) {
         String[] hostPort = JoinCommand.hostPort(server);
         Experiment exp = RunCommand.load(file, overrides);
+        exp.requireDeployableTopology("edge");
         Experiment.Prepared prepared = exp.prepare(log);
         Hierarchy hierarchy = prepared.hierarchy();
         if (hierarchy == null) {

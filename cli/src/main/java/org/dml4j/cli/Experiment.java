@@ -55,6 +55,7 @@ import org.dml4j.sim.network.NetworkTopology;
 import org.dml4j.sim.topology.Grouping;
 import org.dml4j.sim.topology.Hierarchy;
 import org.dml4j.sim.topology.LanTiming;
+import org.dml4j.sim.topology.LinkChange;
 import org.dml4j.sim.topology.Placement;
 import org.dml4j.sim.topology.Regrouping;
 import org.dml4j.sim.topology.SiteTopology;
@@ -478,6 +479,37 @@ public final class Experiment {
 
     private static String typeOr(ObjectNode table, String where, String def) {
         return table.has("type") ? ConfigTree.type(table, where) : def;
+    }
+
+    /**
+     * Refuses the {@code [topology]} keys that only the simulator applies, before a deployment command
+     * ({@code dml4j serve}, {@code dml4j edge}) would silently ignore them: {@code link-changes} (scheduled changes of
+     * client–edge links in virtual time; a deployment's links are the real ones) and an {@code edge-host} other than
+     * {@code "dedicated"} (the simulated choice of the client that runs a site's edge; a deployed edge runs where
+     * {@code dml4j edge} is started).
+     *
+     * @param command the command, for the message ({@code "serve"}, {@code "edge"})
+     * @throws IllegalArgumentException naming the key and its value
+     */
+    public void requireDeployableTopology(String command) {
+        if (sites == null) {
+            return;
+        }
+        TopologyConfig tc = sites.config();
+        LinkChange[] changes = tc.linkChanges();
+        if (changes.length > 0) {
+            LinkChange first = changes[0];
+            throw new IllegalArgumentException(command + ": [topology] link-changes change links in virtual time, which"
+                    + " only the simulator (dml4j run) applies; a deployment's links are the real ones (got"
+                    + " link-changes with " + changes.length + (changes.length == 1 ? " entry" : " entries")
+                    + ", the first { at = " + first.at() + ", client = " + first.client() + ", site = \""
+                    + first.site() + "\", mbps = " + first.mbps() + " }): remove link-changes to deploy this file");
+        }
+        if (!tc.edgeHost().equals("dedicated")) {
+            throw new IllegalArgumentException(command + ": [topology] edge-host = \"" + tc.edgeHost() + "\" chooses"
+                    + " in the simulator which client runs each site's edge; a deployed edge runs where `dml4j edge`"
+                    + " is started: set edge-host = \"dedicated\" (the default) to deploy this file");
+        }
     }
 
     /** @return the run name */

@@ -147,6 +147,7 @@ public final class ServeCommand implements Callable<Integer> {
      * @return the final model
      */
     float[] run(Experiment exp, Path dir, PrintStream log) {
+        exp.requireDeployableTopology("serve");
         AtomicFiles.writeString(dir.resolve("run-manifest.json"),
                 exp.manifest(commandLine()).toJson());
         Experiment.Prepared prepared = exp.prepare(log);

@@ -190,4 +190,44 @@ class EdgeDeployTest {
                 dir.resolve("o"), QUIET));
         assertTrue(e.getMessage().contains("[gossip]") && e.getMessage().contains("dml4j peer"), e.getMessage());
     }
+
+    @Test
+    void serveAndEdgeRefuseTheTopologyKeysOnlyTheSimulatorApplies(@TempDir Path dir) throws Exception {
+        // Prepare: the hierarchical file with a scheduled link change, and with a simulated edge host
+        Path tokens = tokens(dir, "t", 4, "s-");
+        Path moving = dir.resolve("moving.toml");
+        Files.writeString(moving, HIER.replace("edge-rounds = 2\n", "edge-rounds = 2\nlink-changes = [{ at = 5.0,"
+                + " client = 1, site = \"site-1\", mbps = 100, latency-ms = 2 }]\n"));
+        Path hosted = dir.resolve("hosted.toml");
+        Files.writeString(hosted, HIER.replace("edge-rounds = 2\n", "edge-rounds = 2\nedge-host = \"measured\"\n"));
+
+        for (Path file : List.of(moving, hosted)) {
+            // Act: the cloud and an edge on the file
+            ServeCommand serve = new ServeCommand();
+            new CommandLine(serve).parseArgs(file.toString(), "--tokens", tokens.toString(), "--insecure");
+            IllegalArgumentException s = assertThrows(IllegalArgumentException.class,
+                    () -> serve.run(RunCommand.load(file, List.of()), dir.resolve("o"), QUIET));
+            EdgeCommand edge = new EdgeCommand();
+            new CommandLine(edge).parseArgs(file.toString(), "--edge-id", "0", "--server", "127.0.0.1:1",
+                    "--token-file", dir.resolve("t-0.txt").toString(), "--tokens", tokens.toString(), "--insecure");
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> edge.run(QUIET));
+
+            // Assert: both refuse before listening, naming the key and its value
+            String[] expected = file == moving
+                    ? new String[] {"[topology] link-changes", "1 entry", "client = 1", "site = \"site-1\""}
+                    : new String[] {"[topology] edge-host = \"measured\"", "\"dedicated\""};
+            for (String want : expected) {
+                assertTrue(s.getMessage().startsWith("serve: ") && s.getMessage().contains(want), s.getMessage());
+                assertTrue(e.getMessage().startsWith("edge: ") && e.getMessage().contains(want), e.getMessage());
+            }
+        }
+        // the same file without them passes the check
+        RunCommand.load(writeHier(dir), List.of()).requireDeployableTopology("serve");
+    }
+
+    private static Path writeHier(Path dir) throws Exception {
+        Path f = dir.resolve("plain.toml");
+        Files.writeString(f, HIER);
+        return f;
+    }
 }
