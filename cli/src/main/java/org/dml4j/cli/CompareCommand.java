@@ -4,8 +4,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import org.dml4j.cli.report.HtmlReport;
@@ -47,8 +49,14 @@ public final class CompareCommand implements Callable<Integer> {
             + " first experiment's run.target-accuracy, or 0.8)")
     Double target;
 
+    @Option(names = "--svg", paramLabel = "CHART=FILE", description = "also write one chart of the overlay as a"
+            + " standalone SVG file, for documents (repeatable); CHART is accuracy-by-round, accuracy-by-bytes,"
+            + " accuracy-by-virtual-time, accuracy-by-wan-bytes, loss-by-round, ... (see HtmlReport.charts)")
+    List<String> svg = new ArrayList<>();
+
     @Override
     public Integer call() throws Exception {
+        Map<String, Path> svgFiles = svgFiles(svg);
         // Resolve every experiment first, so a typo in the last file fails before hours of training.
         List<Object> items = new ArrayList<>();
         double tgt = target != null ? target : Double.NaN;
@@ -105,11 +113,38 @@ public final class CompareCommand implements Callable<Integer> {
         }
         Path report = out.resolve("report.html");
         AtomicFiles.writeString(report, HtmlReport.render("dml4j compare", summaries, tgt, List.of()));
+        Map<String, String> charts = HtmlReport.charts(summaries, tgt);
+        for (Map.Entry<String, Path> e : svgFiles.entrySet()) {
+            String chart = charts.get(e.getKey());
+            if (chart == null) {
+                throw new IllegalArgumentException("--svg " + e.getKey() + "=" + e.getValue() + ": these runs have no"
+                        + " chart '" + e.getKey() + "' (they have: " + String.join(", ", charts.keySet()) + ")");
+            }
+            AtomicFiles.writeString(e.getValue(), chart + "\n");
+            System.err.println("compare: wrote " + e.getValue());
+        }
         String table = table(summaries, tgt);
         AtomicFiles.writeString(out.resolve("summary.md"), table);
         System.out.print(table);
         System.err.println("compare: wrote " + report + " and " + out.resolve("summary.md"));
         return interrupted ? RunCommand.INTERRUPTED : 0;
+    }
+
+    /**
+     * @param specs the {@code --svg CHART=FILE} values
+     * @return the files by chart name, in order
+     */
+    static Map<String, Path> svgFiles(List<String> specs) {
+        Map<String, Path> files = new LinkedHashMap<>();
+        for (String spec : specs) {
+            int eq = spec.indexOf('=');
+            if (eq <= 0 || eq == spec.length() - 1) {
+                throw new IllegalArgumentException("--svg must be CHART=FILE (e.g. accuracy-by-virtual-time=t.svg),"
+                        + " got '" + spec + "'");
+            }
+            files.put(spec.substring(0, eq), Path.of(spec.substring(eq + 1)));
+        }
+        return files;
     }
 
     /**

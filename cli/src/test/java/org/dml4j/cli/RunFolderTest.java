@@ -175,6 +175,52 @@ class RunFolderTest {
     }
 
     @Test
+    void compareWritesNamedChartsAsStandaloneSvgFiles() throws Exception {
+        // Prepare: two finished runs with virtual time and WAN bytes (3 rows each; accuracy only at rows 2 and 3)
+        String head = org.dml4j.cli.report.MetricsCsv.HEADER + ",sim_seconds,wan_bytes\n";
+        for (String name : List.of("flat", "tiered")) {
+            int wan = name.equals("flat") ? 5_000_000 : 1_000_000;
+            StringBuilder csv = new StringBuilder(head);
+            for (int r = 1; r <= 3; r++) {
+                csv.append(r).append(",4,0,0.1,1.0,1.0,").append(r == 1 ? "NaN" : Double.toString(0.3 * r))
+                        .append(",10,40,1.0,10,40,1.0,").append(40 * r).append(',').append(40 * r).append(',')
+                        .append(2.0 * r).append(',').append(wan).append('\n');
+            }
+            Files.createDirectories(tmp.resolve(name));
+            Files.writeString(tmp.resolve(name).resolve("metrics.csv"), csv.toString());
+            Files.writeString(tmp.resolve(name).resolve("run-manifest.json"), "{\"status\": \"completed\"}\n");
+        }
+        Path wanSvg = tmp.resolve("docs").resolve("wan.svg");
+        Path timeSvg = tmp.resolve("docs").resolve("time.svg");
+
+        // Execute
+        Printed p = execute("compare", tmp.resolve("flat").toString(), tmp.resolve("tiered").toString(), "--out",
+                tmp.resolve("cmp").toString(), "--svg", "accuracy-by-wan-bytes=" + wanSvg,
+                "--svg", "accuracy-by-virtual-time=" + timeSvg);
+
+        // Assert: the charts of the overlay report, each a standalone SVG; WAN bytes are cumulative (3 x 5 MB)
+        assertEquals(0, p.status(), p.err());
+        String wan = Files.readString(wanSvg);
+        assertTrue(wan.startsWith("<svg xmlns=\"http://www.w3.org/2000/svg\"") && wan.contains("over the WAN")
+                && wan.contains(">flat<") && wan.contains(">tiered<"), wan);
+        assertTrue(wan.contains(">15.0<") && !wan.contains(">17.5<"), "the x axis ends at 15 MB: " + wan);
+        assertTrue(Files.readString(timeSvg).contains("virtual"), "the virtual-time chart");
+        String report = Files.readString(tmp.resolve("cmp").resolve("report.html"));
+        assertTrue(report.contains("Test accuracy by bytes over the WAN"), "the overlay report has the WAN chart");
+
+        // Bad input names the flag and the value
+        Printed unknown = execute("compare", tmp.resolve("flat").toString(), "--out", tmp.resolve("c2").toString(),
+                "--svg", "accuracy-by-moon=" + tmp.resolve("m.svg"));
+        assertEquals(2, unknown.status());
+        assertTrue(unknown.err().contains("accuracy-by-moon") && unknown.err().contains("accuracy-by-wan-bytes"),
+                unknown.err());
+        Printed malformed = execute("compare", tmp.resolve("flat").toString(), "--svg", "wan.svg");
+        assertEquals(2, malformed.status());
+        assertTrue(malformed.err().contains("--svg must be CHART=FILE") && malformed.err().contains("'wan.svg'"),
+                malformed.err());
+    }
+
+    @Test
     void compareMarksARunThatDidNotFinish() throws Exception {
         // Prepare: a finished run whose manifest is then made to say it is still running (as after SIGKILL)
         Path dir = tmp.resolve("killed");

@@ -1,8 +1,10 @@
 package org.dml4j.cli.report;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.ToDoubleFunction;
 import org.dml4j.fl.RoundMetrics;
 import org.dml4j.report.BarChart;
@@ -77,28 +79,71 @@ public final class HtmlReport {
             rows.add(row);
         }
         page.table(header, rows);
+        page.charts(new ArrayList<>(charts(runs, target).values()));
+        if (partition.length > 0) {
+            page.heading("Partition").figure(partitionChart(partition), partition.length + " clients; hover a bar "
+                    + "for its count");
+        }
+        for (RunSummary r : runs) {
+            if (!r.config().isEmpty()) {
+                page.subheading("Configuration of " + r.name()).preformatted(r.config());
+            }
+        }
+        return page.html();
+    }
+
+    /**
+     * The charts of {@link #render(String, List, double, List, int[][], Provenance)}, in its order, by name:
+     * {@code accuracy-by-round}, {@code accuracy-by-bytes}, {@code accuracy-by-virtual-time} (runs with virtual time),
+     * {@code accuracy-by-wan-bytes} (runs whose links have a WAN: cumulative {@code wan_bytes}),
+     * {@code accuracy-by-uplink-bytes} and {@code density-by-round} (compressed uplinks), {@code loss-by-round},
+     * {@code loss-by-bytes}, {@code train-loss-by-round}, {@code accuracy-by-wall-time} (timings known).
+     *
+     * @param runs   one or more runs
+     * @param target accuracy target, drawn as a dashed line on the accuracy charts
+     * @return the {@code <svg>} elements by name
+     */
+    public static Map<String, String> charts(List<RunSummary> runs, double target) {
+        String pct = String.format(Locale.ROOT, "%.0f%%", target * 100);
+        boolean timed = runs.stream().anyMatch(RunSummary::timed);
         List<Rule> goal = List.of(new Rule("target " + pct, target));
-        List<String> charts = new ArrayList<>();
-        charts.add(chart("Test accuracy by round", "round", "test accuracy", runs, m -> m.round(),
-                RoundMetrics::testAccuracy, goal));
-        charts.add(chart("Test accuracy by bytes on the wire", "MB sent (up + down)", "test accuracy", runs,
-                m -> m.totalBytes() / 1e6, RoundMetrics::testAccuracy, goal));
+        Map<String, String> charts = new LinkedHashMap<>();
+        charts.put("accuracy-by-round", chart("Test accuracy by round", "round", "test accuracy", runs,
+                m -> m.round(), RoundMetrics::testAccuracy, goal));
+        charts.put("accuracy-by-bytes", chart("Test accuracy by bytes on the wire", "MB sent (up + down)",
+                "test accuracy", runs, m -> m.totalBytes() / 1e6, RoundMetrics::testAccuracy, goal));
         if (timed) {
-            charts.add(chart("Test accuracy by virtual time", "virtual seconds", "test accuracy", runs,
-                    RoundMetrics::simSeconds, RoundMetrics::testAccuracy, goal));
+            charts.put("accuracy-by-virtual-time", chart("Test accuracy by virtual time", "virtual seconds",
+                    "test accuracy", runs, RoundMetrics::simSeconds, RoundMetrics::testAccuracy, goal));
+        }
+        if (runs.stream().anyMatch(r -> r.metrics().stream().anyMatch(m -> m.wanBytes() > 0))) {
+            List<Series> s = new ArrayList<>();
+            for (RunSummary r : runs) {
+                double[] x = new double[r.metrics().size()];
+                double[] y = new double[x.length];
+                long wan = 0;
+                for (int i = 0; i < x.length; i++) {
+                    wan += r.metrics().get(i).wanBytes();
+                    x[i] = wan / 1e6;
+                    y[i] = r.metrics().get(i).testAccuracy();
+                }
+                s.add(new Series(r.name(), x, y));
+            }
+            charts.put("accuracy-by-wan-bytes", LineChart.svg("Test accuracy by bytes over the WAN",
+                    "MB over the WAN (both directions)", "test accuracy", s, goal));
         }
         if (runs.stream().anyMatch(r -> r.meanDensityUp() < 1)) {
-            charts.add(chart("Test accuracy by uplink bytes", "MB sent by clients", "test accuracy", runs,
-                    m -> m.totalBytesUp() / 1e6, RoundMetrics::testAccuracy, goal));
-            charts.add(chart("Realised uplink density by round", "round", "values sent / dense values", runs,
-                    m -> m.round(), RoundMetrics::densityUp, List.of()));
+            charts.put("accuracy-by-uplink-bytes", chart("Test accuracy by uplink bytes", "MB sent by clients",
+                    "test accuracy", runs, m -> m.totalBytesUp() / 1e6, RoundMetrics::testAccuracy, goal));
+            charts.put("density-by-round", chart("Realised uplink density by round", "round",
+                    "values sent / dense values", runs, m -> m.round(), RoundMetrics::densityUp, List.of()));
         }
-        charts.add(chart("Test loss by round", "round", "test loss", runs, m -> m.round(), RoundMetrics::testLoss,
-                List.of()));
-        charts.add(chart("Test loss by bytes on the wire", "MB sent (up + down)", "test loss", runs,
+        charts.put("loss-by-round", chart("Test loss by round", "round", "test loss", runs, m -> m.round(),
+                RoundMetrics::testLoss, List.of()));
+        charts.put("loss-by-bytes", chart("Test loss by bytes on the wire", "MB sent (up + down)", "test loss", runs,
                 m -> m.totalBytes() / 1e6, RoundMetrics::testLoss, List.of()));
-        charts.add(chart("Training loss by round", "round", "mean local training loss", runs, m -> m.round(),
-                RoundMetrics::trainLoss, List.of()));
+        charts.put("train-loss-by-round", chart("Training loss by round", "round", "mean local training loss", runs,
+                m -> m.round(), RoundMetrics::trainLoss, List.of()));
         if (runs.stream().allMatch(r -> r.timings().size() == r.metrics().size() && !r.timings().isEmpty())) {
             List<Series> s = new ArrayList<>();
             for (RunSummary r : runs) {
@@ -110,19 +155,10 @@ public final class HtmlReport {
                 }
                 s.add(new Series(r.name(), x, y));
             }
-            charts.add(LineChart.svg("Test accuracy by wall-clock time", "seconds", "test accuracy", s, goal));
+            charts.put("accuracy-by-wall-time", LineChart.svg("Test accuracy by wall-clock time", "seconds",
+                    "test accuracy", s, goal));
         }
-        page.charts(charts);
-        if (partition.length > 0) {
-            page.heading("Partition").figure(partitionChart(partition), partition.length + " clients; hover a bar "
-                    + "for its count");
-        }
-        for (RunSummary r : runs) {
-            if (!r.config().isEmpty()) {
-                page.subheading("Configuration of " + r.name()).preformatted(r.config());
-            }
-        }
-        return page.html();
+        return charts;
     }
 
     /**
