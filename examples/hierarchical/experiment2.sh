@@ -3,8 +3,8 @@
 # bytes over the WAN), then grouping clients to edges by measured links, by declared id ranges and at random.
 # Runs examples/hierarchical/{hierfavg,flat,grouping}.toml and prints the markdown tables of docs/results.md from
 # the runs' metrics.csv (sim_seconds, wan_bytes) and logs. ROUNDS (default 10) cloud rounds a hierarchical run, flat
-# FedAvg 4 x ROUNDS rounds (kappa2 = 4: the same local steps per client); REGIONS (default "4 3"); TARGET (default
-# 0.80); DML4J (default ./dml4j) is the launcher. Runs go to runs/exp2-* (a finished one is reused; its log is
+# FedAvg 4 x ROUNDS rounds (kappa2 = 4: the same local steps per client), the grouping runs GROUPING_ROUNDS (default
+# 6) cloud rounds; REGIONS (default "4 3"); TARGET (default 0.80); DML4J (default ./dml4j) is the launcher. Runs go to runs/exp2-* (a finished one is reused; its log is
 # run.log); `dml4j compare` overlays them in runs/exp2-r<regions>/report.html and runs/exp2-grouping/report.html
 # and, with CHARTS=PREFIX, writes their accuracy charts by virtual time and by WAN bytes to PREFIX-*.svg
 # (docs/results.md shows those written with CHARTS=docs/results-exp2).
@@ -14,6 +14,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 DML4J=${DML4J:-./dml4j}
 ROUNDS=${ROUNDS:-10}
+GROUPING_ROUNDS=${GROUPING_ROUNDS:-6}
 REGIONS=${REGIONS:-4 3}
 TARGET=${TARGET:-0.80}
 CHARTS=${CHARTS:-}
@@ -84,10 +85,10 @@ for k in $REGIONS; do
 done
 
 for g in measured declared random; do
-  run "grouping-$g" "$ROUNDS" examples/hierarchical/grouping.toml topology.grouping=$g
+  run "grouping-$g" "$GROUPING_ROUNDS" examples/hierarchical/grouping.toml topology.grouping=$g
 done
 echo
-echo "Grouping clients to edges, 20 clients placed at random over 4 sites, $ROUNDS cloud rounds"
+echo "Grouping clients to edges, 20 clients placed at random over 4 sites, $GROUPING_ROUNDS cloud rounds"
 echo
 echo "| grouping | clients on another site's edge | virtual s per cloud round | virtual s to $pct | WAN MB to $pct | final accuracy |"
 echo "|---|---|---|---|---|---|"
