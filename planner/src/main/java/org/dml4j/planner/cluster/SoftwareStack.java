@@ -77,6 +77,22 @@ public record SoftwareStack(String name, double computeFactor, double zeroBandwi
         return new SoftwareStack(name, computeFactor, zeroBandwidthEfficiency, forwardPrefetch, on, source);
     }
 
+    /**
+     * Whether a plan with tensor parallelism {@code tp} and sequence parallelism {@code sequenceParallel} runs with
+     * its tensor-parallel collectives overlapped: only on a {@code tpCommOverlap} stack, and only with sequence
+     * parallelism and {@code tp > 1} (Megatron-LM's {@code validate_args} switches sequence parallelism off at TP 1
+     * and rejects {@code --tp-comm-overlap} without it; {@code megatron/training/arguments.py}, NVIDIA/Megatron-LM
+     * d98e8a64ddf34856e74b24714e3bedb2f5a39553). The cost model and the Megatron-LM export use this one test, so a
+     * plan is predicted with overlap exactly when it is exported with {@code --tp-comm-overlap}.
+     *
+     * @param tp               tensor-parallel size
+     * @param sequenceParallel whether the plan uses sequence parallelism
+     * @return whether the overlap applies
+     */
+    public boolean overlapsTpCommunication(int tp, boolean sequenceParallel) {
+        return tpCommOverlap && sequenceParallel && tp > 1;
+    }
+
     /** Validates, naming the field. */
     public SoftwareStack {
         Objects.requireNonNull(name, "name");

@@ -264,7 +264,7 @@ final class AnalyticEvaluator implements PlanEvaluator {
         UnitTable t = tables.get(k);
         if (t == null) {
             t = new UnitTable(model, unitLayers, c.tp(), c.sequenceParallel(), c.recompute(), c.microBatch(), c.ep(),
-                    hardware.get(hw), stack.tpCommOverlap());
+                    hardware.get(hw), stack.overlapsTpCommunication(c.tp(), c.sequenceParallel()));
             tables.put(k, t);
         }
         return t;

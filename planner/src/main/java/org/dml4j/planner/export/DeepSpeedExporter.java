@@ -27,7 +27,13 @@ import org.dml4j.planner.model.Precision;
  * the file cannot carry is listed by {@link #notes}.
  *
  * <p>Only plans DeepSpeed can run are exported ({@link LaunchTarget#DEEPSPEED}: 1F1B pipelines, no ZeRO-2/3 with a
- * pipeline, no top-k/QSGD compression); others are refused with the reason.
+ * pipeline, no top-k/QSGD compression); others are refused with the reason. A plan whose prediction overlaps
+ * tensor-parallel communication with the GEMMs ({@link org.dml4j.planner.cluster.SoftwareStack#overlapsTpCommunication}
+ * on a stack such as {@code megatron-core-tp-overlap}) is refused too: that overlap is Megatron-LM's
+ * {@code --tp-comm-overlap} (Transformer Engine userbuffers), which neither this file nor Megatron-DeepSpeed's
+ * layers can turn on, so the run would be slower than the prediction. Plan on a stack without it (e.g.
+ * {@code megatron-core}) for DeepSpeed; plans of such a stack with TP 1 or without sequence parallelism are predicted
+ * without overlap and exported.
  *
  * <pre>
  * Rasley et al., "DeepSpeed", KDD 2020; Rajbhandari et al., "ZeRO", SC 2020; DeepSpeed configuration JSON reference
@@ -65,6 +71,11 @@ public final class DeepSpeedExporter implements PlanExporter {
         if (why != null) {
             throw new IllegalArgumentException("plan " + c.label() + " cannot be exported for DeepSpeed: " + why
                     + "; search with --target deepspeed for the best plan DeepSpeed can run");
+        }
+        if (request.stack().overlapsTpCommunication(c.tp(), c.sequenceParallel())) {
+            throw new IllegalArgumentException("plan " + c.label() + " cannot be exported for DeepSpeed: stack '"
+                    + request.stack().name() + "' overlaps tensor-parallel communication (Megatron-LM's "
+                    + "--tp-comm-overlap), which DeepSpeed cannot run; plan with --stack megatron-core for DeepSpeed");
         }
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("train_batch_size", request.globalBatch());

@@ -10,6 +10,7 @@ import org.dml4j.planner.Plan;
 import org.dml4j.planner.PlanRequest;
 import org.dml4j.planner.Recompute;
 import org.dml4j.planner.cluster.NodeGroup;
+import org.dml4j.planner.cluster.SoftwareStack;
 import org.dml4j.planner.model.ModelSpec;
 import org.dml4j.planner.model.Precision;
 import org.dml4j.planner.model.TransformerSpec;
@@ -37,7 +38,14 @@ import org.dml4j.planner.model.TransformerSpec;
  *   <li>FSDP2 adds {@code --no-gradient-accumulation-fusion} and {@code --ckpt-format torch_dist}, which
  *       {@code --use-torch-fsdp2} requires;</li>
  *   <li>tensor or sequence parallelism needs {@code CUDA_DEVICE_MAX_CONNECTIONS=1} (before Blackwell), which the
- *       script exports (FSDP2 needs it unset or larger, so it is not exported there).</li>
+ *       script exports (FSDP2 needs it unset or larger, so it is not exported there);</li>
+ *   <li>a stack that overlaps tensor-parallel communication ({@link SoftwareStack#tpCommOverlap()}, e.g.
+ *       {@code megatron-core-tp-overlap}) adds {@code --tp-comm-overlap} with {@code --transformer-impl
+ *       transformer_engine}: {@code validate_args} accepts it only with {@code --sequence-parallel}, which it
+ *       switches off at TP 1, and {@code megatron/training/initialize.py} ({@code _initialize_tp_communicators})
+ *       needs Transformer Engine's userbuffers. A plan on such a stack with TP 1 or without sequence parallelism
+ *       is exported without the flag, and the cost model predicts it without overlap
+ *       ({@link SoftwareStack#overlapsTpCommunication}); the header says so.</li>
  * </ul>
  * {@code --use-flash-attn} is not written: current Megatron-LM picks the attention kernel itself.
  *
@@ -89,6 +97,12 @@ public final class MegatronExporter implements PlanExporter {
                 100 * plan.mfu(), plan.peakMemoryBytes() / (1024.0 * 1024 * 1024), plan.costModel()));
         sb.append("# model: ").append(model.name()).append(", vocabulary ").append(tf.vocab())
                 .append(" (set by your tokenizer); cluster: ").append(request.cluster().describe()).append('\n');
+        SoftwareStack stack = request.stack();
+        sb.append("# stack: ").append(stack.name()).append('\n');
+        if (stack.tpCommOverlap() && !stack.overlapsTpCommunication(c.tp(), c.sequenceParallel())) {
+            sb.append("# NOTE: no --tp-comm-overlap: Megatron-LM overlaps tensor-parallel communication only with "
+                    + "TP > 1 and --sequence-parallel; the prediction is without overlap\n");
+        }
         if (model.precision() == Precision.FP32 || model.precision() == Precision.TF32) {
             sb.append("# NOTE: the plan assumes ").append(model.precision().key()).append(" compute; bf16 is written "
                     + "because Megatron-LM trains in mixed precision\n");
@@ -162,6 +176,10 @@ public final class MegatronExporter implements PlanExporter {
         pipelineLayout(c, tf.layers(), args);
         if (c.sequenceParallel()) {
             args.add("--sequence-parallel");
+        }
+        if (request.stack().overlapsTpCommunication(c.tp(), c.sequenceParallel())) {
+            args.add("--tp-comm-overlap");
+            args.add("--transformer-impl transformer_engine");
         }
         if (c.ep() > 1) {
             arg(args, "--expert-model-parallel-size", c.ep());

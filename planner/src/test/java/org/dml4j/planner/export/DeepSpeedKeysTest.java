@@ -19,6 +19,7 @@ import org.dml4j.planner.PlanRequest;
 import org.dml4j.planner.Planner;
 import org.dml4j.planner.SearchSpace;
 import org.dml4j.planner.cluster.ClusterPresets;
+import org.dml4j.planner.cluster.SoftwareStack;
 import org.dml4j.planner.model.ModelPresets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -116,5 +117,25 @@ class DeepSpeedKeysTest {
                 () -> new DeepSpeedExporter().export(req, plan));
 
         assertTrue(e.getMessage().contains("its pipeline engine runs 1F1B"), e.getMessage());
+    }
+
+    @Test
+    void tpCommOverlapPlanIsRefusedAndOneWithoutTheOverlapIsExported() throws Exception {
+        // Prepare: the Megatron-only stack; TP 2 with SP is predicted with overlap, TP 1 without
+        PlanRequest req = PlanRequest.of(ModelPresets.get("megatron-7.5b"), ClusterPresets.get("dgx-a100:2"), 64)
+                .withStack(SoftwareStack.get("megatron-core-tp-overlap"));
+        Plan overlapped = Planner.evaluate(req, ConfigText.parse("tp=2,pp=2,mb=2,recompute=full,zero=1,sp=true", 16));
+        Plan plain = Planner.evaluate(req, ConfigText.parse("tp=1,pp=2,mb=2,recompute=full,zero=1", 16));
+
+        // Execute
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new DeepSpeedExporter().export(req, overlapped));
+        JsonNode root = new ObjectMapper().readTree(new DeepSpeedExporter().export(req, plain));
+
+        // Assert
+        assertTrue(e.getMessage().contains("'megatron-core-tp-overlap' overlaps tensor-parallel communication"),
+                e.getMessage());
+        assertTrue(e.getMessage().contains("--stack megatron-core"), e.getMessage());
+        assertEquals(List.of(), unread(root), root.toString());
     }
 }

@@ -19,6 +19,7 @@ import org.dml4j.planner.PlanRequest;
 import org.dml4j.planner.Planner;
 import org.dml4j.planner.SearchSpace;
 import org.dml4j.planner.cluster.ClusterFiles;
+import org.dml4j.planner.cluster.SoftwareStack;
 import org.dml4j.planner.model.ModelFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -31,7 +32,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * {@code megatron/training/arguments.py} ({@code validate_args}), {@code megatron/core/transformer/transformer_config.py}
  * ({@code TransformerConfig.__post_init__}: heads and query groups vs TP, recomputation, uneven pipeline stages),
  * {@code megatron/core/transformer/pipeline_parallel_layer_layout.py} (the layout string) and
- * {@code megatron/core/num_microbatches_calculator.py} ({@code ConstantNumMicroBatchesCalculator}). Each rule's
+ * {@code megatron/core/num_microbatches_calculator.py} ({@code ConstantNumMicroBatchesCalculator}) and
+ * {@code megatron/training/initialize.py} ({@code _initialize_tp_communicators}: {@code --tp-comm-overlap} builds
+ * Transformer Engine userbuffers). Each rule's
  * message quotes what Megatron-LM would report. No Megatron code is copied; the rules are re-stated from reading it.
  */
 class MegatronArgumentRulesTest {
@@ -220,6 +223,18 @@ class MegatronArgumentRulesTest {
         } else if (tp > 1 && !"1".equals(l.env().get("CUDA_DEVICE_MAX_CONNECTIONS"))) {
             bad.add("Using tensor model parallelism or context parallelism require setting the environment variable "
                     + "CUDA_DEVICE_MAX_CONNECTIONS to 1");
+        }
+        // arguments.py validate_args: sequence parallelism is switched off at TP 1, and --tp-comm-overlap asserts it
+        if (l.has("--tp-comm-overlap")) {
+            if (!(l.has("--sequence-parallel") && tp > 1)) {
+                bad.add("Tensor parallel communication/GEMM overlap can happen only when sequence parallelism is "
+                        + "enabled");
+            }
+            // initialize.py _initialize_tp_communicators: userbuffers come from Transformer Engine
+            if (!"transformer_engine".equals(l.args().getOrDefault("--transformer-impl", "transformer_engine"))) {
+                bad.add("Tensor Parallel Communication/GEMM Overlap optimization needs 'yaml' and "
+                        + "'transformer_engine' packages");
+            }
         }
         if (l.has("--fp16") && l.has("--bf16")) {
             bad.add("fp16 and bf16 together");
@@ -459,5 +474,107 @@ class MegatronArgumentRulesTest {
         assertTrue(e1.getMessage().contains("schedule zb-v is not in Megatron-LM"), e1.getMessage());
         assertTrue(e1.getMessage().contains("--target megatron"), e1.getMessage());
         assertTrue(e2.getMessage().contains("requires untied embeddings"), e2.getMessage());
+    }
+
+    @Test
+    void theTpOverlapStackExportsTpCommOverlapAndTheDefaultStackDoesNot() {
+        // Prepare: the same TP 8 + SP plan on both stacks (same compute factor; only the overlap differs)
+        PlanRequest core = request("megatron-1t", "dgx-a100:384", 3072);
+        PlanRequest overlap = core.withStack(SoftwareStack.get("megatron-core-tp-overlap"));
+        String config = "tp=8,pp=64,dp=6,mb=1,schedule=interleaved,v=2,recompute=full,zero=1,sp=true,overlap=true";
+        Plan plain = Planner.evaluate(core, ConfigText.parse(config, 3072));
+        Plan hidden = Planner.evaluate(overlap, ConfigText.parse(config, 3072));
+
+        // Execute
+        String withFlag = new MegatronExporter().export(overlap, hidden);
+        String without = new MegatronExporter().export(core, plain);
+
+        // Assert
+        assertTrue(parse(withFlag).has("--tp-comm-overlap"), withFlag);
+        assertEquals("transformer_engine", parse(withFlag).args().get("--transformer-impl"), withFlag);
+        assertTrue(!parse(without).has("--tp-comm-overlap"), without);
+        assertEquals(List.of(), violations(withFlag), withFlag);
+        assertEquals(List.of(), violations(without), without);
+        assertTrue(hidden.iterationSeconds() < plain.iterationSeconds(), "the overlap is in the prediction");
+        assertTrue(withFlag.contains(String.format(java.util.Locale.ROOT, "%.3f s per iteration",
+                hidden.iterationSeconds())), "the header predicts what is exported");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("noOverlapConfigs")
+    void aTpOverlapPlanMegatronCannotOverlapIsPredictedAndExportedWithoutIt(String config) {
+        // Prepare: TP 1, or TP 8 without sequence parallelism: Megatron-LM rejects --tp-comm-overlap for both
+        PlanRequest core = request("megatron-39.1b", "dgx-a100:8", 512);
+        PlanRequest overlap = core.withStack(SoftwareStack.get("megatron-core-tp-overlap"));
+        Plan plain = Planner.evaluate(core, ConfigText.parse(config, 64));
+        Plan asked = Planner.evaluate(overlap, ConfigText.parse(config, 64));
+
+        // Execute
+        String script = new MegatronExporter().export(overlap, asked);
+
+        // Assert
+        assertTrue(!parse(script).has("--tp-comm-overlap"), script);
+        assertEquals(List.of(), violations(script), script);
+        assertEquals(plain.iterationSeconds(), asked.iterationSeconds(), 0.0, "predicted without overlap");
+        assertTrue(script.contains("# NOTE: no --tp-comm-overlap"), script);
+    }
+
+    static Stream<String> noOverlapConfigs() {
+        return Stream.of("tp=8,pp=8,mb=1,schedule=1f1b,recompute=full,sp=false",
+                "tp=1,pp=8,mb=1,schedule=1f1b,recompute=full,zero=1");
+    }
+
+    @Test
+    void bestMegatronPlanOnTheTpOverlapStackPassesTheValidation() {
+        // Prepare
+        PlanRequest req = request("llama3-405b", "dgx-h100:128", 512)
+                .withStack(SoftwareStack.get("megatron-core-tp-overlap"))
+                .withSpace(SearchSpace.defaults().withTarget(LaunchTarget.MEGATRON));
+
+        // Execute
+        Plan best = Planner.search(req, 1).best();
+        String script = new MegatronExporter().export(req, best);
+
+        // Assert
+        assertEquals(List.of(), violations(script), script);
+        assertEquals(req.stack().overlapsTpCommunication(best.config().tp(), best.config().sequenceParallel()),
+                parse(script).has("--tp-comm-overlap"), script);
+    }
+
+    @Test
+    void theRulesCatchTpCommOverlapWithoutSequenceParallelismOrTransformerEngine() {
+        String base = """
+                export CUDA_DEVICE_MAX_CONNECTIONS=1
+                torchrun --nnodes 1 --nproc-per-node 8 \\
+                  pretrain_gpt.py \\
+                  --num-layers 24 \\
+                  --hidden-size 2304 \\
+                  --num-attention-heads 24 \\
+                  --seq-length 2048 \\
+                  --max-position-embeddings 2048 \\
+                  --micro-batch-size 1 \\
+                  --global-batch-size 64 \\
+                  --tensor-model-parallel-size @TP@ \\
+                  --pipeline-model-parallel-size 1 \\
+                  @MORE@ \\
+                  --tp-comm-overlap \\
+                  --bf16 \\
+                  ${EXTRA_ARGS:-}
+                """;
+        String sp = "Tensor parallel communication/GEMM overlap can happen only when sequence parallelism is enabled";
+        String te = "Tensor Parallel Communication/GEMM Overlap optimization needs 'yaml' and 'transformer_engine' "
+                + "packages";
+
+        List<String> noSp = violations(base.replace("@TP@", "8").replace("@MORE@",
+                "--transformer-impl transformer_engine"));
+        List<String> tp1 = violations(base.replace("@TP@", "1").replace("@MORE@", "--sequence-parallel"));
+        List<String> local = violations(base.replace("@TP@", "8").replace("@MORE@",
+                "--sequence-parallel --transformer-impl local"));
+        List<String> fine = violations(base.replace("@TP@", "8").replace("@MORE@", "--sequence-parallel"));
+
+        assertEquals(List.of(sp), noSp);
+        assertEquals(List.of(sp), tp1);
+        assertEquals(List.of(te), local);
+        assertEquals(List.of(), fine);
     }
 }
