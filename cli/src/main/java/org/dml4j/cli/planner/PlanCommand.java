@@ -170,7 +170,15 @@ public final class PlanCommand implements Callable<Integer> {
             }
             space = space.withCompressions(comps);
         }
-        PlanRequest request = new PlanRequest(m, c, globalBatch, space, SoftwareStack.get(stack));
+        SoftwareStack software = SoftwareStack.get(stack);
+        if (software.tpCommOverlap() && (launch == LaunchTarget.DEEPSPEED
+                || exporters.stream().anyMatch(e -> e.target() == LaunchTarget.DEEPSPEED))) {
+            // refused before the search, so that no export is half written when the DeepSpeed exporter refuses
+            throw new IllegalArgumentException("--stack " + software.name() + " overlaps tensor-parallel"
+                    + " communication (Megatron-LM's --tp-comm-overlap), which DeepSpeed cannot run; plan for"
+                    + " --target/--export deepspeed with --stack megatron-core");
+        }
+        PlanRequest request = new PlanRequest(m, c, globalBatch, space, software);
         PrintWriter w = spec.commandLine().getOut();
         Plan chosen;
         SearchResult result = null;

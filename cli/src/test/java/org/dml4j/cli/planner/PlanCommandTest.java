@@ -73,6 +73,22 @@ class PlanCommandTest {
     }
 
     @Test
+    void aTpOverlapStackIsRefusedForDeepSpeedBeforeAnythingIsWritten() {
+        Path out = dir.resolve("ds");
+
+        String export = run(2, "--model", "megatron-1.7b", "--cluster", "dgx-h100:8", "--global-batch", "512",
+                "--stack", "megatron-core-tp-overlap", "--export", "megatron,deepspeed", "--out", out.toString());
+        String target = run(2, "--model", "megatron-1.7b", "--cluster", "dgx-h100:8", "--global-batch", "512",
+                "--stack", "megatron-core-tp-overlap", "--target", "deepspeed");
+
+        for (String text : new String[] {export, target}) {
+            assertTrue(text.contains("--stack megatron-core-tp-overlap") && text.contains("--stack megatron-core"),
+                    text);
+        }
+        assertFalse(Files.exists(out), "nothing written");
+    }
+
+    @Test
     void badKeyIsNamedAndNothingIsWritten() {
         Path json = dir.resolve("bad.json");
 
