@@ -11,6 +11,7 @@
 #   CHARTS=docs/results-exp3 examples/cross-region/experiment3.sh
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+source examples/metrics.sh
 DML4J=${DML4J:-./dml4j}
 REGIONS=${REGIONS:-4 3 2}
 CHARTS=${CHARTS:-}
@@ -42,16 +43,6 @@ row() {
   ' "$3"
 }
 
-# name target: virtual s and WAN bytes to the target, tab-separated, "-" when not reached
-to_target() {
-  awk -F, -v target="$2" '
-    NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
-    { wan += $col["wan_bytes"]
-      a = $col["test_accuracy"]
-      if (t == "" && a != "" && a != "NaN" && a >= target) { t = $col["sim_seconds"]; w = wan } }
-    END { print (t == "" ? "-" : t) "\t" (w == "" ? "-" : w) }
-  ' "runs/exp3-$1/metrics.csv"
-}
 
 for k in $REGIONS; do
   run "sync-r$k" 400 examples/cross-region/sync.toml topology.regions=$k
@@ -87,10 +78,10 @@ done
 echo
 for k in $REGIONS; do
   for target in 0.80 0.84; do
-    IFS=$'\t' read -r st sw < <(to_target "sync-r$k" $target)
+    IFS=$'\t' read -r st sw < <(to_target "runs/exp3-sync-r$k/metrics.csv" $target)
     line="- $k regions, to $(awk -v t=$target 'BEGIN { printf "%.0f%%", 100 * t }') against synchronous DP:"
     for m in local-sgd diloco deco; do
-      IFS=$'\t' read -r mt mw < <(to_target "$m-r$k" $target)
+      IFS=$'\t' read -r mt mw < <(to_target "runs/exp3-$m-r$k/metrics.csv" $target)
       if [[ $st != - && $mt != - ]]; then
         line+=$(awk -v m="$m" -v st="$st" -v sw="$sw" -v mt="$mt" -v mw="$mw" \
             'BEGIN { printf " %s %.1f× less time, %.1f× fewer WAN bytes;", m, st / mt, sw / mw }')

@@ -8,6 +8,7 @@
 #   examples/gossip/sweep.sh            # or: examples/gossip/sweep.sh sweep | workers20 | workers40
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+source examples/metrics.sh
 DML4J=${DML4J:-./dml4j}
 ROUNDS=${ROUNDS:-15}
 CHARTS=${CHARTS:-}
@@ -64,13 +65,6 @@ row_t() { # label metrics.csv: virtual s per iteration, virtual s (round) to 80%
   ' "$2"
 }
 
-to_target() { # metrics.csv target: the virtual s at the first row that reaches it, or "-"
-  awk -F, -v target="$2" '
-    NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
-    { a = $col["test_accuracy"]; if (t == "" && a != "" && a != "NaN" && a >= target) t = $col["sim_seconds"] }
-    END { print t == "" ? "-" : t }
-  ' "$1"
-}
 
 workers() { # n: central FedAvg, D-PSGD, naive gossip, Combo and BACombo with n peers, the table and the speed-ups
   local n=$1 p="runs/sweep-w$1" target m
@@ -91,11 +85,11 @@ workers() { # n: central FedAvg, D-PSGD, naive gossip, Combo and BACombo with n 
   echo
   for target in 0.80 0.84 0.85; do
     local c d g line
-    c=$(to_target "$p-central/metrics.csv" $target)
-    g=$(to_target "$p-naive/metrics.csv" $target)
+    c=$(to_target "$p-central/metrics.csv" $target | cut -f1)
+    g=$(to_target "$p-naive/metrics.csv" $target | cut -f1)
     line="- $n peers, time to $(awk -v t=$target 'BEGIN { printf "%.0f%%", 100 * t }'):"
     for m in combo bacombo dpsgd; do
-      d=$(to_target "$p-$m/metrics.csv" $target)
+      d=$(to_target "$p-$m/metrics.csv" $target | cut -f1)
       if [[ $d == - || $c == - || $g == - ]]; then
         line+=" $m: a run did not reach it;"
       else

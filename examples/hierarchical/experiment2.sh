@@ -12,6 +12,7 @@
 #   CHARTS=docs/results-exp2 examples/hierarchical/experiment2.sh
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+source examples/metrics.sh
 DML4J=${DML4J:-./dml4j}
 ROUNDS=${ROUNDS:-10}
 GROUPING_ROUNDS=${GROUPING_ROUNDS:-6}
@@ -47,16 +48,6 @@ row() {
   ' "$2"
 }
 
-# name: virtual s and WAN MB to TARGET, tab-separated (for the ratios)
-to_target() {
-  awk -F, -v target="$TARGET" '
-    NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
-    { wan += $col["wan_bytes"]
-      a = $col["test_accuracy"]
-      if (t == "" && a != "" && a != "NaN" && a >= target) { t = $col["sim_seconds"]; w = wan } }
-    END { print (t == "" ? "-" : t) "\t" (w == "" ? "-" : w) }
-  ' "runs/exp2-$1/metrics.csv"
-}
 
 pct=$(awk -v t="$TARGET" 'BEGIN { printf "%.0f%%", 100 * t }')
 for k in $REGIONS; do
@@ -73,8 +64,8 @@ for k in $REGIONS; do
 done
 echo
 for k in $REGIONS; do
-  IFS=$'\t' read -r ft fw < <(to_target "flat-r$k")
-  IFS=$'\t' read -r ht hw < <(to_target "hierfavg-r$k")
+  IFS=$'\t' read -r ft fw < <(to_target "runs/exp2-flat-r$k/metrics.csv" "$TARGET")
+  IFS=$'\t' read -r ht hw < <(to_target "runs/exp2-hierfavg-r$k/metrics.csv" "$TARGET")
   if [[ $ft != - && $ht != - ]]; then
     awk -v k="$k" -v ft="$ft" -v fw="$fw" -v ht="$ht" -v hw="$hw" -v p="$pct" 'BEGIN {
       printf "- %d regions: HierFAVG reaches %s in %.1f× less virtual time than flat FedAvg, with %.1f× fewer WAN bytes.\n",
