@@ -1,5 +1,7 @@
 package org.dml4j.cli;
 
+import static org.dml4j.cli.Loopback.freePort;
+import static org.dml4j.cli.Loopback.QUIET;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -7,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,9 +64,6 @@ class ByzantineDeployTest {
             schedule = { type = "constant", learning-rate = 0.1 }
             """;
     private static final Set<Integer> ATTACKERS = Set.of(1, 4);
-    private static final PrintStream QUIET = new PrintStream(new ByteArrayOutputStream(), true,
-            StandardCharsets.UTF_8);
-
     /** Answers with its honest delta times {@code -scale}: well-formed (dense, finite, right size), but poisoned. */
     private record SignFlipping(Participant honest, float scale) implements Participant {
         @Override
@@ -88,12 +86,6 @@ class ByzantineDeployTest {
             ok.update().addTo(d, -scale);
             return new Reply.Ok(ok.participant(), ok.taskId(), ok.baseVersion(), new DenseUpdate(d), ok.numSamples(),
                     ok.trainLoss(), ok.steps(), ok.computeSeconds(), ok.downloadSeconds(), ok.uploadSeconds());
-        }
-    }
-
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
         }
     }
 

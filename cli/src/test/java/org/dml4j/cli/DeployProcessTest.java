@@ -1,14 +1,12 @@
 package org.dml4j.cli;
 
+import static org.dml4j.cli.Loopback.freePort;
+import static org.dml4j.cli.Loopback.QUIET;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -52,9 +50,6 @@ class DeployProcessTest {
             momentum = 0.9
             schedule = { type = "constant", learning-rate = 0.05 }
             """;
-    private static final PrintStream QUIET = new PrintStream(new ByteArrayOutputStream(), true,
-            StandardCharsets.UTF_8);
-
     @TempDir
     Path dir;
     private final List<Process> started = new ArrayList<>();
@@ -63,12 +58,6 @@ class DeployProcessTest {
     void killLeftovers() {
         for (Process p : started) {
             p.destroyForcibly();
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
         }
     }
 

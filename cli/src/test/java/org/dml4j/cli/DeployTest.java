@@ -1,12 +1,13 @@
 package org.dml4j.cli;
 
+import static org.dml4j.cli.Loopback.freePort;
+import static org.dml4j.cli.Loopback.QUIET;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,15 +52,6 @@ class DeployTest {
             momentum = 0.9
             schedule = { type = "constant", learning-rate = 0.05 }
             """;
-
-    private static final PrintStream QUIET = new PrintStream(new ByteArrayOutputStream(), true,
-            StandardCharsets.UTF_8);
-
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 
     private static ServeCommand serve(Path file, int port, Path certs, String... more) {
         ServeCommand serve = new ServeCommand();

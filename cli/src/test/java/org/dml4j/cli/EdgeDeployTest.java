@@ -1,14 +1,12 @@
 package org.dml4j.cli;
 
+import static org.dml4j.cli.Loopback.freePort;
+import static org.dml4j.cli.Loopback.QUIET;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -61,15 +59,6 @@ class EdgeDeployTest {
             [topology.edge-uplink]
             type = "identity"
             """;
-    private static final PrintStream QUIET = new PrintStream(new ByteArrayOutputStream(), true,
-            StandardCharsets.UTF_8);
-
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
     static Path tokens(Path dir, String name, int n, String prefix) throws Exception {
         StringBuilder sb = new StringBuilder();
         for (int p = 0; p < n; p++) {

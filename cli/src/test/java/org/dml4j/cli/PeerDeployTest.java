@@ -1,13 +1,11 @@
 package org.dml4j.cli;
 
+import static org.dml4j.cli.Loopback.freePort;
+import static org.dml4j.cli.Loopback.QUIET;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -51,15 +49,6 @@ class PeerDeployTest {
             graph = "ring"
             weights = "metropolis-hastings"
             """;
-    private static final PrintStream QUIET = new PrintStream(new ByteArrayOutputStream(), true,
-            StandardCharsets.UTF_8);
-
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
     private static PeerCommand peer(Path file, int id, Path peers, Path dir, String... more) {
         PeerCommand p = new PeerCommand();
         List<String> args = new ArrayList<>(List.of(file.toString(), "--peer-id", Integer.toString(id), "--peers",
