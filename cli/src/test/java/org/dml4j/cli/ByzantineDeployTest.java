@@ -13,14 +13,17 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntConsumer;
+import java.util.stream.Stream;
 import org.dml4j.cli.report.MetricsCsv;
 import org.dml4j.compress.DenseUpdate;
 import org.dml4j.fl.Participant;
@@ -37,23 +40,32 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
- * Byzantine participants over gRPC on the bundled digits data: a coordinator ({@code dml4j serve}) and 6 in-JVM
- * participants on loopback, 2 of which send well-formed but poisoned updates (their own delta sign-flipped and scaled
- * by 10). The coordinate-wise median, the trimmed mean and multi-Krum end within 2 accuracy points of the clean FedAvg run;
- * plain FedAvg under the same attack does not. And {@code serve --resume} of a robust-fedavg run is bit-identical to
- * the run never interrupted.
+ * Issue 12's Byzantine test, over gRPC on the bundled digits data: a coordinator ({@code dml4j serve}) and 10 in-JVM
+ * participants on loopback (IID partition, 15 rounds of FedAvg with every participant each round), 2 of which (ids 1
+ * and 6) send well-formed but poisoned updates: dense, finite and of the right size, so they pass the coordinator's
+ * validation. Two attacks, each in its own set of runs: <em>sign-flipped</em>, the attacker's honest delta times −10,
+ * and <em>scaled</em>, the honest delta times +10. Under each attack the coordinate-wise median and the trimmed mean
+ * ({@code trim = 0.2}: {@code floor(0.2 · 10) = 2} values dropped at each end; Yin et al., "Byzantine-Robust
+ * Distributed Learning: Towards Optimal Statistical Rates", ICML 2018), Krum (one update selected,
+ * {@code byzantine = 2}) and multi-Krum ({@code byzantine = 2}, {@code krum-m = 8 = n − f}; Blanchard et al., "Machine
+ * Learning with Adversaries: Byzantine Tolerant Gradient Descent", NeurIPS 2017) each end within 2 test-accuracy points
+ * of the clean FedAvg run, while plain FedAvg under the same attack ends more than 20 points below it; the clean run
+ * itself must pass 85%. And {@code serve --resume} of a robust-fedavg run (trimmed mean, 10 honest participants, a
+ * coordinator crash after version 3) is bit-identical to the run never interrupted (the simulator's).
  */
 class ByzantineDeployTest {
+    private static final int PARTICIPANTS = 10;
+    private static final int ROUNDS = 15;
     private static final String BASE = """
             [run]
             name = "byzantine"
             seed = 5
-            rounds = 15
+            rounds = %d
             [data]
             dataset = "digits"
             [partition]
             type = "iid"
-            clients = 6
+            clients = %d
             [model]
             type = "mlp"
             hidden = [32]
@@ -62,10 +74,16 @@ class ByzantineDeployTest {
             local-epochs = 1
             momentum = 0.9
             schedule = { type = "constant", learning-rate = 0.1 }
-            """;
-    private static final Set<Integer> ATTACKERS = Set.of(1, 4);
-    /** Answers with its honest delta times {@code -scale}: well-formed (dense, finite, right size), but poisoned. */
-    private record SignFlipping(Participant honest, float scale) implements Participant {
+            """.formatted(ROUNDS, PARTICIPANTS);
+    /** The 2 of the 10 participants that attack. */
+    private static final Set<Integer> ATTACKERS = Set.of(1, 6);
+    /** The sign-flipping attackers' factor on their honest delta. */
+    private static final float FLIP = -10f;
+    /** The scaling attackers' factor on their honest delta. */
+    private static final float SCALE = 10f;
+
+    /** Answers with its honest delta times {@code factor}: well-formed (dense, finite, right size), but poisoned. */
+    private record Poisoning(Participant honest, float factor) implements Participant {
         @Override
         public int id() {
             return honest.id();
@@ -83,7 +101,7 @@ class ByzantineDeployTest {
                 return r;
             }
             float[] d = new float[task.model().length];
-            ok.update().addTo(d, -scale);
+            ok.update().addTo(d, factor);
             return new Reply.Ok(ok.participant(), ok.taskId(), ok.baseVersion(), new DenseUpdate(d), ok.numSamples(),
                     ok.trainLoss(), ok.steps(), ok.computeSeconds(), ok.downloadSeconds(), ok.uploadSeconds());
         }
@@ -91,7 +109,7 @@ class ByzantineDeployTest {
 
     private static Path tokens(Path dir) throws Exception {
         StringBuilder sb = new StringBuilder();
-        for (int p = 0; p < 6; p++) {
+        for (int p = 0; p < PARTICIPANTS; p++) {
             sb.append(p).append(" token-").append(p).append('\n');
         }
         Path f = dir.resolve("tokens.txt");
@@ -99,17 +117,20 @@ class ByzantineDeployTest {
         return f;
     }
 
-    /** Starts the 6 participants (the attackers wrapped) on threads, each with its own model. */
+    /**
+     * Starts the participants on threads, each with its own model; those in {@code attackers} multiply their honest
+     * delta by {@code factor}.
+     */
     private static List<Future<GrpcParticipant.Result>> participants(ExecutorService pool, SimulationSpec spec,
-                                                                     int port, Set<Integer> attackers) {
+                                                                     int port, Set<Integer> attackers, float factor) {
         List<Future<GrpcParticipant.Result>> out = new ArrayList<>();
-        for (int p = 0; p < 6; p++) {
+        for (int p = 0; p < PARTICIPANTS; p++) {
             int id = p;
             out.add(pool.submit(() -> {
                 try (Model model = spec.models().create()) {
                     Participant client = JoinCommand.client(spec, id, spec.clientData().get(id),
                             JoinCommand.layout(model));
-                    Participant who = attackers.contains(id) ? new SignFlipping(client, 10f) : client;
+                    Participant who = attackers.contains(id) ? new Poisoning(client, factor) : client;
                     GrpcParticipant.Settings s = new GrpcParticipant.Settings("127.0.0.1", port,
                             Security.TlsFiles.none(), null, "token-" + id, 40, 0.2, 60);
                     try (GrpcParticipant g = new GrpcParticipant(s, who, () -> model)) {
@@ -129,16 +150,16 @@ class ByzantineDeployTest {
         return serve;
     }
 
-    /** Serves the file to 6 participants; returns the final model, the run's rows in {@code out}. */
-    private static float[] deploy(Path file, Path out, Set<Integer> attackers) throws Exception {
+    /** Serves the file to the participants; returns the final model, the run's rows in {@code out}. */
+    private static float[] deploy(Path file, Path out, Set<Integer> attackers, float factor) throws Exception {
         Experiment exp = RunCommand.load(file, List.of());
         SimulationSpec spec = exp.prepare(QUIET).spec();
         int port = freePort();
-        ExecutorService pool = Executors.newFixedThreadPool(7);
+        ExecutorService pool = Executors.newFixedThreadPool(PARTICIPANTS + 1);
         try {
             Future<float[]> server = pool.submit(() -> serve(file, port, tokens(out.getParent()), v -> { })
                     .run(exp, out, QUIET));
-            List<Future<GrpcParticipant.Result>> clients = participants(pool, spec, port, attackers);
+            List<Future<GrpcParticipant.Result>> clients = participants(pool, spec, port, attackers, factor);
             float[] model = server.get(300, TimeUnit.SECONDS);
             for (Future<GrpcParticipant.Result> c : clients) {
                 assertEquals("the run is complete", c.get(60, TimeUnit.SECONDS).finished());
@@ -151,7 +172,7 @@ class ByzantineDeployTest {
 
     private static double accuracy(Path out) {
         List<RoundMetrics> rows = MetricsCsv.read(out.resolve("metrics.csv"));
-        assertEquals(15, rows.size());
+        assertEquals(ROUNDS, rows.size());
         return rows.get(rows.size() - 1).testAccuracy();
     }
 
@@ -162,38 +183,52 @@ class ByzantineDeployTest {
     }
 
     @Test
-    void robustRulesKeepTheCleanAccuracyUnderSignFlippingAttackersAndFedAvgDoesNot(@TempDir Path dir)
+    void robustRulesKeepTheCleanAccuracyUnderSignFlippingAndScalingAttackersAndFedAvgDoesNot(@TempDir Path dir)
             throws Exception {
         // Prepare
         Path fedavg = file(dir, "fedavg", "type = \"fedavg\"\nfraction = 1.0\n");
-        Path median = file(dir, "median", "type = \"robust-fedavg\"\nfraction = 1.0\nrule = \"median\"\n");
-        Path trimmed = file(dir, "trimmed", "type = \"robust-fedavg\"\nfraction = 1.0\nrule = \"trimmed-mean\"\n"
-                + "trim = 0.34\n");
-        Path krum = file(dir, "krum", "type = \"robust-fedavg\"\nfraction = 1.0\nrule = \"multi-krum\"\n"
-                + "byzantine = 1\nkrum-m = 4\n");
+        String robust = "type = \"robust-fedavg\"\nfraction = 1.0\n";
+        List<Path> rules = List.of(
+                file(dir, "median", robust + "rule = \"median\"\n"),
+                file(dir, "trimmed-mean", robust + "rule = \"trimmed-mean\"\ntrim = 0.2\n"),
+                file(dir, "krum", robust + "rule = \"krum\"\nbyzantine = 2\n"),
+                file(dir, "multi-krum", robust + "rule = \"multi-krum\"\nbyzantine = 2\nkrum-m = 8\n"));
+        Map<String, Float> attacks = new LinkedHashMap<>();
+        attacks.put("sign-flipped", FLIP);
+        attacks.put("scaled", SCALE);
 
         // Execute
-        deploy(fedavg, dir.resolve("clean"), Set.of());
+        deploy(fedavg, dir.resolve("clean"), Set.of(), 1f);
         double clean = accuracy(dir.resolve("clean"));
-        deploy(fedavg, dir.resolve("fedavg-attacked"), ATTACKERS);
-        double attacked = accuracy(dir.resolve("fedavg-attacked"));
-        double[] robust = new double[3];
-        Path[] files = {median, trimmed, krum};
-        for (int i = 0; i < 3; i++) {
-            Path out = dir.resolve(files[i].getFileName().toString().replace(".toml", "-attacked"));
-            deploy(files[i], out, ATTACKERS);
-            robust[i] = accuracy(out);
+        Map<String, Map<String, Double>> attacked = new LinkedHashMap<>();
+        for (Map.Entry<String, Float> attack : attacks.entrySet()) {
+            Map<String, Double> byRule = new LinkedHashMap<>();
+            for (Path f : Stream.concat(Stream.of(fedavg), rules.stream()).toList()) {
+                String rule = f.getFileName().toString().replace(".toml", "");
+                Path out = dir.resolve(attack.getKey() + "-" + rule);
+                deploy(f, out, ATTACKERS, attack.getValue());
+                byRule.put(rule, accuracy(out));
+            }
+            attacked.put(attack.getKey(), byRule);
         }
 
         // Assert
-        String report = String.format(Locale.ROOT, "clean fedavg %.4f; attacked: fedavg %.4f, median %.4f,"
-                + " trimmed-mean %.4f, multi-krum %.4f", clean, attacked, robust[0], robust[1], robust[2]);
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "clean fedavg %.4f", clean));
+        attacked.forEach((attack, byRule) -> {
+            sb.append("; ").append(attack).append(" (x").append(attacks.get(attack)).append("):");
+            byRule.forEach((rule, a) -> sb.append(String.format(Locale.ROOT, " %s %.4f", rule, a)));
+        });
+        String report = sb.toString();
         System.out.println("ByzantineDeployTest: " + report);
         assertTrue(clean > 0.85, "the clean run learns the digits: " + report);
-        for (double r : robust) {
-            assertTrue(r >= clean - 0.02, "a robust rule stays within 2 points of the clean run: " + report);
-        }
-        assertTrue(attacked < clean - 0.2, "plain FedAvg is ruined by the attack: " + report);
+        attacked.forEach((attack, byRule) -> byRule.forEach((rule, a) -> {
+            if (rule.equals("fedavg")) {
+                assertTrue(a < clean - 0.2, "plain FedAvg is ruined by the " + attack + " attack: " + report);
+            } else {
+                assertTrue(a >= clean - 0.02, rule + " stays within 2 points of the clean run under the " + attack
+                        + " attack: " + report);
+            }
+        }));
     }
 
     @Test
@@ -207,9 +242,9 @@ class ByzantineDeployTest {
         Files.createDirectories(out);
         Path tokens = tokens(dir);
         int port = freePort();
-        ExecutorService pool = Executors.newFixedThreadPool(7);
+        ExecutorService pool = Executors.newFixedThreadPool(PARTICIPANTS + 1);
         try {
-            List<Future<GrpcParticipant.Result>> clients = participants(pool, spec, port, Set.of());
+            List<Future<GrpcParticipant.Result>> clients = participants(pool, spec, port, Set.of(), 1f);
 
             // Execute: a coordinator that dies after version 3, then the same command again
             ServeCommand first = serve(file, port, tokens, v -> {
@@ -230,7 +265,7 @@ class ByzantineDeployTest {
             assertTrue(text.contains("resuming after version 3"), text);
             List<RoundMetrics> after = MetricsCsv.read(out.resolve("metrics.csv"));
             assertEquals(3, before.size());
-            assertEquals(15, after.size());
+            assertEquals(ROUNDS, after.size());
             assertEquals(before, after.subList(0, 3), "the versions before the crash are kept as they were");
             float[] simulated;
             try (FederatedSimulation sim = new FederatedSimulation(spec)) {
