@@ -70,6 +70,9 @@ import org.dml4j.model.Model;
  * [--tls] [--big GIB]}, default 256 MiB, 5 repeats, plaintext; {@code --big 2.25} with {@code -Xmx6g}.
  */
 public final class UploadThroughput {
+    private static final String TOKEN = "bench-token-0";
+    /** Transfers of each kind before the measured ones. */
+    private static final int WARM_UPS = 3;
     private static int CHUNK = Wire.DEFAULT_CHUNK_BYTES;
 
     private UploadThroughput() {
@@ -101,11 +104,22 @@ public final class UploadThroughput {
         int mib = 256;
         int repeats = 5;
         boolean tls = false;
+        boolean oneJvm = false;
         double bigGib = 0;
+        if (args.length > 0 && args[0].equals("--participant-of")) {
+            for (int i = 6; i + 1 < args.length; i += 2) {
+                if (args[i].equals("--chunk-kib")) {
+                    CHUNK = Integer.parseInt(args[i + 1]) << 10;
+                }
+            }
+            participantOf(args);
+            return;
+        }
         List<String> pos = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--tls" -> tls = true;
+                case "--one-jvm" -> oneJvm = true;
                 case "--big" -> bigGib = Double.parseDouble(args[++i]);
                 case "--chunk-kib" -> CHUNK = Integer.parseInt(args[++i]) << 10;
                 default -> pos.add(args[i]);
@@ -123,44 +137,139 @@ public final class UploadThroughput {
         }
         Path dir = Files.createTempDirectory("dml4j-upload");
         if (mib > 0 && bigGib == 0) {
-            compare(mib, repeats, tls, dir);
+            compare(mib, repeats, tls, oneJvm, dir);
         }
         if (bigGib > 0) {
             big((long) (bigGib * (1L << 30)), dir);
         }
     }
 
-    private static GrpcTransport.Settings settings(int dim, long maxUpdateBytes, boolean tls, Path dir,
+    private static GrpcTransport.Settings settings(int dim, long maxUpdateBytes, Security.TlsFiles tls,
                                                    Map<Integer, String> tokens) {
-        Security.TlsFiles files = tls ? Certificates.write(dir, 1, List.of("localhost", "127.0.0.1"), 1).server(false)
-                : Security.TlsFiles.none();
-        return new GrpcTransport.Settings("127.0.0.1", 0, 1, dim, 1, 60, 30, CHUNK, maxUpdateBytes, files, tokens);
+        return new GrpcTransport.Settings("127.0.0.1", 0, 1, dim, 1, 60, 30, CHUNK, maxUpdateBytes, tls, tokens);
     }
 
-    private static GrpcParticipant.Settings client(GrpcTransport t, boolean tls, Path dir, String token) {
-        GrpcParticipant.Settings s = GrpcParticipant.Settings.loopback(t.port(), token);
-        return tls ? s.withTls(Certificates.write(dir, 1, List.of("localhost", "127.0.0.1"), 1).client(0, false),
-                "localhost") : s;
+    /** @return the dimension of a dense update whose encoding is {@code mib} MiB */
+    private static int dim(int mib) {
+        return mib * (1 << 20) / 4 - UpdateCodec.HEADER_BYTES / 4;
     }
 
-    private static void compare(int mib, int repeats, boolean tls, Path dir) throws Exception {
-        int dim = mib * (1 << 20) / 4 - UpdateCodec.HEADER_BYTES / 4;
-        float[] values = new float[dim];
+    /** @return the benchmark's update of {@code mib} MiB: Gaussian values, seed 42 (the same in either process) */
+    private static DenseUpdate update(int mib) {
+        float[] values = new float[dim(mib)];
         SplittableRandom r = new SplittableRandom(42);
-        for (int i = 0; i < dim; i++) {
+        for (int i = 0; i < values.length; i++) {
             values[i] = (float) r.nextGaussian();
         }
-        DenseUpdate update = new DenseUpdate(values);
-        byte[] encoded = UpdateCodec.encode(update);
-        Map<Integer, String> tokens = Map.of(0, "bench-token-0");
+        return new DenseUpdate(values);
+    }
+
+    /** The participant's end of both transfers: a gRPC participant and a raw socket sender of the same bytes. */
+    private interface Sender extends AutoCloseable {
+        /** Writes the update's encoding to a loopback socket at {@code port}, in CHUNK-sized writes. */
+        void rawCopy(int port) throws Exception;
+
+        /** Ends the participant (after the coordinator stopped). */
+        @Override
+        void close() throws Exception;
+    }
+
+    /** Both senders in this JVM: the participant on its thread, a raw copy on a thread of its own each time. */
+    private static final class Local implements Sender {
+        private final byte[] encoded;
+        private final GrpcParticipant participant;
+        private final Thread thread;
+
+        Local(int mib, GrpcParticipant.Settings s) {
+            DenseUpdate update = update(mib);
+            encoded = UpdateCodec.encode(update);
+            participant = new GrpcParticipant(s, new Fixed(update), () -> null);
+            thread = new Thread(participant::run, "participant");
+            thread.start();
+        }
+
+        @Override
+        public void rawCopy(int port) {
+            CompletableFuture.runAsync(() -> send(encoded, port));
+        }
+
+        @Override
+        public void close() throws Exception {
+            thread.join(60_000);
+            participant.close();
+        }
+    }
+
+    /** @return the senders in a child JVM (same java, flags and class path), driven over a control socket */
+    private static Sender childJvm(int mib, int grpcPort, boolean tls, Path dir) throws Exception {
+        ServerSocket control = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        List<String> cmd = new ArrayList<>();
+        cmd.add(ProcessHandle.current().info().command().orElse("java"));
+        cmd.addAll(java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments());
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), UploadThroughput.class.getName(),
+                "--participant-of", Integer.toString(grpcPort), Integer.toString(control.getLocalPort()),
+                Integer.toString(mib), Boolean.toString(tls), dir.toString(), "--chunk-kib",
+                Integer.toString(CHUNK >> 10)));
+        Process child = new ProcessBuilder(cmd).inheritIO().start();
+        control.setSoTimeout(600_000);
+        Socket c = control.accept();
+        control.close();
+        java.io.DataOutputStream toChild = new java.io.DataOutputStream(c.getOutputStream());
+        java.io.DataInputStream fromChild = new java.io.DataInputStream(c.getInputStream());
+        return new Sender() {
+            @Override
+            public void rawCopy(int port) throws IOException {
+                toChild.writeInt(port);
+                toChild.flush();
+            }
+
+            @Override
+            public void close() throws Exception {
+                toChild.writeInt(0);
+                toChild.flush();
+                fromChild.read(); // the child's end of the control connection closes when it exits
+                c.close();
+                if (!child.waitFor(60, TimeUnit.SECONDS)) {
+                    child.destroyForcibly();
+                    throw new IllegalStateException("the participant's JVM did not exit");
+                }
+            }
+        };
+    }
+
+    /** The child JVM's side: a participant of the coordinator at {@code args[1]}, raw copies when asked. */
+    private static void participantOf(String[] args) throws Exception {
+        int grpcPort = Integer.parseInt(args[1]);
+        int controlPort = Integer.parseInt(args[2]);
+        int mib = Integer.parseInt(args[3]);
+        boolean tls = Boolean.parseBoolean(args[4]);
+        Path dir = Path.of(args[5]);
+        GrpcParticipant.Settings s = GrpcParticipant.Settings.loopback(grpcPort, TOKEN);
+        if (tls) {
+            s = s.withTls(new Security.TlsFiles(null, null, dir.resolve("ca.pem")), "localhost");
+        }
+        try (Socket c = new Socket(InetAddress.getLoopbackAddress(), controlPort); Local local = new Local(mib, s)) {
+            java.io.DataInputStream in = new java.io.DataInputStream(c.getInputStream());
+            for (int port = in.readInt(); port != 0; port = in.readInt()) {
+                send(local.encoded, port);
+            }
+        }
+    }
+
+    private static void compare(int mib, int repeats, boolean tls, boolean oneJvm, Path dir) throws Exception {
+        int dim = dim(mib);
+        long encodedBytes = UpdateCodec.HEADER_BYTES + 4L * dim;
+        Map<Integer, String> tokens = Map.of(0, TOKEN);
+        Security.TlsFiles serverTls = tls ? Certificates.write(dir, 1, List.of("localhost", "127.0.0.1"), 1)
+                .server(false) : Security.TlsFiles.none();
         double[] grpc = new double[repeats];
         double[] raw = new double[repeats];
         double[] grpcCpu = new double[repeats];
         double[] rawCpu = new double[repeats];
-        try (GrpcTransport t = new GrpcTransport(settings(dim, UpdateValidator.defaultMaxBytes(dim), tls, dir,
-                tokens));
-             GrpcParticipant p = new GrpcParticipant(client(t, tls, dir, tokens.get(0)), new Fixed(update),
-                     () -> null)) {
+        // the raw copy's destination: one array for every repeat, as the coordinator reuses its chunks' arrays
+        byte[] into = new byte[(int) encodedBytes];
+        try (GrpcTransport t = new GrpcTransport(settings(dim, UpdateValidator.defaultMaxBytes(dim), serverTls,
+                tokens))) {
             LinkedBlockingQueue<Reply> replies = new LinkedBlockingQueue<>();
             LinkedBlockingQueue<Boolean> go = new LinkedBlockingQueue<>();
             float[] model = new float[dim];
@@ -183,79 +292,105 @@ public final class UploadThroughput {
                 }
             }), "coordinator");
             coordinator.start();
-            Thread participant = new Thread(p::run, "participant");
-            participant.start();
-            // warm-up: one of each
-            go.add(true);
-            replies.take();
-            rawCopy(encoded);
-            for (int i = 0; i < repeats; i++) {
-                long c0 = processCpuNanos();
-                go.add(true);
-                Reply reply = replies.poll(600, TimeUnit.SECONDS);
-                if (!(reply instanceof Reply.Ok ok)) {
-                    throw new IllegalStateException("the update was not accepted: " + reply);
-                }
-                long c1 = processCpuNanos();
-                grpc[i] = encoded.length / ok.uploadSeconds();
-                raw[i] = encoded.length / rawCopy(encoded);
-                long c2 = processCpuNanos();
-                grpcCpu[i] = (c1 - c0) / 1e9;
-                rawCpu[i] = (c2 - c1) / 1e9;
-                System.out.printf(Locale.ROOT, "repeat %d: gRPC %.1f MB/s, raw socket %.1f MB/s (process CPU: gRPC"
-                        + " %.3f s, raw %.3f s)%n", i + 1, grpc[i] / 1e6, raw[i] / 1e6, grpcCpu[i], rawCpu[i]);
+            GrpcParticipant.Settings ps = GrpcParticipant.Settings.loopback(t.port(), TOKEN);
+            if (tls) {
+                ps = ps.withTls(new Security.TlsFiles(null, null, dir.resolve("ca.pem")), "localhost");
             }
-            go.add(false);
-            coordinator.join(60_000);
-            participant.join(60_000);
+            try (ServerSocket rawServer = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+                 Sender sender = oneJvm ? new Local(mib, ps) : childJvm(mib, t.port(), tls, dir)) {
+                // warm-up, WARM_UPS of each: the participant's JVM compiles its send path in the first few
+                for (int w = 0; w < WARM_UPS; w++) {
+                    go.add(true);
+                    replies.take();
+                    sender.rawCopy(rawServer.getLocalPort());
+                    rawReceive(rawServer, into);
+                }
+                for (int i = 0; i < repeats; i++) {
+                    long c0 = processCpuNanos();
+                    long g0 = gcMillis();
+                    go.add(true);
+                    Reply reply = replies.poll(600, TimeUnit.SECONDS);
+                    if (!(reply instanceof Reply.Ok ok) || ok.update().dim() != dim) {
+                        throw new IllegalStateException("the update was not accepted: " + reply);
+                    }
+                    long c1 = processCpuNanos();
+                    long g1 = gcMillis();
+                    grpc[i] = encodedBytes / ok.uploadSeconds();
+                    sender.rawCopy(rawServer.getLocalPort());
+                    raw[i] = encodedBytes / rawReceive(rawServer, into);
+                    long c2 = processCpuNanos();
+                    long g2 = gcMillis();
+                    grpcCpu[i] = (c1 - c0) / 1e9;
+                    rawCpu[i] = (c2 - c1) / 1e9;
+                    System.out.printf(Locale.ROOT, "repeat %d: gRPC %.1f MB/s, raw socket %.1f MB/s (coordinator's"
+                                    + " process CPU: gRPC %.3f s, raw %.3f s; its GC pauses: gRPC %d ms, raw %d ms)%n",
+                            i + 1, grpc[i] / 1e6, raw[i] / 1e6, grpcCpu[i], rawCpu[i], g1 - g0, g2 - g1);
+                }
+                go.add(false);
+                coordinator.join(60_000);
+            }
         }
         double g = median(grpc);
         double s = median(raw);
-        System.out.printf(Locale.ROOT, "update of %d bytes (%d MiB, %s, %d KiB chunks), %d repeats:"
+        System.out.printf(Locale.ROOT, "update of %d bytes (%d MiB, %s, %d KiB chunks, participant %s), %d repeats:"
                         + " gRPC median %.1f MB/s, raw socket median %.1f MB/s, ratio %.2f; median process CPU per"
-                        + " update: gRPC %.3f s, raw %.3f s%n", encoded.length, mib, tls ? "TLS" : "plaintext",
-                CHUNK >> 10, repeats, g / 1e6, s / 1e6, g / s, median(grpcCpu), median(rawCpu));
+                        + " update: gRPC %.3f s, raw %.3f s%n", encodedBytes, mib, tls ? "TLS" : "plaintext",
+                CHUNK >> 10, oneJvm ? "in this JVM" : "in its own JVM", repeats, g / 1e6, s / 1e6, g / s,
+                median(grpcCpu), median(rawCpu));
     }
 
     /**
-     * @return the CPU time of every thread of this process so far: both ends of either copy run here, so the
-     *     difference over a repeat is what that transfer cost (for gRPC it also counts the participant's encoding
-     *     and CRC and the coordinator's validation and decoding, which the throughput's timing leaves out)
+     * @return the CPU time of every thread of this process so far (the coordinator's process; with {@code --one-jvm}
+     *     also the participant's: then for gRPC it counts the participant's encoding and CRC too)
      */
     private static long processCpuNanos() {
         return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
                 .getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
-    /** @return the server's seconds from the first byte to the last of a loopback socket copy of {@code bytes} */
-    private static double rawCopy(byte[] bytes) throws Exception {
-        try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            CompletableFuture<Double> seconds = CompletableFuture.supplyAsync(() -> {
-                try (Socket s = server.accept(); InputStream in = s.getInputStream()) {
-                    byte[] into = new byte[bytes.length];
-                    int n = in.read(into, 0, Math.min(CHUNK, into.length));
-                    long start = System.nanoTime();
-                    int at = Math.max(0, n);
-                    while (at < into.length) {
-                        n = in.read(into, at, Math.min(CHUNK, into.length - at));
-                        if (n < 0) {
-                            throw new IOException("the copy ended after " + at + " bytes");
-                        }
-                        at += n;
-                    }
-                    return (System.nanoTime() - start) / 1e9;
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-            try (Socket c = new Socket(InetAddress.getLoopbackAddress(), server.getLocalPort());
-                 OutputStream out = c.getOutputStream()) {
-                for (int off = 0; off < bytes.length; off += CHUNK) {
-                    out.write(bytes, off, Math.min(CHUNK, bytes.length - off));
-                }
-                out.flush();
-                return seconds.get(600, TimeUnit.SECONDS);
+    /** @return the milliseconds this process's garbage collectors have paused so far */
+    private static long gcMillis() {
+        long ms = 0;
+        for (java.lang.management.GarbageCollectorMXBean b
+                : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+            ms += Math.max(0, b.getCollectionTime());
+        }
+        return ms;
+    }
+
+    /** Writes {@code bytes} to a loopback socket at {@code port} in CHUNK-sized writes. */
+    private static void send(byte[] bytes, int port) {
+        try (Socket c = new Socket(InetAddress.getLoopbackAddress(), port); OutputStream out = c.getOutputStream()) {
+            for (int off = 0; off < bytes.length; off += CHUNK) {
+                out.write(bytes, off, Math.min(CHUNK, bytes.length - off));
             }
+            out.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * @return the seconds from the first byte to the last of one connection's bytes to {@code server}, read into
+     *     {@code into} in CHUNK-sized reads (exactly {@code into.length} bytes must come)
+     */
+    private static double rawReceive(ServerSocket server, byte[] into) throws IOException {
+        server.setSoTimeout(600_000);
+        try (Socket s = server.accept(); InputStream in = s.getInputStream()) {
+            int n = in.read(into, 0, Math.min(CHUNK, into.length));
+            long start = System.nanoTime();
+            int at = Math.max(0, n);
+            while (at < into.length) {
+                n = in.read(into, at, Math.min(CHUNK, into.length - at));
+                if (n < 0) {
+                    throw new IOException("the copy ended after " + at + " bytes of " + into.length);
+                }
+                at += n;
+            }
+            if (in.read() >= 0) {
+                throw new IOException("the copy sent more than " + into.length + " bytes");
+            }
+            return (System.nanoTime() - start) / 1e9;
         }
     }
 
@@ -265,7 +400,7 @@ public final class UploadThroughput {
     }
 
     private static void big(long approxBytes, Path dir) throws Exception {
-        Map<Integer, String> tokens = Map.of(0, "bench-token-0");
+        Map<Integer, String> tokens = Map.of(0, TOKEN);
         long dimL = (approxBytes - UpdateCodec.HEADER_BYTES) / 4;
         if (dimL > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException("--big " + approxBytes + " bytes is over 2^31 floats");
@@ -294,8 +429,8 @@ public final class UploadThroughput {
             crc.update(off == 0 ? first : blockBytes, 0, (int) Math.min(CHUNK, bytes - off));
         }
         float[] model = new float[dim]; // the coordinator's global model: the update is aggregated into it
-        try (GrpcTransport t = new GrpcTransport(settings(dim, UpdateValidator.defaultMaxBytes(dim), false, dir,
-                tokens))) {
+        try (GrpcTransport t = new GrpcTransport(settings(dim, UpdateValidator.defaultMaxBytes(dim),
+                Security.TlsFiles.none(), tokens))) {
             LinkedBlockingQueue<Reply> replies = new LinkedBlockingQueue<>();
             double[] aggregateSeconds = new double[1];
             Thread coordinator = new Thread(() -> t.run(e -> {

@@ -1,11 +1,10 @@
 package org.dml4j.grpc;
 
+import com.google.protobuf.ByteString;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
-import io.grpc.netty.shaded.io.netty.channel.ChannelOption;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
@@ -20,6 +19,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.PriorityQueue;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -199,6 +200,17 @@ public final class GrpcTransport implements Transport, AutoCloseable {
     private final UpdateValidator validator;
     private final Security.TokenInterceptor auth;
     private final Server server;
+    /** Arrays for received chunks, reused (ChunkArrays): one update's worth, between 16 and 2,048 of them. */
+    private final ChunkArrays chunkArrays;
+    /**
+     * Where a complete upload is checked, decoded and delivered: the server's calls run on its event loops
+     * ({@link NettyTuning#serverBuilder}), which must not spend the decoding of a large update there.
+     */
+    private final ExecutorService completions = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "dml4j-submit");
+        t.setDaemon(true);
+        return t;
+    });
     private volatile long startNanos = System.nanoTime();
     private volatile double clockOffset;
     private final Clock clock = () -> clockOffset + (System.nanoTime() - startNanos) / 1e9;
@@ -246,14 +258,13 @@ public final class GrpcTransport implements Transport, AutoCloseable {
         coordTask = new long[n];
         java.util.Arrays.fill(coordTask, -1);
         coordDown = new boolean[n];
+        chunkArrays = new ChunkArrays(settings.chunkBytes(), (int) Math.max(16, Math.min(2048,
+                settings.maxUpdateBytes() / settings.chunkBytes() + 1)));
         try {
-            this.server = NettyServerBuilder.forAddress(new InetSocketAddress(settings.host(), settings.port()),
-                            Security.serverCredentials(settings.tls()))
+            this.server = NettyTuning.serverBuilder(new InetSocketAddress(settings.host(), settings.port()),
+                            settings.tls())
                     .addService(ServerInterceptors.intercept(UplinkMarshaller.withChunkParser(new Service()
-                            .bindService()), auth))
-                    // buffers reused instead of pool chunks freed and allocated again (NettyTuning)
-                    .withOption(ChannelOption.ALLOCATOR, NettyTuning.allocator())
-                    .withChildOption(ChannelOption.ALLOCATOR, NettyTuning.allocator())
+                            .bindService(), chunkArrays), auth))
                     .maxInboundMessageSize(settings.chunkBytes() + 64 * 1024)
                     .flowControlWindow(Wire.flowControlWindow())
                     // participants ping every 30 s when they hear nothing (a long round, the coordinator decoding
@@ -679,6 +690,7 @@ public final class GrpcTransport implements Transport, AutoCloseable {
             server.shutdownNow();
             Thread.currentThread().interrupt();
         }
+        completions.shutdown();
     }
 
     /** A participant's stream ended. Holds or takes the lock. */
@@ -802,6 +814,8 @@ public final class GrpcTransport implements Transport, AutoCloseable {
             return new StreamObserver<>() {
                 private ReplyHeader header;
                 private Wire.Assembler body;
+                /** The chunks' data, whose arrays go back to chunkArrays once the update is decoded or refused. */
+                private final List<ByteString> received = new ArrayList<>();
                 private boolean done;
                 private long firstNanos;
 
@@ -833,6 +847,7 @@ public final class GrpcTransport implements Transport, AutoCloseable {
                                 throw Status.INVALID_ARGUMENT.withDescription("a chunk without a header that"
                                         + " announces an update").asRuntimeException();
                             }
+                            received.add(u.getChunk().getData());
                             body.add(u.getChunk());
                         }
                         call.request(1);
@@ -843,12 +858,16 @@ public final class GrpcTransport implements Transport, AutoCloseable {
 
                 private void fail(StatusRuntimeException e) {
                     done = true;
+                    release(received);
                     out.onError(e);
                 }
 
                 @Override
                 public void onError(Throwable t) {
-                    done = true; // the participant went away mid-upload; its Tasks stream tells the rest
+                    if (!done) { // the participant went away mid-upload; its Tasks stream tells the rest
+                        done = true;
+                        release(received);
+                    }
                 }
 
                 @Override
@@ -857,20 +876,43 @@ public final class GrpcTransport implements Transport, AutoCloseable {
                         return;
                     }
                     done = true;
+                    double uploadSeconds = (System.nanoTime() - firstNanos) / 1e9;
+                    ReplyHeader h = header;
+                    Wire.Assembler b = body;
+                    List<ByteString> chunks = received;
+                    // checked, decoded and delivered off the event loop; the chunks' arrays are reused afterwards
                     try {
-                        if (header == null) {
-                            throw Status.INVALID_ARGUMENT.withDescription("a reply without a header")
-                                    .asRuntimeException();
-                        }
-                        out.onNext(SubmitAck.newBuilder().setStatus(complete(caller, header, body,
-                                (System.nanoTime() - firstNanos) / 1e9)).build());
-                        out.onCompleted();
-                    } catch (StatusRuntimeException e) {
-                        out.onError(e);
+                        completions.execute(() -> {
+                            try {
+                                if (h == null) {
+                                    throw Status.INVALID_ARGUMENT.withDescription("a reply without a header")
+                                            .asRuntimeException();
+                                }
+                                out.onNext(SubmitAck.newBuilder().setStatus(complete(caller, h, b, uploadSeconds))
+                                        .build());
+                                out.onCompleted();
+                            } catch (StatusRuntimeException e) {
+                                out.onError(e);
+                            } finally {
+                                release(chunks);
+                            }
+                        });
+                    } catch (java.util.concurrent.RejectedExecutionException e) {
+                        release(chunks);
+                        out.onError(Status.UNAVAILABLE.withDescription("the coordinator is shutting down")
+                                .asRuntimeException());
                     }
                 }
             };
         }
+    }
+
+    /** Gives the arrays behind an upload's chunks back to be reused: nothing reads them any more. */
+    private void release(List<ByteString> chunks) {
+        for (ByteString c : chunks) {
+            chunkArrays.give(c);
+        }
+        chunks.clear();
     }
 
     private StatusRuntimeException reject(ReplyHeader h, UpdateValidator.Rejected r) {

@@ -1,10 +1,25 @@
 package org.dml4j.grpc;
 
+import io.grpc.netty.shaded.io.grpc.netty.GrpcHttp2ConnectionHandler;
+import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.netty.shaded.io.grpc.netty.InternalProtocolNegotiator;
+import io.grpc.netty.shaded.io.grpc.netty.InternalProtocolNegotiators;
+import io.grpc.netty.shaded.io.netty.buffer.ByteBuf;
 import io.grpc.netty.shaded.io.netty.buffer.ByteBufAllocator;
+import io.grpc.netty.shaded.io.netty.channel.ChannelHandler;
+import io.grpc.netty.shaded.io.netty.channel.ChannelOption;
+import io.grpc.netty.shaded.io.netty.handler.ssl.ClientAuth;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
+import io.grpc.netty.shaded.io.netty.handler.codec.ByteToMessageDecoder;
+import io.grpc.netty.shaded.io.netty.util.AsciiString;
+import java.net.InetSocketAddress;
 import io.grpc.netty.shaded.io.netty.buffer.PooledByteBufAllocator;
 
 /**
- * The Netty buffer allocator the coordinator's server and the participants' channels use, in place of gRPC's own.
+ * How dml4j's gRPC transport sets up Netty: the coordinator's server ({@link #serverBuilder}: its cumulation of
+ * received bytes and its threads), and the buffer allocator the server and the participants' channels use in place
+ * of gRPC's own.
  *
  * <p>Why: on a stream of 1 MiB chunks most of an upload's CPU time went to allocating native memory (a JFR profile,
  * benchmarks/UPLOAD.md). gRPC's pooled allocator caches freed buffers per thread only up to 32 KiB and only on Netty's
@@ -55,5 +70,84 @@ final class NettyTuning {
                     NORMAL_CACHE_SIZE, true);
         }
         return allocator;
+    }
+
+    /**
+     * A received buffer of at least this many bytes joins the HTTP/2 decoder's cumulation as one more component
+     * instead of being copied into it; smaller ones are copied (so a peer sending tiny TCP segments cannot make the
+     * cumulation a list of thousands of components).
+     */
+    static final int COMPOSE_MIN_BYTES = 4096;
+
+    /**
+     * The HTTP/2 decoder's cumulation of received bytes. Netty's default (merge) copies the whole of every read into
+     * the cumulation whenever the last one ended inside a frame, which on a stream of 16 KiB DATA frames is nearly
+     * every read: one more copy of every byte received on the event loop. This composes instead (see
+     * {@link #COMPOSE_MIN_BYTES}).
+     */
+    static ByteBuf cumulate(ByteBufAllocator alloc, ByteBuf cumulation, ByteBuf in) {
+        return in.readableBytes() >= COMPOSE_MIN_BYTES
+                ? ByteToMessageDecoder.COMPOSITE_CUMULATOR.cumulate(alloc, cumulation, in)
+                : ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(alloc, cumulation, in);
+    }
+
+    /**
+     * The coordinator's server: plaintext or TLS (mutual when the files name a client CA, as
+     * {@link Security#serverCredentials}), this class's allocator and cumulation, and calls run on the transport's
+     * own threads ({@code directExecutor}: each message is parsed and handled on the event loop that read it,
+     * without two thread hand-offs per message; the handlers never block there, and the work that takes long, the
+     * check and decoding of a complete update, is handed to another thread by the caller).
+     *
+     * @param at  where to listen
+     * @param tls the server's TLS files, or none
+     * @return the builder, to which the caller adds its services and limits
+     */
+    static NettyServerBuilder serverBuilder(InetSocketAddress at, Security.TlsFiles tls) {
+        InternalProtocolNegotiator.ProtocolNegotiator plain;
+        if (tls.enabled()) {
+            if (tls.certChain() == null) {
+                throw new IllegalArgumentException("a TLS server needs a certificate and key, got only trust = "
+                        + tls.trustedCa());
+            }
+            try {
+                SslContextBuilder b = GrpcSslContexts.forServer(tls.certChain().toFile(), tls.privateKey().toFile());
+                if (tls.trustedCa() != null) {
+                    b.trustManager(tls.trustedCa().toFile()).clientAuth(ClientAuth.REQUIRE);
+                }
+                plain = InternalProtocolNegotiators.serverTls(b.build());
+            } catch (javax.net.ssl.SSLException | IllegalArgumentException e) {
+                throw new IllegalArgumentException("cannot use the server's TLS files " + tls.certChain() + ", "
+                        + tls.privateKey() + ": " + e.getMessage(), e);
+            }
+        } else {
+            plain = InternalProtocolNegotiators.serverPlaintext();
+        }
+        return NettyServerBuilder.forAddress(at)
+                .protocolNegotiator(composing(plain))
+                .withOption(ChannelOption.ALLOCATOR, allocator())
+                .withChildOption(ChannelOption.ALLOCATOR, allocator())
+                .directExecutor();
+    }
+
+    /** @return {@code negotiator}, whose connections' HTTP/2 decoders cumulate with {@link #cumulate} */
+    private static InternalProtocolNegotiator.ProtocolNegotiator composing(
+            InternalProtocolNegotiator.ProtocolNegotiator negotiator) {
+        return new InternalProtocolNegotiator.ProtocolNegotiator() {
+            @Override
+            public AsciiString scheme() {
+                return negotiator.scheme();
+            }
+
+            @Override
+            public ChannelHandler newHandler(GrpcHttp2ConnectionHandler grpcHandler) {
+                grpcHandler.setCumulator(NettyTuning::cumulate);
+                return negotiator.newHandler(grpcHandler);
+            }
+
+            @Override
+            public void close() {
+                negotiator.close();
+            }
+        };
     }
 }

@@ -26,7 +26,7 @@ import org.dml4j.grpc.proto.Uplink;
  * protobuf's parser then copies a {@code bytes} field out of that array into a new {@link ByteString}. A chunk
  * message has one layout in protobuf's serialisation, {@code 0x12 len [0x08 offset] 0x12 dataLen data}: this
  * parser reads those few header bytes, checks that the lengths account for every byte of the message, and reads the
- * data straight from gRPC's buffers into the one array the chunk keeps. Anything else (a reply header, a chunk with
+ * data straight from gRPC's buffers into the one array the chunk keeps, taken from the coordinator's {@link ChunkArrays}. Anything else (a reply header, a chunk with
  * fields in another order or with unknown fields, a malformed message) is read whole and parsed by protobuf, so every
  * message means what protobuf says it means, and a malformed one is refused with protobuf's error.
  */
@@ -39,14 +39,20 @@ final class UplinkMarshaller implements MethodDescriptor.Marshaller<Uplink> {
     private static final int MAX_HEAD_BYTES = 23;
 
     private final MethodDescriptor.Marshaller<Uplink> proto = ProtoUtils.marshaller(Uplink.getDefaultInstance());
+    private final ChunkArrays arrays;
+
+    UplinkMarshaller(ChunkArrays arrays) {
+        this.arrays = arrays;
+    }
 
     /**
      * @param service the coordinator's service, as generated
+     * @param arrays  where a chunk's data array comes from (given back by the service once the update is decoded)
      * @return the same service, whose {@code Submit} parses its messages with this marshaller
      */
-    static ServerServiceDefinition withChunkParser(ServerServiceDefinition service) {
+    static ServerServiceDefinition withChunkParser(ServerServiceDefinition service, ChunkArrays arrays) {
         MethodDescriptor<Uplink, SubmitAck> submit = FederationGrpc.getSubmitMethod().toBuilder()
-                .setRequestMarshaller(new UplinkMarshaller()).build();
+                .setRequestMarshaller(new UplinkMarshaller(arrays)).build();
         ServerServiceDefinition.Builder b = ServerServiceDefinition.builder(service.getServiceDescriptor().getName());
         for (ServerMethodDefinition<?, ?> m : service.getMethods()) {
             if (m.getMethodDescriptor().getFullMethodName().equals(submit.getFullMethodName())) {
@@ -75,11 +81,12 @@ final class UplinkMarshaller implements MethodDescriptor.Marshaller<Uplink> {
                 long[] layout = chunkLayout(head, head.length, total);
                 if (layout != null) {
                     int start = (int) layout[1];
-                    byte[] data = new byte[total - start];
+                    int length = total - start;
+                    byte[] data = arrays.take(length);
                     int inHead = head.length - start;
                     System.arraycopy(head, start, data, 0, inHead);
-                    readFully(in, data, inHead, data.length - inHead);
-                    return chunk(layout[0], UnsafeByteOperations.unsafeWrap(data));
+                    readFully(in, data, inHead, length - inHead);
+                    return chunk(layout[0], UnsafeByteOperations.unsafeWrap(data, 0, length));
                 }
                 byte[] all = Arrays.copyOf(head, total);
                 readFully(in, all, head.length, total - head.length);

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
  * length (read in pieces of any size) or not.
  */
 class UplinkMarshallerTest {
-    private final UplinkMarshaller m = new UplinkMarshaller();
+    private final UplinkMarshaller m = new UplinkMarshaller(new ChunkArrays(1 << 20, 4));
 
     /** A stream of known length, like gRPC's, whose reads return at most {@code step} bytes. */
     private static final class Known extends ByteArrayInputStream implements KnownLength {
