@@ -48,26 +48,31 @@ import org.dml4j.model.Model;
 
 /**
  * A scripted run: the upload throughput of an update over the gRPC transport on loopback against a raw TCP socket
- * copy of the same bytes, in the same JVM and run, alternating the two; and, with {@code --big GIB}, one update
- * stream longer than 2 GiB through the coordinator's {@code Submit} call.
+ * copy of the same bytes, in the same run, alternating the two; and, with {@code --big GIB}, one update stream
+ * longer than 2 GiB through the coordinator's {@code Submit} call.
  *
  * <p>gRPC: a {@link GrpcTransport} coordinator with one {@link GrpcParticipant} whose every reply is the same dense
  * update of {@code MIB} MiB (UpdateCodec encoding, 1 MiB chunks, CRC-32C, validated and decoded at the coordinator).
  * The time is the coordinator's: from the reply header's arrival to the last chunk (the reply's upload seconds), so
- * the participant's encoding is left out and the coordinator's reassembly, checksum and flow control are in. Raw: the
- * encoded bytes written to a loopback {@link Socket} in 1 MiB writes, read by the server into one array of their
- * length; the time is the server's from the first byte to the last. Reported: the median of each over the repeats
- * and their ratio (goal: gRPC at least 70% of the raw copy).
+ * the participant's encoding and the coordinator's decoding are left out and the coordinator's parsing, checksum and
+ * flow control are in. Raw: the encoded bytes written to a loopback {@link Socket} in 1 MiB writes, read by the
+ * coordinator's process into one array of their length (the same array every time, as the coordinator reuses its
+ * chunks' arrays); the time is the reader's from the first byte to the last. Reported: each repeat, the median of
+ * each over the repeats and their ratio (goal: gRPC at least 70% of the raw copy), the coordinator process's CPU
+ * time and garbage-collection pauses over each transfer. {@code WARM_UPS} transfers of each kind come first.
+ *
+ * <p>Where the participant runs: by default on a thread of this JVM, the raw sender too; with
+ * {@code --participant-jvm} both run in a child JVM (the same java, JVM flags and class path), as a participant on
+ * another machine would, driven over a loopback control socket.
  *
  * <p>{@code --big GIB}: a coordinator that accepts updates up to {@code GIB + 1} GiB receives a reply of {@code GIB}
  * GiB generated chunk by chunk as it is sent ({@link GrpcParticipant#upload(ReplyHeader,
  * java.util.function.Consumer)}); it takes the whole stream in long-indexed segments, checks every offset and the
- * CRC-32C over all of it, and then refuses it with RESOURCE_EXHAUSTED because the update codec decodes one byte
- * array (at most 2 GiB): the run prints the time, the throughput and that status. Needs a heap of about
- * {@code GIB + 2} GiB.
+ * CRC-32C over all of it, decodes and aggregates it. Needs a heap of about {@code 3 * GIB + 1} GiB.
  *
- * <p>Usage: {@code java -Xmx4g -cp benchmarks/target/benchmarks.jar org.dml4j.bench.UploadThroughput [MIB] [REPEATS]
- * [--tls] [--big GIB]}, default 256 MiB, 5 repeats, plaintext; {@code --big 2.25} with {@code -Xmx6g}.
+ * <p>Usage: {@code java -Xms3g -Xmx3g -XX:+AlwaysPreTouch -cp benchmarks/target/benchmarks.jar
+ * org.dml4j.bench.UploadThroughput [MIB] [REPEATS] [--tls] [--participant-jvm] [--chunk-kib N] [--big GIB]}, default
+ * 256 MiB, 5 repeats, plaintext (benchmarks/UPLOAD.md: why the heap is touched in advance).
  */
 public final class UploadThroughput {
     private static final String TOKEN = "bench-token-0";
@@ -104,7 +109,7 @@ public final class UploadThroughput {
         int mib = 256;
         int repeats = 5;
         boolean tls = false;
-        boolean oneJvm = false;
+        boolean oneJvm = true;
         double bigGib = 0;
         if (args.length > 0 && args[0].equals("--participant-of")) {
             for (int i = 6; i + 1 < args.length; i += 2) {
@@ -119,7 +124,7 @@ public final class UploadThroughput {
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--tls" -> tls = true;
-                case "--one-jvm" -> oneJvm = true;
+                case "--participant-jvm" -> oneJvm = false;
                 case "--big" -> bigGib = Double.parseDouble(args[++i]);
                 case "--chunk-kib" -> CHUNK = Integer.parseInt(args[++i]) << 10;
                 default -> pos.add(args[i]);
@@ -174,7 +179,7 @@ public final class UploadThroughput {
         void close() throws Exception;
     }
 
-    /** Both senders in this JVM: the participant on its thread, a raw copy on a thread of its own each time. */
+    /** Both senders in this JVM (the default): the participant on its thread, each raw copy on a thread of its own. */
     private static final class Local implements Sender {
         private final byte[] encoded;
         private final GrpcParticipant participant;
