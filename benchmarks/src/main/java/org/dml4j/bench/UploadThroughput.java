@@ -271,6 +271,7 @@ public final class UploadThroughput {
         double[] raw = new double[repeats];
         double[] grpcCpu = new double[repeats];
         double[] rawCpu = new double[repeats];
+        float[] expected = update(mib).toArray(); // every update the coordinator decodes must equal it
         // the raw copy's destination: one array for every repeat, as the coordinator reuses its chunks' arrays
         byte[] into = new byte[(int) encodedBytes];
         try (GrpcTransport t = new GrpcTransport(settings(dim, UpdateValidator.defaultMaxBytes(dim), serverTls,
@@ -315,8 +316,9 @@ public final class UploadThroughput {
                     long g0 = gcMillis();
                     go.add(true);
                     Reply reply = replies.poll(600, TimeUnit.SECONDS);
-                    if (!(reply instanceof Reply.Ok ok) || ok.update().dim() != dim) {
-                        throw new IllegalStateException("the update was not accepted: " + reply);
+                    if (!(reply instanceof Reply.Ok ok) || !(ok.update() instanceof DenseUpdate got)
+                            || !java.util.Arrays.equals(got.toArray(), expected)) {
+                        throw new IllegalStateException("the update was not accepted, or not as sent: " + reply);
                     }
                     long c1 = processCpuNanos();
                     long g1 = gcMillis();
