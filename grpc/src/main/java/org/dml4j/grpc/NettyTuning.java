@@ -2,19 +2,20 @@ package org.dml4j.grpc;
 
 import io.grpc.netty.shaded.io.grpc.netty.GrpcHttp2ConnectionHandler;
 import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
-import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.InternalProtocolNegotiator;
 import io.grpc.netty.shaded.io.grpc.netty.InternalProtocolNegotiators;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.netty.shaded.io.netty.buffer.ByteBuf;
 import io.grpc.netty.shaded.io.netty.buffer.ByteBufAllocator;
+import io.grpc.netty.shaded.io.netty.buffer.PooledByteBufAllocator;
 import io.grpc.netty.shaded.io.netty.channel.ChannelHandler;
 import io.grpc.netty.shaded.io.netty.channel.ChannelOption;
+import io.grpc.netty.shaded.io.netty.handler.codec.ByteToMessageDecoder;
 import io.grpc.netty.shaded.io.netty.handler.ssl.ClientAuth;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
-import io.grpc.netty.shaded.io.netty.handler.codec.ByteToMessageDecoder;
 import io.grpc.netty.shaded.io.netty.util.AsciiString;
 import java.net.InetSocketAddress;
-import io.grpc.netty.shaded.io.netty.buffer.PooledByteBufAllocator;
+import javax.net.ssl.SSLException;
 
 /**
  * How dml4j's gRPC transport sets up Netty: the coordinator's server ({@link #serverBuilder}: its cumulation of
@@ -92,18 +93,22 @@ final class NettyTuning {
     }
 
     /**
-     * The coordinator's server: plaintext or TLS (mutual when the files name a client CA, as
-     * {@link Security#serverCredentials}), this class's allocator and cumulation, and calls run on the transport's
-     * own threads ({@code directExecutor}: each message is parsed and handled on the event loop that read it,
-     * without two thread hand-offs per message; the handlers never block there, and the work that takes long, the
-     * check and decoding of a complete update, is handed to another thread by the caller).
+     * The coordinator's server: plaintext or TLS (mutual, client certificates required, when the files name a client
+     * CA), this class's allocator and cumulation, and calls run on the transport's own threads
+     * ({@code directExecutor}: each message is parsed and handled on the event loop that read it, without two thread
+     * hand-offs per message; the handlers never block there, and the work that takes long, the check and decoding of
+     * a complete update, is handed to another thread by the caller).
+     *
+     * <p>The cumulation is set through gRPC's {@code InternalProtocolNegotiators} (gRPC's internal API, public for
+     * its own packages; the version is pinned by the build, and TlsServerTest and the deployment tests cover both
+     * negotiators): gRPC offers no other way to reach its HTTP/2 decoder.
      *
      * @param at  where to listen
      * @param tls the server's TLS files, or none
      * @return the builder, to which the caller adds its services and limits
      */
     static NettyServerBuilder serverBuilder(InetSocketAddress at, Security.TlsFiles tls) {
-        InternalProtocolNegotiator.ProtocolNegotiator plain;
+        InternalProtocolNegotiator.ProtocolNegotiator negotiator;
         if (tls.enabled()) {
             if (tls.certChain() == null) {
                 throw new IllegalArgumentException("a TLS server needs a certificate and key, got only trust = "
@@ -114,16 +119,16 @@ final class NettyTuning {
                 if (tls.trustedCa() != null) {
                     b.trustManager(tls.trustedCa().toFile()).clientAuth(ClientAuth.REQUIRE);
                 }
-                plain = InternalProtocolNegotiators.serverTls(b.build());
-            } catch (javax.net.ssl.SSLException | IllegalArgumentException e) {
+                negotiator = InternalProtocolNegotiators.serverTls(b.build());
+            } catch (SSLException | IllegalArgumentException e) {
                 throw new IllegalArgumentException("cannot use the server's TLS files " + tls.certChain() + ", "
                         + tls.privateKey() + ": " + e.getMessage(), e);
             }
         } else {
-            plain = InternalProtocolNegotiators.serverPlaintext();
+            negotiator = InternalProtocolNegotiators.serverPlaintext();
         }
         return NettyServerBuilder.forAddress(at)
-                .protocolNegotiator(composing(plain))
+                .protocolNegotiator(composing(negotiator))
                 .withOption(ChannelOption.ALLOCATOR, allocator())
                 .withChildOption(ChannelOption.ALLOCATOR, allocator())
                 .directExecutor();

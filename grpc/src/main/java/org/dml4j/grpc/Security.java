@@ -5,15 +5,12 @@ import io.grpc.ChannelCredentials;
 import io.grpc.Context;
 import io.grpc.Contexts;
 import io.grpc.InsecureChannelCredentials;
-import io.grpc.InsecureServerCredentials;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
-import io.grpc.ServerCredentials;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 import io.grpc.TlsChannelCredentials;
-import io.grpc.TlsServerCredentials;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -69,30 +66,6 @@ public final class Security {
         /** @return whether TLS is on */
         public boolean enabled() {
             return certChain != null || trustedCa != null;
-        }
-    }
-
-    /**
-     * @param tls the server's files: certificate and key, and a client CA for mutual TLS
-     * @return the server credentials
-     */
-    public static ServerCredentials serverCredentials(TlsFiles tls) {
-        if (!tls.enabled()) {
-            return InsecureServerCredentials.create();
-        }
-        if (tls.certChain() == null) {
-            throw new IllegalArgumentException("a TLS server needs a certificate and key, got only trust = "
-                    + tls.trustedCa());
-        }
-        try {
-            TlsServerCredentials.Builder b = TlsServerCredentials.newBuilder()
-                    .keyManager(tls.certChain().toFile(), tls.privateKey().toFile());
-            if (tls.trustedCa() != null) {
-                b.trustManager(tls.trustedCa().toFile()).clientAuth(TlsServerCredentials.ClientAuth.REQUIRE);
-            }
-            return b.build();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the server's TLS files", e);
         }
     }
 
