@@ -720,9 +720,9 @@ public final class UpdateCodec {
                 ByteBuffer b = cur;
                 switch (f) {
                     case FP32 -> {
-                        // one bulk copy (the buffer is little-endian; raw bits, as floatToRawIntBits)
-                        b.asFloatBuffer().put(v, i, fit);
-                        b.position(b.position() + fit * 4);
+                        for (int k = i; k < i + fit; k++) {
+                            b.putInt(Float.floatToRawIntBits(v[k]));
+                        }
                     }
                     case FP16 -> {
                         for (int k = i; k < i + fit; k++) {
@@ -863,16 +863,9 @@ public final class UpdateCodec {
                 }
                 switch (f) {
                     case FP32 -> {
-                        // one bulk copy (the buffer is little-endian), then the finiteness check
-                        int p0 = b.position();
-                        b.asFloatBuffer().get(v, i, fit);
                         for (int k = i; k < i + fit; k++) {
-                            if (!Float.isFinite(v[k])) {
-                                b.position(p0 + (k - i + 1) * 4); // where the value-by-value read would stop
-                                finite(v[k], k - off);
-                            }
+                            v[k] = finite(Float.intBitsToFloat(b.getInt()), k - off);
                         }
-                        b.position(p0 + fit * 4);
                     }
                     case FP16 -> {
                         for (int k = i; k < i + fit; k++) {
