@@ -104,9 +104,12 @@ final class ChunkArrays {
     }
 
     private void keep(byte[] a) {
-        if (a.length == arrayBytes && kept.incrementAndGet() <= maxKept) {
+        if (a.length != arrayBytes) {
+            return;
+        }
+        if (kept.incrementAndGet() <= maxKept) {
             free.addFirst(new SoftReference<>(a));
-        } else if (a.length == arrayBytes) {
+        } else {
             kept.decrementAndGet();
         }
     }

@@ -804,10 +804,9 @@ public final class GrpcTransport implements Transport, AutoCloseable {
         @Override
         public StreamObserver<Uplink> submit(StreamObserver<SubmitAck> out) {
             int caller = Security.CALLER.get();
-            // Ask for a window's worth of chunks ahead instead of one at a time: with gRPC's automatic request(1)
-            // after each message, every chunk waits for two thread hand-offs (this handler asks the transport
-            // thread for the next message, which hands it back to this executor); with messages requested ahead
-            // they are deframed while this one is taken in, and one hand-off delivers several.
+            // Ask for a window's worth of chunks ahead instead of one at a time, so that the deframer hands over
+            // every complete chunk it holds in one go. (The calls run on the event loop, NettyTuning.serverBuilder;
+            // under a thread-pool executor, request(1) after each message cost two thread hand-offs per chunk.)
             ServerCallStreamObserver<SubmitAck> call = (ServerCallStreamObserver<SubmitAck>) out;
             call.disableAutoRequest();
             call.request(Math.max(2, Wire.flowControlWindow() / settings.chunkBytes()) + 1);
